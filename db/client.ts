@@ -1,0 +1,124 @@
+import fs from "node:fs";
+import path from "node:path";
+import type { ExtractTablesWithRelations, SQL } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
+import type { Sql } from "postgres";
+import * as schema from "./schema";
+
+/**
+ * The one database client factory. No DATABASE_URL: an embedded PGlite in ./.data/pglite
+ * (one process only). With DATABASE_URL: postgres.js, any number of app instances.
+ */
+
+type Schema = typeof schema;
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+/** Query functions take either, so they can run inside a caller's transaction. */
+export type DbOrTx = Db | Tx;
+export type DatabaseKind = "pglite" | "postgres";
+
+export type Database = {
+  db: Db;
+  kind: DatabaseKind;
+  /** postgres.js only: the raw client, for LISTEN and for benchmarks' baselines. */
+  sql: Sql | null;
+  close: () => Promise<void>;
+};
+
+export class DatabaseLockedError extends Error {
+  constructor(dir: string, pid: number) {
+    super(
+      `The embedded database in ${dir} is already in use by another Tandem process (pid ${pid}). ` +
+        "PGlite allows one process at a time: stop that process first, or set DATABASE_URL to use PostgreSQL.",
+    );
+    this.name = "DatabaseLockedError";
+  }
+}
+
+export function pgliteDir(): string {
+  return path.resolve(process.env.PGLITE_DIR ?? path.join(process.cwd(), ".data", "pglite"));
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Two processes on one PGlite folder would corrupt each other's view: a pid lock file guards it. */
+function lockPgliteDir(dir: string): void {
+  const lockFile = `${dir}.lock`;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(lockFile, String(process.pid), { flag: "wx" });
+      process.once("exit", () => {
+        try {
+          if (fs.readFileSync(lockFile, "utf8") === String(process.pid)) fs.unlinkSync(lockFile);
+        } catch {
+          // already gone
+        }
+      });
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      const holder = Number.parseInt(fs.readFileSync(lockFile, "utf8"), 10);
+      if (holder === process.pid) return;
+      if (Number.isInteger(holder) && isAlive(holder)) throw new DatabaseLockedError(dir, holder);
+      fs.rmSync(lockFile, { force: true }); // stale: its process is gone
+    }
+  }
+}
+
+export async function openPglite(dir: string): Promise<Database> {
+  fs.mkdirSync(path.dirname(dir), { recursive: true });
+  lockPgliteDir(dir);
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { drizzle } = await import("drizzle-orm/pglite");
+  const client = await PGlite.create(dir);
+  const db = drizzle(client, { schema }) as unknown as Db;
+  return { db, kind: "pglite", sql: null, close: () => client.close() };
+}
+
+export async function openPostgres(url: string, options: { max?: number } = {}): Promise<Database> {
+  const { default: postgres } = await import("postgres");
+  const { drizzle } = await import("drizzle-orm/postgres-js");
+  const client = postgres(url, {
+    max: options.max ?? Number(process.env.DATABASE_POOL_MAX ?? 10),
+    onnotice: () => {},
+    connect_timeout: 10,
+  });
+  const db = drizzle(client, { schema }) as unknown as Db;
+  return { db, kind: "postgres", sql: client, close: () => client.end({ timeout: 5 }) };
+}
+
+const globalForDb = globalThis as unknown as { tandemDatabase?: Promise<Database> };
+
+/**
+ * The app's database, opened lazily once per process. A failed open is not cached, so
+ * the next request tries again (a database that was down may be up now).
+ */
+export function getDatabase(): Promise<Database> {
+  if (!globalForDb.tandemDatabase) {
+    const url = process.env.DATABASE_URL;
+    const opening = url ? openPostgres(url) : openPglite(pgliteDir());
+    globalForDb.tandemDatabase = opening;
+    opening.catch(() => {
+      if (globalForDb.tandemDatabase === opening) globalForDb.tandemDatabase = undefined;
+    });
+  }
+  return globalForDb.tandemDatabase;
+}
+
+export async function getDb(): Promise<Db> {
+  return (await getDatabase()).db;
+}
+
+/** Raw SQL rows from either driver (PGlite answers `{rows}`, postgres.js an array). */
+export async function queryRows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
+  const result: unknown = await db.execute(query);
+  if (Array.isArray(result)) return result as T[];
+  return (result as { rows: T[] }).rows;
+}

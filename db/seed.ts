@@ -1,0 +1,122 @@
+import { sql } from "drizzle-orm";
+import type { Actor } from "@/lib/auth/actor";
+import { hashPassword } from "@/lib/auth/password";
+import type { FieldDefinition } from "@/lib/fields";
+import { createRecord } from "@/lib/records/save-record";
+import { type DbOrTx, queryRows } from "./client";
+import type { EditMode, Role } from "./schema";
+
+export const DEMO_USERS: { email: string; name: string; role: Role }[] = [
+  { email: "alice@example.com", name: "Alice", role: "editor" },
+  { email: "bob@example.com", name: "Bob", role: "editor" },
+  { email: "carol@example.com", name: "Carol", role: "viewer" },
+  { email: "admin@example.com", name: "Admin", role: "admin" },
+];
+
+export function demoPassword(): string {
+  return process.env.DEMO_PASSWORD || "tandem-demo";
+}
+
+export const DEMO_COLLECTIONS: { slug: string; name: string; editMode: EditMode; fields: FieldDefinition[] }[] = [
+  {
+    slug: "customers",
+    name: "Customers",
+    editMode: "optimistic",
+    fields: [
+      { key: "name", label: "Name", type: "text", required: true, listed: true },
+      { key: "company", label: "Company", type: "text", listed: true },
+      { key: "email", label: "Email", type: "email", listed: true },
+      { key: "phone", label: "Phone", type: "text" },
+      { key: "tier", label: "Tier", type: "select", options: ["Standard", "Gold", "Platinum"], listed: true },
+      { key: "active", label: "Active", type: "boolean" },
+      { key: "notes", label: "Notes", type: "longtext" },
+    ],
+  },
+  {
+    slug: "tickets",
+    name: "Tickets",
+    editMode: "optimistic",
+    fields: [
+      { key: "title", label: "Title", type: "text", required: true, listed: true },
+      {
+        key: "status",
+        label: "Status",
+        type: "select",
+        options: ["Open", "In progress", "Resolved", "Closed"],
+        required: true,
+        listed: true,
+      },
+      { key: "priority", label: "Priority", type: "select", options: ["Low", "Normal", "High", "Urgent"], listed: true },
+      { key: "assignee", label: "Assignee", type: "email", listed: true },
+      { key: "due", label: "Due", type: "date", listed: true },
+      { key: "estimate_hours", label: "Estimate (hours)", type: "number", min: 0 },
+      { key: "count", label: "Count", type: "integer" },
+      { key: "description", label: "Description", type: "longtext" },
+    ],
+  },
+  {
+    slug: "events",
+    name: "Events",
+    editMode: "optimistic",
+    fields: [
+      { key: "name", label: "Name", type: "text", required: true, listed: true },
+      { key: "date", label: "Date", type: "date", required: true, listed: true },
+      { key: "venue", label: "Venue", type: "text", listed: true },
+      { key: "capacity", label: "Capacity", type: "integer", min: 0, max: 100000, listed: true },
+      { key: "published", label: "Published", type: "boolean" },
+      { key: "description", label: "Description", type: "longtext" },
+    ],
+  },
+];
+
+const DEMO_RECORDS: Record<string, Record<string, string | number | boolean>[]> = {
+  customers: [
+    { name: "Ada Lovelace", company: "Analytical Engines Ltd", email: "ada@engines.example", tier: "Platinum", active: true, notes: "Prefers email.\nRenewal due in March." },
+    { name: "Grace Hopper", company: "Compiler Co", email: "grace@compiler.example", phone: "+1 555 0100", tier: "Gold", active: true },
+    { name: "Edsger Dijkstra", company: "Shortest Path BV", email: "edsger@paths.example", tier: "Standard", active: false },
+  ],
+  tickets: [
+    { title: "Invoice shows the wrong VAT rate", status: "Open", priority: "High", assignee: "alice@example.com", due: "2026-12-01", count: 0, description: "Customer reports 19% instead of 21%.\nCheck the tax table." },
+    { title: "Add a phone field to the signup form", status: "In progress", priority: "Normal", assignee: "bob@example.com", count: 0 },
+    { title: "Printer on floor 2 jams", status: "Resolved", priority: "Low", count: 0 },
+  ],
+  events: [
+    { name: "Winter customer day", date: "2026-12-10", venue: "Main hall", capacity: 120, published: true, description: "Talks in the morning, workshops after lunch." },
+    { name: "Product training", date: "2027-01-14", venue: "Room 3", capacity: 12, published: true },
+    { name: "Team offsite", date: "2027-02-02", venue: "Lakeside", capacity: 40, published: false },
+  ],
+};
+
+/** Seeds demo users, collections and records, but never into a database that has users. */
+export async function seedDemoData(db: DbOrTx): Promise<{ seeded: boolean }> {
+  const [existing] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from users`);
+  if ((existing?.n ?? 0) > 0) return { seeded: false };
+  const passwordHash = await hashPassword(demoPassword());
+  const actors: Actor[] = [];
+  for (const user of DEMO_USERS) {
+    const [row] = await queryRows<{ id: string }>(
+      db,
+      sql`insert into users (email, name, role, password_hash)
+          values (${user.email}, ${user.name}, ${user.role}, ${passwordHash})
+          on conflict (email) do nothing returning id`,
+    );
+    if (row) actors.push({ id: row.id, ...user });
+  }
+  for (const c of DEMO_COLLECTIONS) {
+    await queryRows(
+      db,
+      sql`insert into collections (slug, name, fields, edit_mode)
+          values (${c.slug}, ${c.name}, ${JSON.stringify(c.fields)}::jsonb, ${c.editMode})
+          on conflict (slug) do nothing`,
+    );
+  }
+  const author = actors.find((a) => a.role === "admin") ?? actors[0];
+  if (!author) return { seeded: false };
+  for (const [slug, rows] of Object.entries(DEMO_RECORDS)) {
+    for (const values of rows) {
+      const created = await createRecord(db, author, { collectionSlug: slug, values });
+      if (!created.ok) throw new Error(`demo record for ${slug} is invalid: ${JSON.stringify(created.error)}`);
+    }
+  }
+  return { seeded: true };
+}

@@ -1,0 +1,130 @@
+import { z } from "zod";
+
+/**
+ * A collection's fields, and the zod schema they build at run time. Shared by the
+ * browser (form validation) and the server (every write), so both say the same thing.
+ */
+
+export const FIELD_TYPES = ["text", "longtext", "number", "integer", "boolean", "date", "select", "email"] as const;
+export type FieldType = (typeof FIELD_TYPES)[number];
+
+export const fieldDefinitionSchema = z.object({
+  key: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/),
+  label: z.string().min(1),
+  type: z.enum(FIELD_TYPES),
+  required: z.boolean().optional(),
+  options: z.array(z.string().min(1)).optional(),
+  min: z.number().optional(),
+  max: z.number().optional(),
+  maxLength: z.number().int().positive().optional(),
+  /** Shown in the table. */
+  listed: z.boolean().optional(),
+});
+export type FieldDefinition = z.infer<typeof fieldDefinitionSchema>;
+
+export type FieldValue = string | number | boolean;
+export type RecordValues = Record<string, FieldValue>;
+/** What a form or a merge patch sends: null (or absence) clears a field. */
+export type RecordInput = Record<string, unknown>;
+
+const TEXT_LIMIT = 500;
+const LONGTEXT_LIMIT = 50_000;
+
+function isoDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
+}
+
+function valueSchema(field: FieldDefinition): z.ZodType<FieldValue> {
+  switch (field.type) {
+    case "text":
+    case "longtext": {
+      const limit = field.maxLength ?? (field.type === "text" ? TEXT_LIMIT : LONGTEXT_LIMIT);
+      return z
+        .string({ error: "Must be text" })
+        .max(limit, { error: `At most ${limit} characters` });
+    }
+    case "email":
+      return z.email({ error: "Must be an email address like name@example.com" });
+    case "date":
+      return z.string({ error: "Must be a date" }).refine(isoDate, { error: "Must be a date (YYYY-MM-DD)" });
+    case "select": {
+      const options = field.options ?? [];
+      return z.string({ error: "Must be one of the options" }).refine((v) => options.includes(v), {
+        error: `Must be one of: ${options.join(", ")}`,
+      });
+    }
+    case "boolean":
+      return z.boolean({ error: "Must be true or false" });
+    case "number":
+    case "integer": {
+      let schema = z.number({ error: "Must be a number" });
+      if (field.type === "integer") schema = schema.int({ error: "Must be a whole number" });
+      if (field.min !== undefined) schema = schema.min(field.min, { error: `Must be at least ${field.min}` });
+      if (field.max !== undefined) schema = schema.max(field.max, { error: `Must be at most ${field.max}` });
+      return schema;
+    }
+  }
+}
+
+/** Empty strings and nulls mean "no value": the key is left out of the stored data. */
+function isEmpty(value: unknown): boolean {
+  return value === null || value === undefined || (typeof value === "string" && value.trim() === "");
+}
+
+export type ValidationResult = { ok: true; values: RecordValues } | { ok: false; fields: Record<string, string> };
+
+/**
+ * Validates a complete set of values against the fields. Every problem is reported, each
+ * under its field's key; keys that are not fields are reported too, never dropped.
+ */
+export function validateRecord(fields: readonly FieldDefinition[], input: unknown): ValidationResult {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) {
+    return { ok: false, fields: { _: "Must be an object of field values" } };
+  }
+  const errors: Record<string, string> = {};
+  const values: RecordValues = {};
+  const known = new Set(fields.map((f) => f.key));
+  for (const key of Object.keys(input)) {
+    if (!known.has(key)) errors[key] = "Unknown field";
+  }
+  for (const field of fields) {
+    const raw = (input as Record<string, unknown>)[field.key];
+    if (isEmpty(raw)) {
+      if (field.required) errors[field.key] = `${field.label} is required`;
+      continue;
+    }
+    const parsed = valueSchema(field).safeParse(typeof raw === "string" && field.type !== "longtext" ? raw.trim() : raw);
+    if (parsed.success) values[field.key] = parsed.data;
+    else errors[field.key] = parsed.error.issues[0]?.message ?? "Invalid value";
+  }
+  return Object.keys(errors).length > 0 ? { ok: false, fields: errors } : { ok: true, values };
+}
+
+/** JSON merge patch (RFC 7396) over flat record data: null removes a field. */
+export function applyMergePatch(current: RecordValues, patch: Record<string, unknown>): RecordInput {
+  const next: RecordInput = { ...current };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete next[key];
+    else next[key] = value;
+  }
+  return next;
+}
+
+/** The lower-cased text that search looks in. */
+export function searchTextOf(fields: readonly FieldDefinition[], values: RecordValues): string {
+  return fields
+    .filter((f) => f.type === "text" || f.type === "longtext" || f.type === "email" || f.type === "select")
+    .map((f) => values[f.key])
+    .filter((v): v is string => typeof v === "string")
+    .join(" \u2022 ")
+    .toLowerCase();
+}
+
+/** How a value reads to a person, for tables, history and dialogs. */
+export function displayValue(field: FieldDefinition | undefined, value: unknown): string {
+  if (value === undefined || value === null || value === "") return "—";
+  if (field?.type === "boolean" || typeof value === "boolean") return value ? "Yes" : "No";
+  return String(value);
+}

@@ -1,0 +1,124 @@
+import { type SQL, sql } from "drizzle-orm";
+import { type DbOrTx, queryRows } from "@/db/client";
+import type { RecordData } from "@/db/schema";
+import type { CollectionView } from "@/lib/collections";
+import { err, type Result } from "@/lib/result";
+import { isoString, type RecordView } from "./record-view";
+
+export const BUILTIN_SORTS = ["updatedAt", "createdAt"] as const;
+export const MAX_PAGE = 200;
+
+export type ListQuery = {
+  q?: string | undefined;
+  sort?: string | undefined;
+  dir?: "asc" | "desc" | undefined;
+  limit?: number | undefined;
+  cursor?: string | undefined;
+};
+
+export type ListError = { code: "bad_query"; message: string };
+export type ListResult = Result<{ items: RecordView[]; nextCursor: string | null }, ListError>;
+
+type Cursor = { v: unknown; id: string };
+
+function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify(cursor)).toString("base64url");
+}
+
+function decodeCursor(raw: string): Cursor | null {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(raw, "base64url").toString("utf8"));
+    if (typeof parsed === "object" && parsed !== null && "id" in parsed && typeof parsed.id === "string" && "v" in parsed) {
+      return { v: parsed.v, id: parsed.id };
+    }
+  } catch {
+    // fall through
+  }
+  return null;
+}
+
+function likePattern(q: string): string {
+  return `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+type Row = {
+  id: string;
+  data: RecordData;
+  version: number;
+  created_at: string | Date;
+  created_by: string;
+  created_by_name: string;
+  updated_at: string | Date;
+  updated_by: string;
+  updated_by_name: string;
+  sort_key: unknown;
+};
+
+/**
+ * One page of a collection, searched and sorted, with a keyset cursor (sort value, id) so
+ * that page 1,000 costs what page 1 does. Records without a value sort last either way.
+ */
+export async function listRecords(db: DbOrTx, collection: CollectionView, query: ListQuery): Promise<ListResult> {
+  const sort = query.sort ?? "updatedAt";
+  const dir = query.dir ?? (BUILTIN_SORTS.includes(sort as never) ? "desc" : "asc");
+  const limit = query.limit ?? 50;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) {
+    return err({ code: "bad_query", message: `limit must be a whole number from 1 to ${MAX_PAGE}` });
+  }
+  let key: SQL;
+  let cast: (value: unknown) => SQL;
+  if (sort === "updatedAt" || sort === "createdAt") {
+    key = sort === "updatedAt" ? sql`r.updated_at` : sql`r.created_at`;
+    cast = (v) => sql`${String(v)}::timestamptz`;
+  } else if (collection.fields.some((f) => f.key === sort)) {
+    key = sql`(r.data -> ${sort})`;
+    cast = (v) => sql`${JSON.stringify(v)}::jsonb`;
+  } else {
+    const allowed = [...BUILTIN_SORTS, ...collection.fields.map((f) => f.key)].join(", ");
+    return err({ code: "bad_query", message: `sort must be one of: ${allowed}` });
+  }
+  let cursor: Cursor | null = null;
+  if (query.cursor) {
+    cursor = decodeCursor(query.cursor);
+    if (!cursor || !/^[0-9a-f-]{36}$/i.test(cursor.id)) return err({ code: "bad_query", message: "cursor is not valid" });
+  }
+
+  const conditions: SQL[] = [sql`r.collection_id = ${collection.id}`, sql`r.deleted_at is null`];
+  if (query.q?.trim()) conditions.push(sql`r.search_text like ${likePattern(query.q.trim())}`);
+  const after = dir === "asc" ? sql`>` : sql`<`;
+  if (cursor) {
+    conditions.push(
+      cursor.v === null
+        ? sql`(${key} is null and r.id ${after} ${cursor.id})`
+        : sql`(${key} is null or ${key} ${after} ${cast(cursor.v)} or (${key} = ${cast(cursor.v)} and r.id ${after} ${cursor.id}))`,
+    );
+  }
+  const direction = dir === "asc" ? sql`asc` : sql`desc`;
+  const rows = await queryRows<Row>(
+    db,
+    sql`select r.id, r.data, r.version, r.created_at, r.created_by, cu.name as created_by_name,
+               r.updated_at, r.updated_by, uu.name as updated_by_name, to_json(${key}) as sort_key
+          from records r
+          join users cu on cu.id = r.created_by
+          join users uu on uu.id = r.updated_by
+         where ${sql.join(conditions, sql` and `)}
+         order by (${key} is null), ${key} ${direction}, r.id ${direction}
+         limit ${limit + 1}`,
+  );
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    ok: true,
+    items: page.map((row) => ({
+      id: row.id,
+      collection: collection.slug,
+      version: row.version,
+      data: row.data,
+      createdAt: isoString(row.created_at),
+      createdBy: { id: row.created_by, name: row.created_by_name },
+      updatedAt: isoString(row.updated_at),
+      updatedBy: { id: row.updated_by, name: row.updated_by_name },
+    })),
+    nextCursor: rows.length > limit && last ? encodeCursor({ v: last.sort_key ?? null, id: last.id }) : null,
+  };
+}

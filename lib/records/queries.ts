@@ -1,0 +1,151 @@
+import { sql } from "drizzle-orm";
+import { type DbOrTx, queryRows } from "@/db/client";
+import type { EditMode, FieldChanges, RecordData, RevisionAction } from "@/db/schema";
+import type { FieldDefinition } from "@/lib/fields";
+import { isoString, type RecordView, type RevisionView, type UserRef } from "./record-view";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Ids come from URLs: anything that is not a uuid cannot name a record (and must not reach SQL as one). */
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}
+
+/** A record with what every write needs to know about its collection. */
+export type LoadedRecord = RecordView & {
+  collectionId: string;
+  collectionName: string;
+  fields: FieldDefinition[];
+  editMode: EditMode;
+  deletedAt: string | null;
+  deletedBy: UserRef | null;
+};
+
+type LoadedRow = {
+  id: string;
+  collection_id: string;
+  slug: string;
+  collection_name: string;
+  fields: FieldDefinition[];
+  edit_mode: EditMode;
+  data: RecordData;
+  version: number;
+  created_at: string | Date;
+  created_by: string;
+  created_by_name: string;
+  updated_at: string | Date;
+  updated_by: string;
+  updated_by_name: string;
+  deleted_at: string | Date | null;
+  deleted_by: string | null;
+  deleted_by_name: string | null;
+};
+
+export async function loadRecord(db: DbOrTx, id: string): Promise<LoadedRecord | null> {
+  if (!isUuid(id)) return null;
+  const [row] = await queryRows<LoadedRow>(
+    db,
+    sql`select r.id, r.collection_id, c.slug, c.name as collection_name, c.fields, c.edit_mode,
+               r.data, r.version, r.created_at, r.created_by, cu.name as created_by_name,
+               r.updated_at, r.updated_by, uu.name as updated_by_name,
+               r.deleted_at, r.deleted_by, du.name as deleted_by_name
+          from records r
+          join collections c on c.id = r.collection_id
+          join users cu on cu.id = r.created_by
+          join users uu on uu.id = r.updated_by
+          left join users du on du.id = r.deleted_by
+         where r.id = ${id}`,
+  );
+  if (!row) return null;
+  return {
+    id: row.id,
+    collection: row.slug,
+    version: row.version,
+    data: row.data,
+    createdAt: isoString(row.created_at),
+    createdBy: { id: row.created_by, name: row.created_by_name },
+    updatedAt: isoString(row.updated_at),
+    updatedBy: { id: row.updated_by, name: row.updated_by_name },
+    collectionId: row.collection_id,
+    collectionName: row.collection_name,
+    fields: row.fields,
+    editMode: row.edit_mode,
+    deletedAt: row.deleted_at === null ? null : isoString(row.deleted_at),
+    deletedBy: row.deleted_by === null ? null : { id: row.deleted_by, name: row.deleted_by_name ?? "" },
+  };
+}
+
+export function toRecordView(record: LoadedRecord): RecordView {
+  const { id, collection, version, data, createdAt, createdBy, updatedAt, updatedBy } = record;
+  return { id, collection, version, data, createdAt, createdBy, updatedAt, updatedBy };
+}
+
+type RevisionRow = {
+  version: number;
+  action: RevisionAction;
+  user_id: string;
+  user_name: string;
+  at: string | Date;
+  changes: FieldChanges;
+};
+
+function toRevisionView(row: RevisionRow): RevisionView {
+  return {
+    version: row.version,
+    action: row.action,
+    user: { id: row.user_id, name: row.user_name },
+    at: isoString(row.at),
+    changes: row.changes,
+  };
+}
+
+/** The revisions after `version`, oldest first: what happened since a client last looked. */
+export async function revisionsSince(db: DbOrTx, recordId: string, version: number): Promise<RevisionView[]> {
+  const rows = await queryRows<RevisionRow>(
+    db,
+    sql`select v.version, v.action, v.user_id, u.name as user_name, v.at, v.changes
+          from revisions v join users u on u.id = v.user_id
+         where v.record_id = ${recordId} and v.version > ${version}
+         order by v.version`,
+  );
+  return rows.map(toRevisionView);
+}
+
+/** A page of history, newest first; `before` is the oldest version already shown. */
+export async function listRevisions(
+  db: DbOrTx,
+  recordId: string,
+  page: { limit: number; before?: number | undefined },
+): Promise<RevisionView[]> {
+  const before = page.before ?? 2_147_483_647;
+  const rows = await queryRows<RevisionRow>(
+    db,
+    sql`select v.version, v.action, v.user_id, u.name as user_name, v.at, v.changes
+          from revisions v join users u on u.id = v.user_id
+         where v.record_id = ${recordId} and v.version < ${before}
+         order by v.version desc
+         limit ${page.limit}`,
+  );
+  return rows.map(toRevisionView);
+}
+
+/** The revision a save id wrote, if any: a repeated save returns this instead of a false conflict. */
+export async function findSavedRevision(
+  db: DbOrTx,
+  userId: string,
+  saveId: string,
+): Promise<{ recordId: string; version: number; action: RevisionAction; snapshot: RecordData; at: string } | null> {
+  const [row] = await queryRows<{
+    record_id: string;
+    version: number;
+    action: RevisionAction;
+    snapshot: RecordData;
+    at: string | Date;
+  }>(
+    db,
+    sql`select record_id, version, action, snapshot, at from revisions
+         where user_id = ${userId} and save_id = ${saveId}`,
+  );
+  if (!row) return null;
+  return { recordId: row.record_id, version: row.version, action: row.action, snapshot: row.snapshot, at: isoString(row.at) };
+}

@@ -1,0 +1,27 @@
+import type { FieldChanges, RecordData, RevisionAction } from "@/db/schema";
+
+export type UserRef = { id: string; name: string };
+
+/** A record as the API and the UI see it (DESIGN.md, HTTP API). */
+export type RecordView = {
+  id: string;
+  collection: string;
+  version: number;
+  data: RecordData;
+  createdAt: string;
+  createdBy: UserRef;
+  updatedAt: string;
+  updatedBy: UserRef;
+};
+
+export type RevisionView = {
+  version: number;
+  action: RevisionAction;
+  user: UserRef;
+  at: string;
+  changes: FieldChanges;
+};
+
+export function isoString(value: Date | string): string {
+  return (value instanceof Date ? value : new Date(value)).toISOString();
+}

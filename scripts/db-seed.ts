@@ -1,0 +1,13 @@
+import { demoPassword, DEMO_USERS, seedDemoData } from "../db/seed";
+import { getDatabase } from "../db/client";
+import { migrateDatabase } from "../db/migrate";
+
+const database = await getDatabase();
+await migrateDatabase(database);
+const { seeded } = await seedDemoData(database.db);
+console.log(
+  seeded
+    ? `Seeded demo data. Sign in as ${DEMO_USERS.map((u) => u.email).join(", ")} with password "${demoPassword()}".`
+    : "The database already has users: nothing seeded.",
+);
+await database.close();

@@ -124,9 +124,7 @@ export const revisions = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.recordId, t.version] }),
-    uniqueIndex("revisions_user_save_id_idx")
-      .on(t.userId, t.saveId)
-      .where(sql`${t.saveId} is not null`),
+    uniqueIndex("revisions_user_save_id_idx").on(t.userId, t.saveId).where(sql`${t.saveId} is not null`),
   ],
 );
 export type Revision = typeof revisions.$inferSelect;

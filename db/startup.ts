@@ -1,6 +1,6 @@
-import { DEMO_USERS, demoPassword, seedDemoData } from "./seed";
 import { DatabaseLockedError, getDatabase, pgliteDir } from "./client";
 import { migrateDatabase } from "./migrate";
+import { DEMO_USERS, demoPassword, seedDemoData } from "./seed";
 
 /**
  * Runs once when the server process starts (instrumentation.ts): opens the database,

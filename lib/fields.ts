@@ -41,9 +41,7 @@ function valueSchema(field: FieldDefinition): z.ZodType<FieldValue> {
     case "text":
     case "longtext": {
       const limit = field.maxLength ?? (field.type === "text" ? TEXT_LIMIT : LONGTEXT_LIMIT);
-      return z
-        .string({ error: "Must be text" })
-        .max(limit, { error: `At most ${limit} characters` });
+      return z.string({ error: "Must be text" }).max(limit, { error: `At most ${limit} characters` });
     }
     case "email":
       return z.email({ error: "Must be an email address like name@example.com" });
@@ -95,7 +93,9 @@ export function validateRecord(fields: readonly FieldDefinition[], input: unknow
       if (field.required) errors[field.key] = `${field.label} is required`;
       continue;
     }
-    const parsed = valueSchema(field).safeParse(typeof raw === "string" && field.type !== "longtext" ? raw.trim() : raw);
+    const parsed = valueSchema(field).safeParse(
+      typeof raw === "string" && field.type !== "longtext" ? raw.trim() : raw,
+    );
     if (parsed.success) values[field.key] = parsed.data;
     else errors[field.key] = parsed.error.issues[0]?.message ?? "Invalid value";
   }

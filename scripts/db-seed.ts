@@ -1,6 +1,6 @@
-import { demoPassword, DEMO_USERS, seedDemoData } from "../db/seed";
 import { getDatabase } from "../db/client";
 import { migrateDatabase } from "../db/migrate";
+import { DEMO_USERS, demoPassword, seedDemoData } from "../db/seed";
 
 const database = await getDatabase();
 await migrateDatabase(database);

@@ -21,7 +21,10 @@ export async function authorize(db: DbOrTx, token: string | null | undefined, ne
   const actor = token ? await actorForToken(db, token) : null;
   if (!actor) return err({ code: "unauthenticated" });
   if (!hasRole(actor, needed)) {
-    return err({ code: "forbidden", message: `You need to ${ROLE_WORDS[needed]} to do this; you are a ${actor.role}.` });
+    return err({
+      code: "forbidden",
+      message: `You need to ${ROLE_WORDS[needed]} to do this; you are a ${actor.role}.`,
+    });
   }
   return { ok: true, actor };
 }

@@ -34,5 +34,8 @@ export async function actorForToken(db: DbOrTx, token: string): Promise<Actor | 
 }
 
 export async function deleteSession(db: DbOrTx, token: string): Promise<void> {
-  await queryRows(db, sql`delete from sessions where id = ${hashToken(token)} or expires_at < now() - interval '1 day'`);
+  await queryRows(
+    db,
+    sql`delete from sessions where id = ${hashToken(token)} or expires_at < now() - interval '1 day'`,
+  );
 }

@@ -28,7 +28,13 @@ function encodeCursor(cursor: Cursor): string {
 function decodeCursor(raw: string): Cursor | null {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(raw, "base64url").toString("utf8"));
-    if (typeof parsed === "object" && parsed !== null && "id" in parsed && typeof parsed.id === "string" && "v" in parsed) {
+    if (
+      typeof parsed === "object" &&
+      parsed !== null &&
+      "id" in parsed &&
+      typeof parsed.id === "string" &&
+      "v" in parsed
+    ) {
       return { v: parsed.v, id: parsed.id };
     }
   } catch {
@@ -80,7 +86,8 @@ export async function listRecords(db: DbOrTx, collection: CollectionView, query:
   let cursor: Cursor | null = null;
   if (query.cursor) {
     cursor = decodeCursor(query.cursor);
-    if (!cursor || !/^[0-9a-f-]{36}$/i.test(cursor.id)) return err({ code: "bad_query", message: "cursor is not valid" });
+    if (!cursor || !/^[0-9a-f-]{36}$/i.test(cursor.id))
+      return err({ code: "bad_query", message: "cursor is not valid" });
   }
 
   const conditions: SQL[] = [sql`r.collection_id = ${collection.id}`, sql`r.deleted_at is null`];

@@ -147,5 +147,11 @@ export async function findSavedRevision(
          where user_id = ${userId} and save_id = ${saveId}`,
   );
   if (!row) return null;
-  return { recordId: row.record_id, version: row.version, action: row.action, snapshot: row.snapshot, at: isoString(row.at) };
+  return {
+    recordId: row.record_id,
+    version: row.version,
+    action: row.action,
+    snapshot: row.snapshot,
+    at: isoString(row.at),
+  };
 }

@@ -5,13 +5,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { applyMergePatch, type RecordInput, searchTextOf, validateRecord } from "@/lib/fields";
 import { err, type Result } from "@/lib/result";
 import { diffValues } from "./diff";
-import {
-  findSavedRevision,
-  type LoadedRecord,
-  loadRecord,
-  revisionsSince,
-  toRecordView,
-} from "./queries";
+import { findSavedRevision, type LoadedRecord, loadRecord, revisionsSince, toRecordView } from "./queries";
 import { isoString, type RecordView, type RevisionView, type UserRef } from "./record-view";
 
 export type SaveError =
@@ -89,7 +83,7 @@ export type DeleteResult = Result<{ version: number; replayed: boolean }, SaveEr
 export async function deleteRecord(db: DbOrTx, actor: Actor, input: DeleteRecordInput): Promise<DeleteResult> {
   const current = await loadRecord(db, input.recordId);
   const outcome = async (): Promise<DeleteResult> => {
-    const stale = await staleOutcome(db, actor, { ...input, values: {} }, await loadRecord(db, input.recordId));
+    const stale = await staleOutcome(db, actor, input, await loadRecord(db, input.recordId));
     return stale.ok ? { ok: true, version: stale.record.version, replayed: true } : stale;
   };
   if (!current || current.deletedAt || current.version !== input.baseVersion) return outcome();
@@ -116,7 +110,10 @@ export async function deleteRecord(db: DbOrTx, actor: Actor, input: DeleteRecord
 }
 
 export type CreateRecordInput = { collectionSlug: string; values: RecordInput; saveId?: string | null };
-export type CreateError = { code: "not_found" } | { code: "invalid"; fields: Record<string, string> } | { code: "idempotency_mismatch" };
+export type CreateError =
+  | { code: "not_found" }
+  | { code: "invalid"; fields: Record<string, string> }
+  | { code: "idempotency_mismatch" };
 export type CreateResult = Result<{ record: RecordView; replayed: boolean }, CreateError>;
 
 export async function createRecord(db: DbOrTx, actor: Actor, input: CreateRecordInput): Promise<CreateResult> {

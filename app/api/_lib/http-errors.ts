@@ -1,0 +1,109 @@
+import type { RecordView, RevisionView } from "@/lib/records/record-view";
+
+/**
+ * The one place where domain outcomes become HTTP answers. Every error body is
+ * `{ error: "<code>", message: "…", …details }`, and never carries raw error text.
+ */
+export type ApiError =
+  | { code: "unauthenticated" }
+  | { code: "forbidden"; message?: string }
+  | { code: "not_found"; deleted?: { at: string; by: { id: string; name: string } } }
+  | { code: "conflict"; current: RecordView; changes: RevisionView[] }
+  | { code: "invalid"; fields: Record<string, string> }
+  | { code: "idempotency_mismatch" }
+  | { code: "malformed_json" }
+  | { code: "bad_query"; message: string }
+  | { code: "bad_request"; message: string }
+  | { code: "precondition_required"; message: string }
+  | { code: "invalid_credentials" }
+  | { code: "rate_limited"; retryAfterSeconds: number }
+  | { code: "unavailable" }
+  | { code: "internal" };
+
+export type ErrorResponse = { status: number; body: Record<string, unknown>; headers?: Record<string, string> };
+
+export function errorResponse(error: ApiError): ErrorResponse {
+  switch (error.code) {
+    case "unauthenticated":
+      return {
+        status: 401,
+        body: {
+          error: "unauthenticated",
+          message: "Sign in first: POST /api/session, or send Authorization: Bearer <token>.",
+        },
+      };
+    case "forbidden":
+      return { status: 403, body: { error: "forbidden", message: error.message ?? "You are not allowed to do this." } };
+    case "not_found":
+      return error.deleted
+        ? {
+            status: 404,
+            body: {
+              error: "not_found",
+              message: `This record was deleted by ${error.deleted.by.name} at ${error.deleted.at}.`,
+              deleted: error.deleted,
+            },
+          }
+        : { status: 404, body: { error: "not_found", message: "No such record or collection." } };
+    case "conflict":
+      return {
+        status: 412,
+        body: {
+          error: "version_mismatch",
+          message: `The record is at version ${error.current.version}, changed since the version you sent. Merge the changes and send the new ETag.`,
+          current: error.current,
+          changes: error.changes,
+        },
+        headers: { ETag: `"${error.current.version}"` },
+      };
+    case "invalid":
+      return {
+        status: 422,
+        body: {
+          error: "invalid",
+          message: Object.entries(error.fields)
+            .map(([key, msg]) => `${key}: ${msg}`)
+            .join("; "),
+          fields: error.fields,
+        },
+      };
+    case "idempotency_mismatch":
+      return {
+        status: 422,
+        body: {
+          error: "idempotency_mismatch",
+          message: "This Idempotency-Key was already used for a different request.",
+        },
+      };
+    case "malformed_json":
+      return { status: 400, body: { error: "malformed_json", message: "The request body is not valid JSON." } };
+    case "bad_query":
+      return { status: 400, body: { error: "bad_query", message: error.message } };
+    case "bad_request":
+      return { status: 400, body: { error: "bad_request", message: error.message } };
+    case "precondition_required":
+      return { status: 428, body: { error: "precondition_required", message: error.message } };
+    case "invalid_credentials":
+      return { status: 401, body: { error: "invalid_credentials", message: "Wrong email or password." } };
+    case "rate_limited":
+      return {
+        status: 429,
+        body: {
+          error: "rate_limited",
+          message: `Too many failed sign-ins. Try again in ${Math.ceil(error.retryAfterSeconds / 60)} minutes.`,
+        },
+        headers: { "Retry-After": String(error.retryAfterSeconds) },
+      };
+    case "unavailable":
+      return {
+        status: 503,
+        body: { error: "unavailable", message: "The database is not reachable right now. Try again shortly." },
+        headers: { "Retry-After": "2" },
+      };
+    case "internal":
+      return {
+        status: 500,
+        body: { error: "internal", message: "Something went wrong on our side; it has been logged. Try again." },
+      };
+  }
+}

@@ -1,0 +1,38 @@
+import type { RecordView } from "@/lib/records/record-view";
+import { etagFor, type IfMatch, parseIfMatch } from "./etag";
+import { fail } from "./route";
+
+export function recordResponse(
+  record: RecordView,
+  init: { status?: number; headers?: Record<string, string> } = {},
+): Response {
+  return Response.json(record, {
+    status: init.status ?? 200,
+    headers: { ETag: etagFor(record.version), "Cache-Control": "private, no-cache", ...init.headers },
+  });
+}
+
+/**
+ * The version a write is based on, from If-Match. Absent or `*` is refused (428): a write
+ * must name what it saw. Tags that name no version (weak ones) can never match, so they
+ * become version 0, which fails the compare-and-set and answers 412 with the current state.
+ */
+export function baseVersionFrom(request: Request): { ok: true; version: number } | { ok: false; response: Response } {
+  const parsed: IfMatch | null = parseIfMatch(request.headers.get("if-match"));
+  if (parsed === null) {
+    return {
+      ok: false,
+      response: fail({ code: "bad_request", message: 'If-Match must be an entity tag such as "3".' }),
+    };
+  }
+  if (parsed.kind !== "versions") {
+    return {
+      ok: false,
+      response: fail({
+        code: "precondition_required",
+        message: 'Send If-Match with the ETag you last read (e.g. If-Match: "3"); "*" is not accepted.',
+      }),
+    };
+  }
+  return { ok: true, version: parsed.versions.length > 0 ? Math.max(...parsed.versions) : 0 };
+}

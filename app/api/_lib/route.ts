@@ -1,0 +1,126 @@
+import "server-only";
+import type { z } from "zod";
+import { type Db, getDb } from "@/db/client";
+import type { Role } from "@/db/schema";
+import type { Actor } from "@/lib/auth/actor";
+import { authorize } from "@/lib/auth/authorize";
+import { SESSION_COOKIE } from "@/lib/auth/sessions";
+import { isDatabaseUnavailable } from "@/lib/database-errors";
+import { type ApiError, errorResponse } from "./http-errors";
+
+export function fail(error: ApiError): Response {
+  const { status, body, headers } = errorResponse(error);
+  return Response.json(body, { status, headers });
+}
+
+export function readCookie(request: Request, name: string): string | null {
+  const header = request.headers.get("cookie");
+  if (!header) return null;
+  for (const part of header.split(";")) {
+    const [key, ...rest] = part.trim().split("=");
+    if (key === name) return decodeURIComponent(rest.join("="));
+  }
+  return null;
+}
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * Browsers send Origin on every cross-site write; a cookie-authenticated write from another
+ * origin is refused. Scripts without a browser authenticate with a Bearer token instead.
+ */
+export function isCrossOrigin(request: Request): boolean {
+  if (SAFE_METHODS.has(request.method)) return false;
+  const origin = request.headers.get("origin");
+  if (origin === null) return request.headers.get("sec-fetch-site") === "cross-site";
+  const allowed = process.env.APP_ORIGIN;
+  if (allowed && origin === allowed) return false;
+  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
+  try {
+    return new URL(origin).host !== host;
+  } catch {
+    return true;
+  }
+}
+
+export type RouteContext<P> = { request: Request; db: Db; actor: Actor; params: P };
+
+type Handler<P> = (context: RouteContext<P>) => Promise<Response>;
+
+function bearerToken(request: Request): string | null {
+  const header = request.headers.get("authorization");
+  const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
+  return match?.[1] ?? null;
+}
+
+/** Turns any thrown failure into a clean answer: 503 when the database is down, else a logged 500. */
+export async function guarded(request: Request, run: () => Promise<Response>): Promise<Response> {
+  try {
+    return await run();
+  } catch (error) {
+    if (isDatabaseUnavailable(error)) return fail({ code: "unavailable" });
+    console.error(`[api] ${request.method} ${new URL(request.url).pathname} failed:`, error);
+    return fail({ code: "internal" });
+  }
+}
+
+/**
+ * Every API route goes through here: it authenticates (session cookie or Bearer token),
+ * refuses cross-origin cookie writes, checks the role through the one `authorize` helper,
+ * and maps unexpected failures to 503/500 without leaking their text.
+ */
+export function apiRoute<P = Record<string, never>>(role: Role, handler: Handler<P>) {
+  return (request: Request, context: { params: Promise<P> }): Promise<Response> =>
+    guarded(request, async () => {
+      const bearer = bearerToken(request);
+      const token = bearer ?? readCookie(request, SESSION_COOKIE);
+      if (!bearer && token && isCrossOrigin(request)) {
+        return fail({ code: "forbidden", message: "Cross-origin requests with a session cookie are refused." });
+      }
+      const db = await getDb();
+      const auth = await authorize(db, token, role);
+      if (!auth.ok) return fail(auth.error);
+      return handler({ request, db, actor: auth.actor, params: await context.params });
+    });
+}
+
+export type JsonBody<T> = { ok: true; value: T } | { ok: false; response: Response };
+
+/** Reads and validates a JSON body: 400 when it is not JSON, 422 naming every bad field. */
+export async function readJson<S extends z.ZodType>(request: Request, schema: S): Promise<JsonBody<z.infer<S>>> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await request.text());
+  } catch {
+    return { ok: false, response: fail({ code: "malformed_json" }) };
+  }
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  return { ok: false, response: fail({ code: "invalid", fields: zodFields(parsed.error) }) };
+}
+
+export function zodFields(error: z.ZodError): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues) {
+    if (issue.code === "unrecognized_keys") {
+      for (const key of issue.keys) fields[[...issue.path, key].join(".")] = "Unknown field";
+      continue;
+    }
+    const key = issue.path.length > 0 ? issue.path.join(".") : "_";
+    fields[key] ??= issue.message;
+  }
+  return fields;
+}
+
+/** `Idempotency-Key`: the save id of a request a client may send again. */
+export function idempotencyKey(request: Request): { ok: true; key: string | null } | { ok: false; response: Response } {
+  const key = request.headers.get("idempotency-key");
+  if (key === null) return { ok: true, key: null };
+  if (!/^[\x21-\x7e]{1,200}$/.test(key)) {
+    return {
+      ok: false,
+      response: fail({ code: "bad_request", message: "Idempotency-Key must be 1–200 visible ASCII characters." }),
+    };
+  }
+  return { ok: true, key: `api:${key}` };
+}

@@ -1,0 +1,46 @@
+import { z } from "zod";
+import { findCollection } from "@/lib/collections";
+import { listRecords, MAX_PAGE } from "@/lib/records/list-records";
+import { createRecord } from "@/lib/records/save-record";
+import { recordResponse } from "../../../_lib/records";
+import { apiRoute, fail, idempotencyKey, readJson } from "../../../_lib/route";
+
+const listQuery = z.strictObject({
+  q: z.string().max(200).optional(),
+  sort: z.string().max(64).optional(),
+  dir: z.enum(["asc", "desc"]).optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE).optional(),
+  cursor: z.string().max(2000).optional(),
+});
+
+export const GET = apiRoute<{ slug: string }>("viewer", async ({ request, db, params }) => {
+  const query = listQuery.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+  if (!query.success) {
+    const message = query.error.issues.map((i) => `${i.path.join(".") || "query"}: ${i.message}`).join("; ");
+    return fail({ code: "bad_query", message });
+  }
+  const collection = await findCollection(db, params.slug);
+  if (!collection) return fail({ code: "not_found" });
+  const result = await listRecords(db, collection, query.data);
+  if (!result.ok) return fail(result.error);
+  return Response.json({ items: result.items, nextCursor: result.nextCursor });
+});
+
+const createBody = z.strictObject({ data: z.record(z.string(), z.unknown()) });
+
+export const POST = apiRoute<{ slug: string }>("editor", async ({ request, db, actor, params }) => {
+  const key = idempotencyKey(request);
+  if (!key.ok) return key.response;
+  const body = await readJson(request, createBody);
+  if (!body.ok) return body.response;
+  const result = await createRecord(db, actor, {
+    collectionSlug: params.slug,
+    values: body.value.data,
+    saveId: key.key,
+  });
+  if (!result.ok) return fail(result.error);
+  return recordResponse(result.record, {
+    status: 201,
+    headers: { Location: `/api/records/${result.record.id}` },
+  });
+});

@@ -1,0 +1,54 @@
+import { z } from "zod";
+import { loadRecord, toRecordView } from "@/lib/records/queries";
+import { deleteRecord, saveRecord } from "@/lib/records/save-record";
+import { etagFor, ifNoneMatchHits } from "../../_lib/etag";
+import { baseVersionFrom, recordResponse } from "../../_lib/records";
+import { apiRoute, fail, idempotencyKey, readJson } from "../../_lib/route";
+
+type Params = { id: string };
+
+export const GET = apiRoute<Params>("viewer", async ({ request, db, params }) => {
+  const record = await loadRecord(db, params.id);
+  if (!record || record.deletedAt) {
+    return fail(
+      record?.deletedAt
+        ? { code: "not_found", deleted: { at: record.deletedAt, by: record.deletedBy ?? record.updatedBy } }
+        : { code: "not_found" },
+    );
+  }
+  if (ifNoneMatchHits(request.headers.get("if-none-match"), record.version)) {
+    return new Response(null, { status: 304, headers: { ETag: etagFor(record.version) } });
+  }
+  return recordResponse(toRecordView(record));
+});
+
+const patchBody = z.strictObject({ data: z.record(z.string(), z.unknown()) });
+
+/** A JSON merge patch of the record's data, applied only if If-Match still names the current version. */
+export const PATCH = apiRoute<Params>("editor", async ({ request, db, actor, params }) => {
+  const base = baseVersionFrom(request);
+  if (!base.ok) return base.response;
+  const key = idempotencyKey(request);
+  if (!key.ok) return key.response;
+  const body = await readJson(request, patchBody);
+  if (!body.ok) return body.response;
+  const result = await saveRecord(db, actor, {
+    recordId: params.id,
+    baseVersion: base.version,
+    values: body.value.data,
+    patch: true,
+    saveId: key.key,
+  });
+  if (!result.ok) return fail(result.error);
+  return recordResponse(result.record);
+});
+
+export const DELETE = apiRoute<Params>("editor", async ({ request, db, actor, params }) => {
+  const base = baseVersionFrom(request);
+  if (!base.ok) return base.response;
+  const key = idempotencyKey(request);
+  if (!key.ok) return key.response;
+  const result = await deleteRecord(db, actor, { recordId: params.id, baseVersion: base.version, saveId: key.key });
+  if (!result.ok) return fail(result.error);
+  return new Response(null, { status: 204 });
+});

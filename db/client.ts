@@ -36,7 +36,7 @@ export class DatabaseLockedError extends Error {
 }
 
 export function pgliteDir(): string {
-  return path.resolve(process.env.PGLITE_DIR ?? path.join(process.cwd(), ".data", "pglite"));
+  return path.resolve(/*turbopackIgnore: true*/ process.env.PGLITE_DIR ?? path.join(process.cwd(), ".data", "pglite"));
 }
 
 function isAlive(pid: number): boolean {

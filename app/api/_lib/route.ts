@@ -6,6 +6,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { authorize } from "@/lib/auth/authorize";
 import { SESSION_COOKIE } from "@/lib/auth/sessions";
 import { isDatabaseUnavailable } from "@/lib/database-errors";
+import { zodFields } from "@/lib/zod-fields";
 import { type ApiError, errorResponse } from "./http-errors";
 
 export function fail(error: ApiError): Response {
@@ -97,19 +98,6 @@ export async function readJson<S extends z.ZodType>(request: Request, schema: S)
   const parsed = schema.safeParse(raw);
   if (parsed.success) return { ok: true, value: parsed.data };
   return { ok: false, response: fail({ code: "invalid", fields: zodFields(parsed.error) }) };
-}
-
-export function zodFields(error: z.ZodError): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const issue of error.issues) {
-    if (issue.code === "unrecognized_keys") {
-      for (const key of issue.keys) fields[[...issue.path, key].join(".")] = "Unknown field";
-      continue;
-    }
-    const key = issue.path.length > 0 ? issue.path.join(".") : "_";
-    fields[key] ??= issue.message;
-  }
-  return fields;
 }
 
 /** `Idempotency-Key`: the save id of a request a client may send again. */

@@ -1,0 +1,19 @@
+"use server";
+
+import { z } from "zod";
+import { action, saveIdSchema } from "@/app/_lib/action";
+import { createRecord } from "@/lib/records/save-record";
+
+const createInput = z.object({
+  collectionSlug: z.string().max(100),
+  values: z.record(z.string(), z.unknown()),
+  saveId: saveIdSchema,
+});
+
+export const createRecordAction = action(
+  { role: "editor", input: createInput, name: "createRecord" },
+  async ({ db, actor }, input) => {
+    const result = await createRecord(db, actor, input);
+    return result.ok ? { ok: true as const, record: result.record } : result;
+  },
+);

@@ -1,0 +1,45 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { requirePageActor } from "@/app/_lib/session";
+import { RelativeTime } from "@/components/relative-time";
+import { hasRole } from "@/lib/auth/actor";
+import { loadRecord, toRecordView } from "@/lib/records/queries";
+import { RecordEditor } from "./record-editor";
+
+export const metadata: Metadata = { title: "Record" };
+
+export default async function RecordPage({ params }: { params: Promise<{ id: string }> }) {
+  const { db, actor } = await requirePageActor();
+  const record = await loadRecord(db, (await params).id);
+  if (!record) notFound();
+  const back = (
+    <p className="small">
+      <Link href={`/collections/${record.collection}`}>← {record.collectionName}</Link>
+    </p>
+  );
+  if (record.deletedAt) {
+    return (
+      <>
+        {back}
+        <div className="notice warn" role="status">
+          <h1>This record was deleted</h1>
+          <p>
+            {record.deletedBy?.name ?? "Someone"} deleted it <RelativeTime iso={record.deletedAt} />.
+          </p>
+        </div>
+      </>
+    );
+  }
+  return (
+    <>
+      {back}
+      <RecordEditor
+        initialRecord={toRecordView(record)}
+        collection={{ slug: record.collection, name: record.collectionName, fields: record.fields }}
+        canEdit={hasRole(actor, "editor")}
+        me={{ id: actor.id, name: actor.name }}
+      />
+    </>
+  );
+}

@@ -1,0 +1,66 @@
+import "server-only";
+import { z } from "zod";
+import type { Db } from "@/db/client";
+import type { Role } from "@/db/schema";
+import type { Actor } from "@/lib/auth/actor";
+import { isDatabaseUnavailable } from "@/lib/database-errors";
+import { zodFields } from "@/lib/zod-fields";
+import { authorizeFromCookies } from "./session";
+
+/** What every server action can answer besides its own outcomes. */
+export type ActionFailure =
+  | { code: "unauthenticated"; message: string }
+  | { code: "forbidden"; message: string }
+  | { code: "invalid"; fields: Record<string, string> }
+  | { code: "unavailable"; message: string }
+  | { code: "internal"; message: string };
+
+export type ActionFailed = { ok: false; error: ActionFailure };
+
+/**
+ * The one action builder: authenticate and authorise (through `authorize`), parse the
+ * input with zod, call one domain function, and turn unexpected failures into a plain
+ * message (logged here, never sent raw to the browser).
+ */
+export function action<S extends z.ZodType, R extends { ok: boolean }>(
+  options: { role: Role; input: S; name: string },
+  run: (context: { db: Db; actor: Actor }, input: z.infer<S>) => Promise<R>,
+): (input: z.input<S>) => Promise<R | ActionFailed> {
+  return async (input) => {
+    try {
+      const { db, auth } = await authorizeFromCookies(options.role);
+      if (!auth.ok) {
+        return {
+          ok: false,
+          error:
+            auth.error.code === "unauthenticated"
+              ? {
+                  code: "unauthenticated",
+                  message: "Your session has ended. Sign in again in another tab; your edits here are kept.",
+                }
+              : auth.error,
+        };
+      }
+      const parsed = options.input.safeParse(input);
+      if (!parsed.success) return { ok: false, error: { code: "invalid", fields: zodFields(parsed.error) } };
+      return await run({ db, actor: auth.actor }, parsed.data);
+    } catch (error) {
+      if (isDatabaseUnavailable(error)) {
+        return {
+          ok: false,
+          error: {
+            code: "unavailable",
+            message: "The database is not reachable right now. Your edits are kept; try again.",
+          },
+        };
+      }
+      console.error(`[action] ${options.name} failed:`, error);
+      return {
+        ok: false,
+        error: { code: "internal", message: "Something went wrong on our side. Your edits are kept; try again." },
+      };
+    }
+  };
+}
+
+export const saveIdSchema = z.string().min(8).max(100);

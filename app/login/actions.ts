@@ -1,0 +1,58 @@
+"use server";
+
+import { cookies, headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { getDb } from "@/db/client";
+import { login } from "@/lib/auth/login";
+import { deleteSession, SESSION_COOKIE, SESSION_MAX_AGE_SECONDS } from "@/lib/auth/sessions";
+import { isDatabaseUnavailable } from "@/lib/database-errors";
+
+export type LoginState = { error?: string; email?: string };
+
+const credentials = z.object({ email: z.string().trim().min(1).max(320), password: z.string().min(1).max(1000) });
+
+function safeNext(value: FormDataEntryValue | null): string {
+  return typeof value === "string" && value.startsWith("/") && !value.startsWith("//") ? value : "/";
+}
+
+/** Sign-in is where authentication starts, so it is the one action without `authorize`. */
+export async function loginAction(_state: LoginState, form: FormData): Promise<LoginState> {
+  const parsed = credentials.safeParse({ email: form.get("email"), password: form.get("password") });
+  const email = typeof form.get("email") === "string" ? String(form.get("email")) : "";
+  if (!parsed.success) return { error: "Enter your email and password.", email };
+  const requestHeaders = await headers();
+  const clientAddress = requestHeaders.get("x-forwarded-for")?.split(",")[0]?.trim() || "local";
+  let result: Awaited<ReturnType<typeof login>>;
+  try {
+    result = await login(await getDb(), { ...parsed.data, clientAddress });
+  } catch (error) {
+    if (!isDatabaseUnavailable(error)) console.error("[action] login failed:", error);
+    return { error: "Signing in is not possible right now. Try again in a moment.", email };
+  }
+  if (!result.ok) {
+    return {
+      error:
+        result.error.code === "rate_limited"
+          ? `Too many failed attempts. Try again in ${Math.ceil(result.error.retryAfterSeconds / 60)} minutes.`
+          : "Wrong email or password.",
+      email,
+    };
+  }
+  (await cookies()).set(SESSION_COOKIE, result.token, {
+    httpOnly: true,
+    sameSite: "lax",
+    secure: requestHeaders.get("x-forwarded-proto") === "https",
+    path: "/",
+    maxAge: SESSION_MAX_AGE_SECONDS,
+  });
+  redirect(safeNext(form.get("next")));
+}
+
+export async function logoutAction(): Promise<void> {
+  const jar = await cookies();
+  const token = jar.get(SESSION_COOKIE)?.value;
+  if (token) await deleteSession(await getDb(), token).catch(() => {});
+  jar.delete(SESSION_COOKIE);
+  redirect("/login");
+}

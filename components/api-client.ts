@@ -1,0 +1,19 @@
+import type { RecordView, RevisionView } from "@/lib/records/record-view";
+
+/** Reads for the browser, through the app's own HTTP API (same origin, session cookie). */
+async function getJson<T>(url: string): Promise<T> {
+  const response = await fetch(url, { headers: { Accept: "application/json" }, cache: "no-store" });
+  if (!response.ok) {
+    const body = (await response.json().catch(() => null)) as { message?: string } | null;
+    throw Object.assign(new Error(body?.message ?? `Request failed (${response.status})`), { status: response.status });
+  }
+  return (await response.json()) as T;
+}
+
+export function fetchRecord(id: string): Promise<RecordView> {
+  return getJson<RecordView>(`/api/records/${encodeURIComponent(id)}`);
+}
+
+export function fetchRevisions(id: string): Promise<RevisionView[]> {
+  return getJson<RevisionView[]>(`/api/records/${encodeURIComponent(id)}/revisions?limit=100`);
+}

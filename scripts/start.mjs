@@ -1,0 +1,13 @@
+// `npm start`: builds once when there is no build yet, then serves it. PORT is honoured.
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+
+const next = "node_modules/next/dist/bin/next";
+if (!existsSync(".next/BUILD_ID")) {
+  console.log("No build yet: building Tandem once (about a minute)…");
+  const build = spawnSync(process.execPath, [next, "build"], { stdio: "inherit" });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
+const server = spawn(process.execPath, [next, "start", "-p", process.env.PORT ?? "3000"], { stdio: "inherit" });
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
+server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

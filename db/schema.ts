@@ -64,6 +64,8 @@ export const collections = pgTable("collections", {
   name: text("name").notNull(),
   fields: jsonb("fields").$type<FieldDefinition[]>().notNull(),
   editMode: text("edit_mode").$type<EditMode>().notNull().default("optimistic"),
+  /** The integer field that caps reservations (events: "capacity"); null when records take none. */
+  capacityField: text("capacity_field"),
   createdAt: createdAt(),
 });
 export type Collection = typeof collections.$inferSelect;
@@ -128,3 +130,83 @@ export const revisions = pgTable(
   ],
 );
 export type Revision = typeof revisions.$inferSelect;
+
+/**
+ * Seats taken per record that takes reservations. Kept outside the versioned `data`, so a
+ * reservation never makes a form conflict; `capacity` mirrors the record's capacity field
+ * and is written in the same statement as the record. The CHECK is the last line of defence.
+ */
+export const recordCapacity = pgTable(
+  "record_capacity",
+  {
+    recordId: uuid("record_id")
+      .primaryKey()
+      .references(() => records.id),
+    capacity: integer("capacity").notNull(),
+    taken: integer("taken").notNull().default(0),
+  },
+  (t) => [check("record_capacity_taken_within", sql`${t.taken} >= 0 and ${t.taken} <= ${t.capacity}`)],
+);
+
+export const reservations = pgTable(
+  "reservations",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    recordId: uuid("record_id")
+      .notNull()
+      .references(() => records.id),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id),
+    seats: integer("seats").notNull(),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+    cancelledAt: timestamp("cancelled_at", { withTimezone: true }),
+    cancelledBy: uuid("cancelled_by").references(() => users.id),
+    /** Client-made id: a repeated reservation request returns the first outcome. */
+    requestId: text("request_id"),
+  },
+  (t) => [
+    index("reservations_record_idx").on(t.recordId, t.at),
+    check("reservations_seats_positive", sql`${t.seats} > 0`),
+    uniqueIndex("reservations_user_request_idx")
+      .on(t.userId, t.requestId)
+      .where(sql`${t.requestId} is not null`),
+  ],
+);
+export type Reservation = typeof reservations.$inferSelect;
+
+/** At most one holder per record: the primary key is the lock. */
+export const leases = pgTable("leases", {
+  recordId: uuid("record_id")
+    .primaryKey()
+    .references(() => records.id),
+  userId: uuid("user_id")
+    .notNull()
+    .references(() => users.id),
+  acquiredAt: timestamp("acquired_at", { withTimezone: true }).notNull().defaultNow(),
+  renewedAt: timestamp("renewed_at", { withTimezone: true }).notNull().defaultNow(),
+  expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+});
+export type Lease = typeof leases.$inferSelect;
+
+export const LEASE_EVENT_ACTIONS = ["takeover", "break"] as const;
+export type LeaseEventAction = (typeof LEASE_EVENT_ACTIONS)[number];
+
+/** Every take-over and break of a lease: who, whose, when and why. */
+export const leaseEvents = pgTable(
+  "lease_events",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    recordId: uuid("record_id")
+      .notNull()
+      .references(() => records.id),
+    action: text("action").$type<LeaseEventAction>().notNull(),
+    actorId: uuid("actor_id")
+      .notNull()
+      .references(() => users.id),
+    previousHolderId: uuid("previous_holder_id").references(() => users.id),
+    reason: text("reason"),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("lease_events_record_idx").on(t.recordId, t.at)],
+);

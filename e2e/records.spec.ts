@@ -1,0 +1,83 @@
+import { apiAs, expect, signIn, test, unique } from "./fixtures";
+
+test("a signed-out visitor is sent to sign in, and a wrong password says so", async ({ page }) => {
+  await page.goto("/collections/tickets");
+  await expect(page).toHaveURL(/\/login/);
+  await page.getByLabel("Email").fill("alice@example.com");
+  await page.getByLabel("Password").fill("not-the-password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "Wrong email or password." })).toBeVisible();
+  await page.getByLabel("Password").fill(process.env.DEMO_PASSWORD || "tandem-demo");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByTestId("current-user")).toHaveText("Alice");
+});
+
+test("an editor creates a record, edits it and saves a new version", async ({ page }) => {
+  const title = unique("Broken stapler");
+  await signIn(page, "alice@example.com");
+  await page.goto("/collections/tickets/new");
+  await page.getByLabel("Title").fill(title);
+  await page.getByRole("button", { name: "Create" }).click();
+  await expect(page.getByLabel("Status")).toHaveAccessibleDescription("Status is required");
+  await page.getByLabel("Status").selectOption("Open");
+  await page.getByRole("button", { name: "Create" }).click();
+  await expect(page.getByRole("heading", { name: title })).toBeVisible();
+  await expect(page.getByTestId("record-version")).toHaveText("version 1");
+
+  await page.getByLabel("Priority").selectOption("Urgent");
+  await page.getByLabel("Description").fill("Jams on every second page.");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByRole("status")).toContainText("Saved — version 2");
+  const id = page.url().split("/records/")[1] ?? "";
+  const api = await apiAs("carol@example.com");
+  await expect(async () => {
+    const record = await api.getRecord(id);
+    expect(record.version).toBe(2);
+    expect(record.data).toMatchObject({ title, status: "Open", priority: "Urgent", description: "Jams on every second page." });
+  }).toPass();
+  await expect(page.getByRole("list", { name: "Revisions" })).toContainText("Alice");
+  await api.dispose();
+});
+
+test("when Bob saves first, Alice's save shows who changed what and keeps what she typed", async ({ browser }) => {
+  const admin = await apiAs("admin@example.com");
+  const record = await admin.createRecord("tickets", { title: unique("Shared ticket"), status: "Open", priority: "Low" });
+  const alice = await browser.newContext();
+  const bob = await browser.newContext();
+  const alicePage = await alice.newPage();
+  const bobPage = await bob.newPage();
+  await signIn(alicePage, "alice@example.com");
+  await signIn(bobPage, "bob@example.com");
+  await alicePage.goto(`/records/${record.id}`);
+  await bobPage.goto(`/records/${record.id}`);
+
+  await alicePage.getByLabel("Description").fill("Alice's careful notes.");
+  await bobPage.getByLabel("Priority").selectOption("High");
+  await bobPage.getByRole("button", { name: "Save" }).click();
+  await expect(bobPage.getByRole("status")).toContainText("Saved — version 2");
+
+  await alicePage.getByRole("button", { name: "Save" }).click();
+  const conflict = alicePage.getByRole("alert").filter({ hasText: "while you were editing" });
+  await expect(conflict).toContainText("Bob saved this record while you were editing");
+  await expect(conflict).toContainText("Priority");
+  await expect(alicePage.getByLabel("Description")).toHaveValue("Alice's careful notes.");
+  expect((await admin.getRecord(record.id)).version).toBe(2);
+  await alice.close();
+  await bob.close();
+  await admin.dispose();
+});
+
+test("a viewer sees the record but no edit controls", async ({ page }) => {
+  const admin = await apiAs("admin@example.com");
+  const title = unique("Read-only ticket");
+  const record = await admin.createRecord("tickets", { title, status: "Open" });
+  await signIn(page, "carol@example.com");
+  await page.goto("/collections/tickets");
+  await expect(page.getByRole("link", { name: "New record" })).toHaveCount(0);
+  await page.goto(`/records/${record.id}`);
+  await expect(page.getByRole("heading", { name: title })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Save" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Delete" })).toHaveCount(0);
+  await expect(page.getByRole("textbox")).toHaveCount(0);
+  await admin.dispose();
+});

@@ -1,4 +1,6 @@
+import type { LeaseView } from "@/lib/leases/lease-view";
 import type { RecordView, RevisionView } from "@/lib/records/record-view";
+import type { ReservationSummary } from "@/lib/reservations/queries";
 
 /** Reads for the browser, through the app's own HTTP API (same origin, session cookie). */
 async function getJson<T>(url: string): Promise<T> {
@@ -16,4 +18,13 @@ export function fetchRecord(id: string): Promise<RecordView> {
 
 export function fetchRevisions(id: string): Promise<RevisionView[]> {
   return getJson<RevisionView[]>(`/api/records/${encodeURIComponent(id)}/revisions?limit=100`);
+}
+
+export function fetchReservations(id: string): Promise<ReservationSummary> {
+  return getJson<ReservationSummary>(`/api/records/${encodeURIComponent(id)}/reservations`);
+}
+
+/** The record's edit lease, or `{holder: null}` when nobody holds one. */
+export function fetchLease(id: string): Promise<LeaseView | { holder: null }> {
+  return getJson<LeaseView | { holder: null }>(`/api/records/${encodeURIComponent(id)}/lease`);
 }

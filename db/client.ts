@@ -86,7 +86,8 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
   const { default: postgres } = await import("postgres");
   const { drizzle } = await import("drizzle-orm/postgres-js");
   const client = postgres(url, {
-    max: options.max ?? Number(process.env.DATABASE_POOL_MAX ?? 10),
+    // At least two: migrations hold an advisory lock on one connection and work on another.
+    max: Math.max(2, options.max ?? Number(process.env.DATABASE_POOL_MAX ?? 10)),
     onnotice: () => {},
     connect_timeout: 10,
   });

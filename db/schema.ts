@@ -168,9 +168,7 @@ export const reservations = pgTable(
   (t) => [
     index("reservations_record_idx").on(t.recordId, t.at),
     check("reservations_seats_positive", sql`${t.seats} > 0`),
-    uniqueIndex("reservations_user_request_idx")
-      .on(t.userId, t.requestId)
-      .where(sql`${t.requestId} is not null`),
+    uniqueIndex("reservations_user_request_idx").on(t.userId, t.requestId).where(sql`${t.requestId} is not null`),
   ],
 );
 export type Reservation = typeof reservations.$inferSelect;

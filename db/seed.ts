@@ -17,11 +17,19 @@ export function demoPassword(): string {
   return process.env.DEMO_PASSWORD || "tandem-demo";
 }
 
-export const DEMO_COLLECTIONS: { slug: string; name: string; editMode: EditMode; fields: FieldDefinition[] }[] = [
+export const DEMO_COLLECTIONS: {
+  slug: string;
+  name: string;
+  editMode: EditMode;
+  fields: FieldDefinition[];
+  /** The integer field that caps reservations: records of this collection take them. */
+  capacityField?: string;
+}[] = [
   {
     slug: "customers",
     name: "Customers",
-    editMode: "optimistic",
+    // One editor at a time, under an edit lease (DESIGN.md guarantee 6); the others merge on save.
+    editMode: "lease",
     fields: [
       { key: "name", label: "Name", type: "text", required: true, listed: true },
       { key: "company", label: "Company", type: "text", listed: true },
@@ -64,11 +72,12 @@ export const DEMO_COLLECTIONS: { slug: string; name: string; editMode: EditMode;
     slug: "events",
     name: "Events",
     editMode: "optimistic",
+    capacityField: "capacity",
     fields: [
       { key: "name", label: "Name", type: "text", required: true, listed: true },
       { key: "date", label: "Date", type: "date", required: true, listed: true },
       { key: "venue", label: "Venue", type: "text", listed: true },
-      { key: "capacity", label: "Capacity", type: "integer", min: 0, max: 100000, listed: true },
+      { key: "capacity", label: "Capacity", type: "integer", required: true, min: 0, max: 100000, listed: true },
       { key: "published", label: "Published", type: "boolean" },
       { key: "description", label: "Description", type: "longtext" },
     ],
@@ -152,8 +161,8 @@ export async function seedDemoData(db: DbOrTx): Promise<{ seeded: boolean }> {
   for (const c of DEMO_COLLECTIONS) {
     await queryRows(
       db,
-      sql`insert into collections (slug, name, fields, edit_mode)
-          values (${c.slug}, ${c.name}, ${JSON.stringify(c.fields)}::jsonb, ${c.editMode})
+      sql`insert into collections (slug, name, fields, edit_mode, capacity_field)
+          values (${c.slug}, ${c.name}, ${JSON.stringify(c.fields)}::jsonb, ${c.editMode}, ${c.capacityField ?? null})
           on conflict (slug) do nothing`,
     );
   }

@@ -29,7 +29,10 @@ export async function apiAs(email: string, baseURL = BASE_URL) {
       return (await response.json()) as RecordBody;
     },
     async patchRecord(id: string, version: number, data: Record<string, unknown>) {
-      return context.patch(`/api/records/${id}`, { data: { data }, headers: { ...headers, "If-Match": `"${version}"` } });
+      return context.patch(`/api/records/${id}`, {
+        data: { data },
+        headers: { ...headers, "If-Match": `"${version}"` },
+      });
     },
     dispose: () => context.dispose(),
   };

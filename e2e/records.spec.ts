@@ -33,7 +33,12 @@ test("an editor creates a record, edits it and saves a new version", async ({ pa
   await expect(async () => {
     const record = await api.getRecord(id);
     expect(record.version).toBe(2);
-    expect(record.data).toMatchObject({ title, status: "Open", priority: "Urgent", description: "Jams on every second page." });
+    expect(record.data).toMatchObject({
+      title,
+      status: "Open",
+      priority: "Urgent",
+      description: "Jams on every second page.",
+    });
   }).toPass();
   await expect(page.getByRole("list", { name: "Revisions" })).toContainText("Alice");
   await api.dispose();
@@ -41,7 +46,11 @@ test("an editor creates a record, edits it and saves a new version", async ({ pa
 
 test("when Bob saves first, Alice's save shows who changed what and keeps what she typed", async ({ browser }) => {
   const admin = await apiAs("admin@example.com");
-  const record = await admin.createRecord("tickets", { title: unique("Shared ticket"), status: "Open", priority: "Low" });
+  const record = await admin.createRecord("tickets", {
+    title: unique("Shared ticket"),
+    status: "Open",
+    priority: "Low",
+  });
   const alice = await browser.newContext();
   const bob = await browser.newContext();
   const alicePage = await alice.newPage();
@@ -57,9 +66,11 @@ test("when Bob saves first, Alice's save shows who changed what and keeps what s
   await expect(bobPage.getByRole("status")).toContainText("Saved — version 2");
 
   await alicePage.getByRole("button", { name: "Save" }).click();
-  const conflict = alicePage.getByRole("alert").filter({ hasText: "while you were editing" });
-  await expect(conflict).toContainText("Bob saved this record while you were editing");
-  await expect(conflict).toContainText("Priority");
+  const dialog = alicePage.getByRole("dialog", { name: "Bob changed this record while you were editing" });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByTestId("merge-priority")).toContainText("Bob");
+  await dialog.getByRole("button", { name: "Keep editing" }).click();
+  await expect(dialog).toBeHidden();
   await expect(alicePage.getByLabel("Description")).toHaveValue("Alice's careful notes.");
   expect((await admin.getRecord(record.id)).version).toBe(2);
   await alice.close();

@@ -22,3 +22,18 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   }
   return false;
 }
+
+/**
+ * True when a statement failed with this SQLSTATE (and, if given, on this constraint), looking
+ * through drizzle's wrapping. postgres.js names the constraint `constraint_name`, PGlite `constraint`.
+ */
+export function isConstraintViolation(error: unknown, sqlState: string, constraint?: string): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const failure = e as { code?: unknown; constraint_name?: unknown; constraint?: unknown };
+    if (failure.code !== sqlState) continue;
+    if (constraint === undefined || failure.constraint_name === constraint || failure.constraint === constraint) {
+      return true;
+    }
+  }
+  return false;
+}

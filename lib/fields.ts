@@ -41,7 +41,10 @@ function valueSchema(field: FieldDefinition): z.ZodType<FieldValue> {
     case "text":
     case "longtext": {
       const limit = field.maxLength ?? (field.type === "text" ? TEXT_LIMIT : LONGTEXT_LIMIT);
-      return z.string({ error: "Must be text" }).max(limit, { error: `At most ${limit} characters` });
+      return z
+        .string({ error: "Must be text" })
+        .max(limit, { error: `At most ${limit} characters` })
+        .refine((v) => !v.includes("\u0000"), { error: "Must not contain NUL characters" });
     }
     case "email":
       return z.email({ error: "Must be an email address like name@example.com" });
@@ -102,14 +105,13 @@ export function validateRecord(fields: readonly FieldDefinition[], input: unknow
   return Object.keys(errors).length > 0 ? { ok: false, fields: errors } : { ok: true, values };
 }
 
-/** JSON merge patch (RFC 7396) over flat record data: null removes a field. */
+/**
+ * JSON merge patch (RFC 7396) over flat record data: null removes a field. The null is kept
+ * in the result (validation leaves empty values out of the stored data), so a patch that
+ * clears a key the collection does not have is still reported as an unknown field.
+ */
 export function applyMergePatch(current: RecordValues, patch: Record<string, unknown>): RecordInput {
-  const next: RecordInput = { ...current };
-  for (const [key, value] of Object.entries(patch)) {
-    if (value === null) delete next[key];
-    else next[key] = value;
-  }
-  return next;
+  return { ...current, ...patch };
 }
 
 /** The lower-cased text that search looks in. */

@@ -2,6 +2,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { requirePageActor } from "@/app/_lib/session";
 import { logoutAction } from "@/app/login/actions";
+import { hasRole } from "@/lib/auth/actor";
 
 export const dynamic = "force-dynamic";
 
@@ -15,6 +16,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
         </Link>
         <nav aria-label="Main">
           <Link href="/">Collections</Link>
+          {hasRole(actor, "admin") ? <Link href="/admin">Admin</Link> : null}
         </nav>
         <div className="whoami">
           <span data-testid="current-user">{actor.name}</span>

@@ -3,6 +3,7 @@ import { type DbOrTx, queryRows } from "@/db/client";
 import type { RecordData } from "@/db/schema";
 import type { CollectionView } from "@/lib/collections";
 import { err, type Result } from "@/lib/result";
+import { isUuid } from "./queries";
 import { isoString, type RecordView } from "./record-view";
 
 export const BUILTIN_SORTS = ["updatedAt", "createdAt"] as const;
@@ -41,6 +42,38 @@ function decodeCursor(raw: string): Cursor | null {
     // fall through
   }
   return null;
+}
+
+const TIMESTAMP =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6})?(?:Z|[+-](\d{2})(?::(\d{2}))?(?::(\d{2}))?)$/;
+
+/** A timestamp as `to_json` writes it, with every field in range (PostgreSQL rejects 2026-02-30). */
+function isTimestamp(value: unknown): boolean {
+  const match = typeof value === "string" ? TIMESTAMP.exec(value) : null;
+  if (!match) return false;
+  const [
+    year = 0,
+    month = 0,
+    day = 0,
+    hour = 0,
+    minute = 0,
+    second = 0,
+    offsetHours = 0,
+    offsetMinutes = 0,
+    offsetSeconds = 0,
+  ] = match.slice(1).map((part) => Number(part ?? 0));
+  const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+  return (
+    date.getUTCFullYear() === year &&
+    date.getUTCMonth() === month - 1 &&
+    date.getUTCDate() === day &&
+    date.getUTCHours() === hour &&
+    date.getUTCMinutes() === minute &&
+    date.getUTCSeconds() === second &&
+    offsetHours <= 15 &&
+    offsetMinutes <= 59 &&
+    offsetSeconds <= 59
+  );
 }
 
 function likePattern(q: string): string {
@@ -86,8 +119,11 @@ export async function listRecords(db: DbOrTx, collection: CollectionView, query:
   let cursor: Cursor | null = null;
   if (query.cursor) {
     cursor = decodeCursor(query.cursor);
-    if (!cursor || !/^[0-9a-f-]{36}$/i.test(cursor.id))
+    // The cursor comes back from the client: a value PostgreSQL cannot cast would be a 500.
+    const builtin = sort === "updatedAt" || sort === "createdAt";
+    if (!cursor || !isUuid(cursor.id) || (builtin && !isTimestamp(cursor.v))) {
       return err({ code: "bad_query", message: "cursor is not valid" });
+    }
   }
 
   const conditions: SQL[] = [sql`r.collection_id = ${collection.id}`, sql`r.deleted_at is null`];

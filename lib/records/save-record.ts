@@ -3,16 +3,24 @@ import { type DbOrTx, queryRows } from "@/db/client";
 import type { FieldChanges, RecordData, RevisionAction } from "@/db/schema";
 import type { Actor } from "@/lib/auth/actor";
 import { applyMergePatch, type RecordInput, searchTextOf, validateRecord } from "@/lib/fields";
+import type { LockedError } from "@/lib/leases/lease-view";
+import { leaseHeldCondition, leaseRefusal } from "@/lib/leases/leases";
+import { capacityMirrorCte, capacityRefusal } from "@/lib/reservations/capacity";
+import { capacityOf } from "@/lib/reservations/seats";
 import { err, type Result } from "@/lib/result";
 import { diffValues } from "./diff";
 import { findSavedRevision, type LoadedRecord, loadRecord, revisionsSince, toRecordView } from "./queries";
 import { isoString, type RecordView, type RevisionView, type UserRef } from "./record-view";
 
 export type SaveError =
-  | { code: "not_found"; deleted?: { at: string; by: UserRef } }
+  | { code: "not_found"; deleted?: DeletedInfo }
   | { code: "conflict"; current: RecordView; changes: RevisionView[] }
   | { code: "invalid"; fields: Record<string, string> }
-  | { code: "idempotency_mismatch" };
+  | { code: "idempotency_mismatch" }
+  | LockedError;
+
+/** Who deleted a record and when; `version` is what a restore must name. */
+export type DeletedInfo = { at: string; by: UserRef; version: number; data: RecordData };
 
 export type SaveResult = Result<{ record: RecordView; replayed: boolean }, SaveError>;
 
@@ -50,7 +58,11 @@ export async function saveRecord(db: DbOrTx, actor: Actor, input: SaveRecordInpu
   if (!current || current.deletedAt) return staleOutcome(db, actor, input, current);
   // Preconditions come before the content (RFC 9110 §13.2.1): a stale save is a conflict
   // even if its values are also invalid.
-  if (current.version !== input.baseVersion) return staleOutcome(db, actor, input, current);
+  if (current.version !== input.baseVersion) return lockedOrStale(db, actor, input, current);
+  // Lease collections (DESIGN.md guarantee 6): only the holder of an unexpired lease writes.
+  // Answered here before the content; the compare-and-set re-checks it in the same statement.
+  const locked = current.editMode === "lease" ? await leaseRefusal(db, actor, current.id) : null;
+  if (locked) return err(locked);
 
   const proposed = input.patch ? applyMergePatch(current.data, input.values) : input.values;
   const valid = validateRecord(current.fields, proposed);
@@ -71,9 +83,12 @@ export async function saveRecord(db: DbOrTx, actor: Actor, input: SaveRecordInpu
     });
     if (written) return { ok: true, record: written, replayed: false };
   } catch (error) {
+    // A capacity below the seats already reserved: refused by the CHECK, nothing written.
+    const refused = await capacityRefusal(db, error, current.id);
+    if (refused) return err(refused);
     if (!(input.saveId && isUniqueViolation(error))) throw error;
   }
-  return staleOutcome(db, actor, input, await loadRecord(db, input.recordId));
+  return lockedOrStale(db, actor, input, await loadRecord(db, input.recordId));
 }
 
 export type DeleteRecordInput = { recordId: string; baseVersion: number; saveId?: string | null };
@@ -83,7 +98,7 @@ export type DeleteResult = Result<{ version: number; replayed: boolean }, SaveEr
 export async function deleteRecord(db: DbOrTx, actor: Actor, input: DeleteRecordInput): Promise<DeleteResult> {
   const current = await loadRecord(db, input.recordId);
   const outcome = async (): Promise<DeleteResult> => {
-    const stale = await staleOutcome(db, actor, input, await loadRecord(db, input.recordId));
+    const stale = await lockedOrStale(db, actor, input, await loadRecord(db, input.recordId));
     return stale.ok ? { ok: true, version: stale.record.version, replayed: true } : stale;
   };
   if (!current || current.deletedAt || current.version !== input.baseVersion) return outcome();
@@ -95,6 +110,7 @@ export async function deleteRecord(db: DbOrTx, actor: Actor, input: DeleteRecord
                set deleted_at = now(), deleted_by = ${actor.id},
                    version = version + 1, updated_at = now(), updated_by = ${actor.id}
              where id = ${current.id} and version = ${input.baseVersion} and deleted_at is null
+               and ${leaseHeldCondition(actor.id, current.id)}
             returning id, version, updated_at, data
           )
           insert into revisions (record_id, version, user_id, at, action, changes, snapshot, save_id)
@@ -117,10 +133,12 @@ export type CreateError =
 export type CreateResult = Result<{ record: RecordView; replayed: boolean }, CreateError>;
 
 export async function createRecord(db: DbOrTx, actor: Actor, input: CreateRecordInput): Promise<CreateResult> {
-  const [collection] = await queryRows<{ id: string; slug: string; fields: LoadedRecord["fields"] }>(
-    db,
-    sql`select id, slug, fields from collections where slug = ${input.collectionSlug}`,
-  );
+  const [collection] = await queryRows<{
+    id: string;
+    slug: string;
+    fields: LoadedRecord["fields"];
+    capacity_field: string | null;
+  }>(db, sql`select id, slug, fields, capacity_field from collections where slug = ${input.collectionSlug}`);
   if (!collection) return err({ code: "not_found" });
   const replay = async (): Promise<CreateResult | null> => {
     if (!input.saveId) return null;
@@ -136,6 +154,13 @@ export async function createRecord(db: DbOrTx, actor: Actor, input: CreateRecord
   const valid = validateRecord(collection.fields, input.values);
   if (!valid.ok) return err({ code: "invalid", fields: valid.fields });
   const data = JSON.stringify(valid.values);
+  // Records that take reservations get their seat counter in the same statement.
+  const counter = collection.capacity_field
+    ? sql`, counter as (
+          insert into record_capacity (record_id, capacity)
+          select id, ${capacityOf(valid.values, collection.capacity_field)}::int from created
+        )`
+    : sql``;
   try {
     const [row] = await queryRows<{ record_id: string; at: string | Date }>(
       db,
@@ -143,7 +168,7 @@ export async function createRecord(db: DbOrTx, actor: Actor, input: CreateRecord
             insert into records (collection_id, data, version, search_text, created_by, updated_by)
             values (${collection.id}, ${data}::jsonb, 1, ${searchTextOf(collection.fields, valid.values)}, ${actor.id}, ${actor.id})
             returning id, created_at
-          )
+          )${counter}
           insert into revisions (record_id, version, user_id, at, action, changes, snapshot, save_id)
           select id, 1, ${actor.id}, created_at, 'create', ${JSON.stringify(diffValues({}, valid.values))}::jsonb,
                  ${data}::jsonb, ${input.saveId ?? null}
@@ -193,8 +218,10 @@ async function compareAndSet(
              set data = ${data}::jsonb, search_text = ${searchTextOf(write.record.fields, write.data)},
                  version = version + 1, updated_at = now(), updated_by = ${actor.id}
            where id = ${write.record.id} and version = ${write.baseVersion} and deleted_at is null
+             and ${leaseHeldCondition(actor.id, write.record.id)}
           returning id, version, updated_at
-        )
+        ),
+        ${capacityMirrorCte({ source: "updated", collectionId: write.record.collectionId, previous: write.record.data, next: write.data })}
         insert into revisions (record_id, version, user_id, at, action, changes, snapshot, save_id)
         select id, version, ${actor.id}, updated_at, ${write.action}, ${JSON.stringify(write.changes)}::jsonb,
                ${data}::jsonb, ${write.saveId}
@@ -209,6 +236,22 @@ async function compareAndSet(
     updatedAt: isoString(row.at),
     updatedBy: { id: actor.id, name: actor.name },
   };
+}
+
+/**
+ * A write to a lease collection by someone without the lease is refused as `locked`, which
+ * outranks a conflict (the old holder's next save after a take-over is told who has it now);
+ * a repeated save's first outcome and a deleted record's not_found still come first.
+ */
+async function lockedOrStale(
+  db: DbOrTx,
+  actor: Actor,
+  input: Pick<SaveRecordInput, "recordId" | "baseVersion" | "saveId">,
+  current: LoadedRecord | null,
+): Promise<SaveResult> {
+  const stale = await staleOutcome(db, actor, input, current);
+  if (stale.ok || stale.error.code !== "conflict" || current?.editMode !== "lease") return stale;
+  return err((await leaseRefusal(db, actor, current.id)) ?? stale.error);
 }
 
 /**
@@ -242,7 +285,12 @@ async function staleOutcome(
   if (current.deletedAt) {
     return err({
       code: "not_found",
-      deleted: { at: current.deletedAt, by: current.deletedBy ?? current.updatedBy },
+      deleted: {
+        at: current.deletedAt,
+        by: current.deletedBy ?? current.updatedBy,
+        version: current.version,
+        data: current.data,
+      },
     });
   }
   return err({
@@ -250,4 +298,63 @@ async function staleOutcome(
     current: toRecordView(current),
     changes: await revisionsSince(db, current.id, input.baseVersion),
   });
+}
+
+export type RestoreRecordInput = {
+  recordId: string;
+  /** The version the record was deleted at: a restore is a compare-and-set on it too. */
+  deletedVersion: number;
+  values: RecordInput;
+  saveId?: string | null;
+};
+
+/**
+ * Brings a deleted record back as a new version with the given values (the conflict
+ * dialog's "restore it with my edits"). If someone restored or changed it first, the
+ * answer is a conflict like any other save's.
+ */
+export async function restoreRecord(db: DbOrTx, actor: Actor, input: RestoreRecordInput): Promise<SaveResult> {
+  const stale = async () =>
+    staleOutcome(db, actor, { ...input, baseVersion: input.deletedVersion }, await loadRecord(db, input.recordId));
+  const current = await loadRecord(db, input.recordId);
+  if (!current?.deletedAt || current.version !== input.deletedVersion) {
+    return staleOutcome(db, actor, { ...input, baseVersion: input.deletedVersion }, current);
+  }
+  const valid = validateRecord(current.fields, input.values);
+  if (!valid.ok) return err({ code: "invalid", fields: valid.fields });
+  const data = JSON.stringify(valid.values);
+  try {
+    const [row] = await queryRows<{ version: number; at: string | Date }>(
+      db,
+      sql`with restored as (
+            update records
+               set data = ${data}::jsonb, search_text = ${searchTextOf(current.fields, valid.values)},
+                   deleted_at = null, deleted_by = null,
+                   version = version + 1, updated_at = now(), updated_by = ${actor.id}
+             where id = ${current.id} and version = ${input.deletedVersion} and deleted_at is not null
+            returning id, version, updated_at
+          )
+          insert into revisions (record_id, version, user_id, at, action, changes, snapshot, save_id)
+          select id, version, ${actor.id}, updated_at, 'restore',
+                 ${JSON.stringify(diffValues(current.data, valid.values))}::jsonb, ${data}::jsonb, ${input.saveId ?? null}
+            from restored
+          returning version, at`,
+    );
+    if (row) {
+      return {
+        ok: true,
+        replayed: false,
+        record: {
+          ...toRecordView(current),
+          version: row.version,
+          data: valid.values,
+          updatedAt: isoString(row.at),
+          updatedBy: { id: actor.id, name: actor.name },
+        },
+      };
+    }
+  } catch (error) {
+    if (!(input.saveId && isUniqueViolation(error))) throw error;
+  }
+  return stale();
 }

@@ -1,4 +1,6 @@
+import type { LockedError } from "@/lib/leases/lease-view";
 import type { RecordView, RevisionView } from "@/lib/records/record-view";
+import { insufficientCapacityMessage } from "@/lib/reservations/seats";
 
 /**
  * The one place where domain outcomes become HTTP answers. Every error body is
@@ -7,10 +9,13 @@ import type { RecordView, RevisionView } from "@/lib/records/record-view";
 export type ApiError =
   | { code: "unauthenticated" }
   | { code: "forbidden"; message?: string }
-  | { code: "not_found"; deleted?: { at: string; by: { id: string; name: string } } }
+  | { code: "not_found"; deleted?: { at: string; by: { id: string; name: string } }; message?: string }
   | { code: "conflict"; current: RecordView; changes: RevisionView[] }
   | { code: "invalid"; fields: Record<string, string> }
   | { code: "idempotency_mismatch" }
+  | LockedError
+  | { code: "not_leased"; message: string }
+  | { code: "insufficient_capacity"; remaining: number }
   | { code: "malformed_json" }
   | { code: "bad_query"; message: string }
   | { code: "bad_request"; message: string }
@@ -44,7 +49,7 @@ export function errorResponse(error: ApiError): ErrorResponse {
               deleted: error.deleted,
             },
           }
-        : { status: 404, body: { error: "not_found", message: "No such record or collection." } };
+        : { status: 404, body: { error: "not_found", message: error.message ?? "No such record or collection." } };
     case "conflict":
       return {
         status: 412,
@@ -75,6 +80,31 @@ export function errorResponse(error: ApiError): ErrorResponse {
           message: "This Idempotency-Key was already used for a different request.",
         },
       };
+    case "insufficient_capacity":
+      return {
+        status: 409,
+        body: {
+          error: "insufficient_capacity",
+          message: insufficientCapacityMessage(error.remaining),
+          remaining: error.remaining,
+        },
+      };
+    case "locked":
+      // 423 Locked (RFC 4918): someone else holds the record's edit lease, or the caller holds none.
+      return {
+        status: 423,
+        body: {
+          error: "locked",
+          message: error.message,
+          holder: error.holder,
+          acquiredAt: error.acquiredAt,
+          renewedAt: error.renewedAt,
+          expiresAt: error.expiresAt,
+          expired: error.expired,
+        },
+      };
+    case "not_leased":
+      return { status: 409, body: { error: "not_leased", message: error.message } };
     case "malformed_json":
       return { status: 400, body: { error: "malformed_json", message: "The request body is not valid JSON." } };
     case "bad_query":

@@ -16,8 +16,13 @@ export function recordResponse(
  * The version a write is based on, from If-Match. Absent or `*` is refused (428): a write
  * must name what it saw. Tags that name no version (weak ones) can never match, so they
  * become version 0, which fails the compare-and-set and answers 412 with the current state.
+ * A list of tags matches if any names the current version (RFC 9110 §13.1.1), so with more
+ * than one the current version is looked up; the compare-and-set still decides the race.
  */
-export function baseVersionFrom(request: Request): { ok: true; version: number } | { ok: false; response: Response } {
+export async function baseVersionFrom(
+  request: Request,
+  currentVersion: () => Promise<number | null>,
+): Promise<{ ok: true; version: number } | { ok: false; response: Response }> {
   const parsed: IfMatch | null = parseIfMatch(request.headers.get("if-match"));
   if (parsed === null) {
     return {
@@ -34,5 +39,12 @@ export function baseVersionFrom(request: Request): { ok: true; version: number }
       }),
     };
   }
-  return { ok: true, version: parsed.versions.length > 0 ? Math.max(...parsed.versions) : 0 };
+  const [only, ...more] = parsed.versions;
+  if (only === undefined) return { ok: true, version: 0 };
+  if (more.length === 0) return { ok: true, version: only };
+  const current = await currentVersion();
+  return {
+    ok: true,
+    version: current !== null && parsed.versions.includes(current) ? current : Math.max(...parsed.versions),
+  };
 }

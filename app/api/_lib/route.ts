@@ -54,12 +54,29 @@ function bearerToken(request: Request): string | null {
   return match?.[1] ?? null;
 }
 
-/** Turns any thrown failure into a clean answer: 503 when the database is down, else a logged 500. */
+/** SQLSTATEs for text PostgreSQL cannot store (a NUL character, in text or in JSON): bad input, not our failure. */
+const UNSTORABLE_TEXT = new Set(["22021", "22P05"]);
+
+function isUnstorableText(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && UNSTORABLE_TEXT.has(code)) return true;
+  }
+  return false;
+}
+
+/**
+ * Turns any thrown failure into a clean answer: 503 when the database is down, 400 for text
+ * it cannot store (every query parameter and path segment reaches SQL), else a logged 500.
+ */
 export async function guarded(request: Request, run: () => Promise<Response>): Promise<Response> {
   try {
     return await run();
   } catch (error) {
     if (isDatabaseUnavailable(error)) return fail({ code: "unavailable" });
+    if (isUnstorableText(error)) {
+      return fail({ code: "bad_request", message: "The request contains characters that cannot be stored (NUL)." });
+    }
     console.error(`[api] ${request.method} ${new URL(request.url).pathname} failed:`, error);
     return fail({ code: "internal" });
   }

@@ -59,12 +59,14 @@ export default async function CollectionPage({
     const active = sort === key;
     const nextDir = active && currentDir === "asc" ? "desc" : "asc";
     return (
-      <Link href={href({ sort: key, dir: nextDir })} aria-label={`Sort by ${label}`}>
+      <Link href={href({ sort: key, dir: nextDir })} title={`Sort by ${label}`}>
         {label}
         {active ? (currentDir === "asc" ? " ▲" : " ▼") : ""}
       </Link>
     );
   };
+
+  const ariaSort = (key: string) => (sort === key ? (currentDir === "asc" ? "ascending" : "descending") : undefined);
 
   return (
     <>
@@ -99,11 +101,13 @@ export default async function CollectionPage({
           <thead>
             <tr>
               {columns.map((f) => (
-                <th key={f.key} scope="col">
+                <th key={f.key} scope="col" aria-sort={ariaSort(f.key)}>
                   {sortLink(f.key, f.label)}
                 </th>
               ))}
-              <th scope="col">{sortLink("updatedAt", "Updated")}</th>
+              <th scope="col" aria-sort={ariaSort("updatedAt")}>
+                {sortLink("updatedAt", "Updated")}
+              </th>
             </tr>
           </thead>
           <tbody>

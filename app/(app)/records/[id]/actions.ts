@@ -2,7 +2,9 @@
 
 import { z } from "zod";
 import { action, saveIdSchema } from "@/app/_lib/action";
-import { deleteRecord, saveRecord } from "@/lib/records/save-record";
+import { deleteRecord, restoreRecord, saveRecord } from "@/lib/records/save-record";
+import { cancelReservation, reserveSeats } from "@/lib/reservations/reserve-seats";
+import { seatsSchema } from "@/lib/reservations/seats";
 
 const saveInput = z.object({
   recordId: z.string().max(100),
@@ -33,4 +35,39 @@ export const deleteRecordAction = action(
     const result = await deleteRecord(db, actor, input);
     return result.ok ? { ok: true as const, version: result.version } : result;
   },
+);
+
+const restoreInput = z.object({
+  recordId: z.string().max(100),
+  deletedVersion: z.number().int().min(1),
+  values: z.record(z.string(), z.unknown()),
+  saveId: saveIdSchema,
+});
+
+/** Brings a deleted record back as a new version, with the values the user chose. */
+export const restoreRecordAction = action(
+  { role: "editor", input: restoreInput, name: "restoreRecord" },
+  async ({ db, actor }, input) => {
+    const result = await restoreRecord(db, actor, input);
+    return result.ok ? { ok: true as const, record: result.record } : result;
+  },
+);
+
+const reserveInput = z.object({
+  recordId: z.string().max(100),
+  seats: seatsSchema,
+  requestId: saveIdSchema,
+});
+
+/** The panel's "Reserve": the same domain function as `POST /api/records/:id/reservations`. */
+export const reserveSeatsAction = action(
+  { role: "editor", input: reserveInput, name: "reserveSeats" },
+  async ({ db, actor }, input) => reserveSeats(db, actor, input),
+);
+
+const cancelInput = z.object({ recordId: z.string().max(100), reservationId: z.string().max(100) });
+
+export const cancelReservationAction = action(
+  { role: "editor", input: cancelInput, name: "cancelReservation" },
+  async ({ db, actor }, input) => cancelReservation(db, actor, input),
 );

@@ -5,7 +5,9 @@ import { requirePageActor } from "@/app/_lib/session";
 import { RelativeTime } from "@/components/relative-time";
 import { hasRole } from "@/lib/auth/actor";
 import { loadRecord, toRecordView } from "@/lib/records/queries";
+import { getReservationSummary } from "@/lib/reservations/queries";
 import { RecordEditor } from "./record-editor";
+import { ReservationsPanel } from "./reservations-panel";
 
 export const metadata: Metadata = { title: "Record" };
 
@@ -31,15 +33,31 @@ export default async function RecordPage({ params }: { params: Promise<{ id: str
       </>
     );
   }
+  // Null unless the record's collection takes reservations (a capacity field).
+  const reservations = await getReservationSummary(db, record.id);
   return (
     <>
       {back}
       <RecordEditor
         initialRecord={toRecordView(record)}
-        collection={{ slug: record.collection, name: record.collectionName, fields: record.fields }}
+        collection={{
+          slug: record.collection,
+          name: record.collectionName,
+          fields: record.fields,
+          editMode: record.editMode,
+        }}
         canEdit={hasRole(actor, "editor")}
-        me={{ id: actor.id, name: actor.name }}
+        isAdmin={hasRole(actor, "admin")}
       />
+      {reservations ? (
+        <ReservationsPanel
+          recordId={record.id}
+          initialSummary={reservations}
+          me={{ id: actor.id, name: actor.name }}
+          canReserve={hasRole(actor, "editor")}
+          isAdmin={hasRole(actor, "admin")}
+        />
+      ) : null}
     </>
   );
 }

@@ -4,48 +4,74 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { fetchRecord } from "@/components/api-client";
+import { ConflictDialog, Modal } from "@/components/conflict/conflict-dialog";
+import { clearDraft, type Draft, loadDraft, storeDraft } from "@/components/drafts";
+import { LeaseBanner } from "@/components/lease/lease-banner";
+import { useLease } from "@/components/lease/use-lease";
 import { RecordFields } from "@/components/record-fields";
 import { RecordHistory } from "@/components/record-history";
 import { RelativeTime } from "@/components/relative-time";
-import type { RecordData } from "@/db/schema";
-import { displayValue, type FieldDefinition, validateRecord } from "@/lib/fields";
+import { useLeaveWarning } from "@/components/use-leave-warning";
+import type { EditMode, RecordData } from "@/db/schema";
+import { displayValue, type FieldDefinition, type RecordInput, validateRecord } from "@/lib/fields";
 import { type FormValues, formValuesDiffer, fromFormValues, toFormValues } from "@/lib/form-values";
 import { queryKeys } from "@/lib/query-keys";
-import type { RecordView, RevisionView, UserRef } from "@/lib/records/record-view";
-import type { UpdateAction } from "@/lib/records/save-record";
-import { deleteRecordAction, saveRecordAction } from "./actions";
+import { carryDecisions, type Decision, type FieldMerge, threeWayMerge } from "@/lib/records/merge";
+import type { RecordView, RevisionView } from "@/lib/records/record-view";
+import type { DeletedInfo, SaveError, UpdateAction } from "@/lib/records/save-record";
+import { deleteRecordAction, restoreRecordAction, saveRecordAction } from "./actions";
 
-type Collection = { slug: string; name: string; fields: FieldDefinition[] };
+type Collection = { slug: string; name: string; fields: FieldDefinition[]; editMode: EditMode };
 
 /** What the form is based on: frozen when editing starts, moved only by our own saves. */
 type Base = { version: number; data: RecordData };
 
+type Conflict = { current: RecordView; changes: RevisionView[]; merges: FieldMerge[]; open: boolean };
+
 type Status =
   | { kind: "idle" }
   | { kind: "saving" }
-  | { kind: "saved"; version: number }
-  | { kind: "conflict"; current: RecordView; changes: RevisionView[] }
-  | { kind: "deleted"; at: string; by: UserRef }
-  | { kind: "error"; message: string; retry: UpdateAction | null };
+  | { kind: "saved"; version: number; action: UpdateAction | "restore" }
+  | { kind: "error"; message: string; retry: (() => void) | null };
+
+type SaveRequest =
+  | { kind: "save"; action: UpdateAction; againstVersion: number; values: RecordInput }
+  | { kind: "restore"; deletedVersion: number; values: RecordInput };
+
+const DONE_WORDS: Record<UpdateAction | "restore", string> = {
+  update: "Saved",
+  merge: "Merged",
+  overwrite: "Overwritten",
+  restore: "Restored",
+};
+
+function combineChanges(earlier: RevisionView[], later: RevisionView[], after: number): RevisionView[] {
+  const byVersion = new Map<number, RevisionView>();
+  for (const revision of [...earlier, ...later])
+    if (revision.version > after) byVersion.set(revision.version, revision);
+  return [...byVersion.values()].sort((a, b) => a.version - b.version);
+}
 
 export function RecordEditor({
   initialRecord,
   collection,
   canEdit,
+  isAdmin,
 }: {
   initialRecord: RecordView;
   collection: Collection;
   canEdit: boolean;
-  me: UserRef;
+  isAdmin: boolean;
 }) {
   const { fields } = collection;
+  const recordId = initialRecord.id;
   const router = useRouter();
   const queryClient = useQueryClient();
-  const recordKey = queryKeys.record(initialRecord.id);
+  const recordKey = queryKeys.record(recordId);
   // Server state: refetched in the background. It never moves `base` (DESIGN.md guarantee 4).
   const latest = useQuery({
     queryKey: recordKey,
-    queryFn: () => fetchRecord(initialRecord.id),
+    queryFn: () => fetchRecord(recordId),
     initialData: initialRecord,
     refetchInterval: 15_000,
   });
@@ -53,77 +79,129 @@ export function RecordEditor({
   const [values, setValues] = useState<FormValues>(() => toFormValues(fields, initialRecord.data));
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [status, setStatus] = useState<Status>({ kind: "idle" });
+  const [conflict, setConflict] = useState<Conflict | null>(null);
+  const [decisions, setDecisions] = useState<Record<string, Decision>>({});
+  const [deleted, setDeleted] = useState<(DeletedInfo & { open: boolean }) | null>(null);
   const [confirmingDelete, setConfirmingDelete] = useState(false);
+  const [draftOffer, setDraftOffer] = useState<Draft | null>(null);
+  const [discarded, setDiscarded] = useState<Draft | null>(null);
+  const [draftsReady, setDraftsReady] = useState(false);
   const saveId = useRef<string | null>(null);
+  // Lease collections: only the holder of the edit lease gets a form (DESIGN.md guarantee 6).
+  const leased = collection.editMode === "lease";
+  const lease = useLease(recordId, { enabled: leased, watchOnly: !canEdit });
+  const editable = canEdit && (!leased || lease.status === "held");
 
   const baseValues = useMemo(() => toFormValues(fields, base.data), [fields, base.data]);
   const dirty = formValuesDiffer(values, baseValues);
+  const mine = fromFormValues(fields, values, base.data);
   const newer = latest.data && latest.data.version > base.version ? latest.data : null;
+  const goneInBackground = latest.isError && (latest.error as { status?: number }).status === 404;
+  useLeaveWarning(dirty);
 
+  // A draft left by a reload or a crashed tab is offered, never applied silently.
   useEffect(() => {
-    if (!dirty) return;
-    const warn = (event: BeforeUnloadEvent) => event.preventDefault();
-    window.addEventListener("beforeunload", warn);
-    return () => window.removeEventListener("beforeunload", warn);
-  }, [dirty]);
+    const draft = loadDraft(recordId);
+    if (draft && formValuesDiffer(draft.values, toFormValues(fields, draft.baseData))) setDraftOffer(draft);
+    setDraftsReady(true);
+  }, [recordId, fields]);
+
+  // Keep the local draft in step with the form while typing (not while a draft is on offer).
+  useEffect(() => {
+    if (!draftsReady || draftOffer) return;
+    const timer = setTimeout(() => {
+      if (dirty) storeDraft({ recordId, baseVersion: base.version, baseData: base.data, values });
+      else if (!discarded) clearDraft(recordId);
+    }, 250);
+    return () => clearTimeout(timer);
+  }, [draftsReady, draftOffer, dirty, discarded, recordId, base, values]);
 
   function startFrom(record: RecordView) {
     setBase({ version: record.version, data: record.data });
     setValues(toFormValues(fields, record.data));
     setErrors({});
+    setConflict(null);
+    setDecisions({});
+    setDeleted(null);
     queryClient.setQueryData(recordKey, record);
     void queryClient.invalidateQueries({ queryKey: queryKeys.revisions(record.id) });
   }
 
-  async function save(action: UpdateAction, againstVersion: number, retry = false) {
-    const input = fromFormValues(fields, values, base.data);
-    const checked = validateRecord(fields, input);
-    if (!checked.ok) {
-      setErrors(checked.fields);
-      setStatus({ kind: "idle" });
-      return;
-    }
+  function resumeDraft(draft: Draft) {
+    setBase({ version: draft.baseVersion, data: draft.baseData });
+    setValues(draft.values);
+    setErrors({});
+    setDraftOffer(null);
+    setDiscarded(null);
+  }
+
+  function onConflict(error: Extract<SaveError, { code: "conflict" }>) {
+    const merges = threeWayMerge(fields, base.data, mine, error.current.data);
+    setDecisions((previous) => (conflict ? carryDecisions(conflict.merges, merges, previous) : {}));
+    setConflict({
+      current: error.current,
+      changes: combineChanges(conflict?.changes ?? [], error.changes, base.version),
+      merges,
+      open: true,
+    });
+    queryClient.setQueryData(recordKey, error.current);
+  }
+
+  async function send(request: SaveRequest, retry = false) {
     // A retry after a lost answer re-sends the same save id, so it cannot apply twice.
     if (!retry || !saveId.current) saveId.current = crypto.randomUUID();
+    const id = saveId.current;
     setStatus({ kind: "saving" });
+    const again = () => void send(request, true);
     try {
-      const result = await saveRecordAction({
-        recordId: initialRecord.id,
-        baseVersion: againstVersion,
-        values: input,
-        action,
-        saveId: saveId.current,
-      });
+      const result =
+        request.kind === "restore"
+          ? await restoreRecordAction({
+              recordId,
+              deletedVersion: request.deletedVersion,
+              values: request.values,
+              saveId: id,
+            })
+          : await saveRecordAction({
+              recordId,
+              baseVersion: request.againstVersion,
+              values: request.values,
+              action: request.action,
+              saveId: id,
+            });
       if (result.ok) {
         saveId.current = null;
         startFrom(result.record);
-        setStatus({ kind: "saved", version: result.record.version });
+        setDiscarded(null);
+        clearDraft(recordId);
+        setStatus({
+          kind: "saved",
+          version: result.record.version,
+          action: request.kind === "restore" ? "restore" : request.action,
+        });
         return;
       }
       const { error } = result;
+      setStatus({ kind: "idle" });
       switch (error.code) {
         case "conflict":
-          setStatus({ kind: "conflict", current: error.current, changes: error.changes });
-          queryClient.setQueryData(recordKey, error.current);
+          onConflict(error);
           break;
         case "not_found":
-          setStatus(
-            error.deleted
-              ? { kind: "deleted", at: error.deleted.at, by: error.deleted.by }
-              : { kind: "error", message: "This record no longer exists.", retry: null },
-          );
+          if (error.deleted) setDeleted({ ...error.deleted, open: true });
+          else setStatus({ kind: "error", message: "This record no longer exists.", retry: null });
           break;
         case "invalid":
           setErrors(error.fields);
-          setStatus({ kind: "idle" });
+          if (conflict) setConflict({ ...conflict, open: false });
           break;
         case "idempotency_mismatch":
           saveId.current = null;
-          setStatus({ kind: "error", message: "That save could not be matched; please save again.", retry: action });
+          setStatus({ kind: "error", message: "That save could not be matched; please save again.", retry: null });
           break;
         case "unavailable":
         case "internal":
-          setStatus({ kind: "error", message: error.message, retry: action });
+          setStatus({ kind: "error", message: error.message, retry: again });
           break;
         default:
           setStatus({ kind: "error", message: error.message, retry: null });
@@ -132,29 +210,35 @@ export function RecordEditor({
       setStatus({
         kind: "error",
         message: "The server could not be reached. Your edits are kept; try again.",
-        retry: action,
+        retry: again,
       });
     }
+  }
+
+  function save() {
+    const checked = validateRecord(fields, mine);
+    if (!checked.ok) {
+      setErrors(checked.fields);
+      return;
+    }
+    void send({ kind: "save", action: "update", againstVersion: base.version, values: mine });
   }
 
   async function remove() {
     setConfirmingDelete(false);
     setStatus({ kind: "saving" });
     try {
-      const result = await deleteRecordAction({
-        recordId: initialRecord.id,
-        baseVersion: base.version,
-        saveId: crypto.randomUUID(),
-      });
+      const result = await deleteRecordAction({ recordId, baseVersion: base.version, saveId: crypto.randomUUID() });
       if (result.ok) {
+        clearDraft(recordId);
         router.push(`/collections/${collection.slug}`);
         router.refresh();
         return;
       }
       const { error } = result;
-      if (error.code === "conflict") setStatus({ kind: "conflict", current: error.current, changes: error.changes });
-      else if (error.code === "not_found" && error.deleted)
-        setStatus({ kind: "deleted", at: error.deleted.at, by: error.deleted.by });
+      setStatus({ kind: "idle" });
+      if (error.code === "conflict") onConflict(error);
+      else if (error.code === "not_found" && error.deleted) setDeleted({ ...error.deleted, open: true });
       else setStatus({ kind: "error", message: "message" in error ? error.message : "Could not delete.", retry: null });
     } catch {
       setStatus({ kind: "error", message: "The server could not be reached. Try again.", retry: null });
@@ -162,7 +246,8 @@ export function RecordEditor({
   }
 
   const saving = status.kind === "saving";
-  const title = displayValue(fields[0], base.data[fields[0]?.key ?? ""]);
+  const titleField = fields[0];
+  const title = displayValue(titleField, base.data[titleField?.key ?? ""]);
 
   return (
     <div className="stack">
@@ -178,42 +263,83 @@ export function RecordEditor({
         </span>
       </div>
 
-      {newer && status.kind !== "conflict" ? (
-        <div className="notice warn" role="status">
-          {newer.updatedBy.name} saved a newer version (version {newer.version}) <RelativeTime iso={newer.updatedAt} />.{" "}
-          {dirty
-            ? "Keep editing: when you save, you will see what they changed and decide field by field."
-            : "You have no unsaved changes."}{" "}
-          {!dirty ? (
-            <button type="button" className="link" onClick={() => startFrom(newer)}>
-              Load the latest version
-            </button>
-          ) : null}
+      {leased ? <LeaseBanner lease={lease} isAdmin={isAdmin} canEdit={canEdit} /> : null}
+
+      {leased && editable && dirty && lease.lostTo ? (
+        <div className="notice row" role="status">
+          <span>
+            You have the record again. Your earlier edits are back in the form; saving shows what changed meanwhile.
+          </span>
         </div>
       ) : null}
 
-      {status.kind === "conflict" ? (
-        <ConflictNotice
-          fields={fields}
-          base={base}
-          mine={fromFormValues(fields, values, base.data)}
-          current={status.current}
-          changes={status.changes}
-          busy={saving}
-          onOverwrite={() => void save("overwrite", status.current.version)}
-          onDiscard={() => {
-            startFrom(status.current);
-            setStatus({ kind: "idle" });
-          }}
-        />
+      {draftOffer ? (
+        <div className="notice warn row" role="status">
+          <span>
+            You have unsaved changes from <RelativeTime iso={draftOffer.savedAt} /> (started from version{" "}
+            {draftOffer.baseVersion}).
+          </span>
+          <button type="button" className="primary" onClick={() => resumeDraft(draftOffer)}>
+            Restore your unsaved changes
+          </button>
+          <button
+            type="button"
+            onClick={() => {
+              clearDraft(recordId);
+              setDraftOffer(null);
+            }}
+          >
+            Discard them
+          </button>
+        </div>
       ) : null}
 
-      {status.kind === "deleted" ? (
-        <div className="notice error" role="alert">
-          <strong>
-            {status.by.name} deleted this record <RelativeTime iso={status.at} />.
-          </strong>{" "}
-          Your edits were not saved; they are still in the form below so you can copy them.
+      {discarded ? (
+        <div className="notice row" role="status">
+          <span>You took their version. Your discarded edits are still kept in this browser.</span>
+          <button type="button" onClick={() => resumeDraft(discarded)}>
+            Bring my edits back
+          </button>
+        </div>
+      ) : null}
+
+      {newer && !conflict ? (
+        <div className="notice warn" role="status">
+          {newer.updatedBy.name} saved a newer version (version {newer.version}) <RelativeTime iso={newer.updatedAt} />.{" "}
+          {dirty ? (
+            "Keep editing: when you save, you will see what they changed and decide field by field."
+          ) : (
+            <button type="button" className="link" onClick={() => startFrom(newer)}>
+              Load the latest version
+            </button>
+          )}
+        </div>
+      ) : null}
+
+      {goneInBackground && !deleted ? (
+        <div className="notice warn" role="status">
+          This record has just been deleted by someone else.{" "}
+          {dirty ? "Your edits are kept; saving will let you restore it with them." : null}
+        </div>
+      ) : null}
+
+      {conflict && !conflict.open ? (
+        <div className="notice warn row" role="status">
+          <span>Someone saved while you were editing; your save is on hold.</span>
+          <button type="button" className="primary" onClick={() => setConflict({ ...conflict, open: true })}>
+            Review changes
+          </button>
+        </div>
+      ) : null}
+
+      {deleted && !deleted.open ? (
+        <div className="notice error row" role="status">
+          <span>
+            {deleted.by.name} deleted this record <RelativeTime iso={deleted.at} />.
+          </span>
+          <button type="button" onClick={() => setDeleted({ ...deleted, open: true })}>
+            Decide what to do
+          </button>
         </div>
       ) : null}
 
@@ -221,7 +347,7 @@ export function RecordEditor({
         <div className="notice error row" role="alert">
           <span>{status.message}</span>
           {status.retry ? (
-            <button type="button" onClick={() => void save(status.retry ?? "update", base.version, true)}>
+            <button type="button" onClick={status.retry}>
               Try again
             </button>
           ) : null}
@@ -230,7 +356,7 @@ export function RecordEditor({
 
       {status.kind === "saved" && !dirty ? (
         <p className="notice ok" role="status">
-          Saved — version {status.version}.
+          {DONE_WORDS[status.action]} — version {status.version}.
         </p>
       ) : null}
 
@@ -239,11 +365,11 @@ export function RecordEditor({
         aria-label={`Edit ${collection.name} record`}
         onSubmit={(event) => {
           event.preventDefault();
-          void save("update", base.version);
+          save();
         }}
         noValidate
       >
-        {canEdit ? (
+        {editable ? (
           <RecordFields
             fields={fields}
             values={values}
@@ -258,12 +384,12 @@ export function RecordEditor({
         ) : (
           <ReadOnlyRecord fields={fields} data={latest.data?.data ?? base.data} />
         )}
-        {canEdit ? (
+        {editable ? (
           <div className="row">
-            <button type="submit" className="primary" disabled={saving || !dirty || status.kind === "conflict"}>
+            <button type="submit" className="primary" disabled={saving || !dirty}>
               {saving ? "Saving…" : "Save"}
             </button>
-            {dirty ? <span className="muted small">Unsaved changes</span> : null}
+            {dirty ? <span className="muted small">Unsaved changes — kept as a draft in this browser</span> : null}
             <span className="spacer" />
             {confirmingDelete ? (
               <span className="row">
@@ -281,12 +407,84 @@ export function RecordEditor({
               </button>
             )}
           </div>
-        ) : (
+        ) : canEdit ? null : (
           <p className="muted small">You can view this record; editing needs the editor role.</p>
         )}
       </form>
 
-      <RecordHistory recordId={initialRecord.id} fields={fields} />
+      <RecordHistory recordId={recordId} fields={fields} />
+
+      {conflict?.open ? (
+        <ConflictDialog
+          fields={fields}
+          baseVersion={base.version}
+          current={conflict.current}
+          changes={conflict.changes}
+          merges={conflict.merges}
+          decisions={decisions}
+          busy={saving}
+          onDecide={(key, decision) => setDecisions((d) => ({ ...d, [key]: decision }))}
+          onMerge={(merged) =>
+            void send({ kind: "save", action: "merge", againstVersion: conflict.current.version, values: merged })
+          }
+          onOverwrite={() =>
+            void send({ kind: "save", action: "overwrite", againstVersion: conflict.current.version, values: mine })
+          }
+          onDiscard={() => {
+            const keep = { recordId, baseVersion: base.version, baseData: base.data, values };
+            storeDraft(keep);
+            setDiscarded({ ...keep, savedAt: new Date().toISOString() });
+            startFrom(conflict.current);
+          }}
+          onClose={() => setConflict({ ...conflict, open: false })}
+        />
+      ) : null}
+
+      {deleted?.open ? (
+        <Modal
+          testId="deleted-dialog"
+          title={`${deleted.by.name} deleted this record while you were editing`}
+          description={
+            <>
+              Deleted <RelativeTime iso={deleted.at} />. Your edits are still here: bring the record back with them, or
+              drop them.
+            </>
+          }
+          onClose={() => setDeleted({ ...deleted, open: false })}
+          footer={
+            <>
+              <button
+                type="button"
+                className="primary"
+                disabled={saving}
+                onClick={() => void send({ kind: "restore", deletedVersion: deleted.version, values: mine })}
+              >
+                Restore with my edits
+              </button>
+              <button
+                type="button"
+                disabled={saving}
+                onClick={() => {
+                  clearDraft(recordId);
+                  setValues(baseValues);
+                  router.push(`/collections/${collection.slug}`);
+                }}
+              >
+                Drop my edits
+              </button>
+              <span className="spacer" />
+              <button type="button" onClick={() => setDeleted({ ...deleted, open: false })}>
+                Keep editing
+              </button>
+            </>
+          }
+        >
+          <p>
+            Restoring creates a new version (the record&apos;s history keeps the deletion). Dropping your edits leaves
+            the record deleted.
+          </p>
+        </Modal>
+      ) : null}
     </div>
   );
 }
@@ -301,75 +499,5 @@ function ReadOnlyRecord({ fields, data }: { fields: readonly FieldDefinition[]; 
         </div>
       ))}
     </dl>
-  );
-}
-
-/** Until the three-way dialog lands: who saved in between, what they changed, and a knowing choice. */
-function ConflictNotice({
-  fields,
-  base,
-  mine,
-  current,
-  changes,
-  busy,
-  onOverwrite,
-  onDiscard,
-}: {
-  fields: readonly FieldDefinition[];
-  base: Base;
-  mine: Record<string, unknown>;
-  current: RecordView;
-  changes: RevisionView[];
-  busy: boolean;
-  onOverwrite: () => void;
-  onDiscard: () => void;
-}) {
-  const label = (key: string) => fields.find((f) => f.key === key)?.label ?? key;
-  const field = (key: string) => fields.find((f) => f.key === key);
-  const people = [...new Set(changes.map((c) => c.user.name))];
-  const reverted = Object.keys(current.data)
-    .concat(Object.keys(base.data))
-    .filter((key, i, all) => all.indexOf(key) === i)
-    .filter(
-      (key) =>
-        (current.data[key] ?? null) !== (base.data[key] ?? null) && (mine[key] ?? null) !== (current.data[key] ?? null),
-    );
-  return (
-    <section className="notice warn" role="alert" aria-labelledby="conflict-title">
-      <h2 id="conflict-title">
-        {people.join(" and ") || current.updatedBy.name} saved this record while you were editing
-      </h2>
-      <p>
-        It is now at version {current.version} (you started from version {base.version}). Your values are still in the
-        form — nothing you typed is lost.
-      </p>
-      <ul className="history">
-        {changes.map((revision) => (
-          <li key={revision.version}>
-            <strong>{revision.user.name}</strong> · <RelativeTime iso={revision.at} /> ·{" "}
-            <span className={`pill ${revision.action}`}>{revision.action}</span>
-            <ul>
-              {Object.entries(revision.changes).map(([key, change]) => (
-                <li key={key} className="change">
-                  {label(key)}: <span className="from">{displayValue(field(key), change.from)}</span> →{" "}
-                  <strong>{displayValue(field(key), change.to)}</strong>
-                </li>
-              ))}
-            </ul>
-          </li>
-        ))}
-      </ul>
-      {reverted.length > 0 ? (
-        <p className="small">Overwriting will revert their changes to: {reverted.map(label).join(", ")}.</p>
-      ) : null}
-      <div className="row">
-        <button type="button" className="primary" onClick={onOverwrite} disabled={busy}>
-          Overwrite
-        </button>
-        <button type="button" onClick={onDiscard} disabled={busy}>
-          Discard mine
-        </button>
-      </div>
-    </section>
   );
 }

@@ -26,7 +26,7 @@ const patchBody = z.strictObject({ data: z.record(z.string(), z.unknown()) });
 
 /** A JSON merge patch of the record's data, applied only if If-Match still names the current version. */
 export const PATCH = apiRoute<Params>("editor", async ({ request, db, actor, params }) => {
-  const base = baseVersionFrom(request);
+  const base = await baseVersionFrom(request, async () => (await loadRecord(db, params.id))?.version ?? null);
   if (!base.ok) return base.response;
   const key = idempotencyKey(request);
   if (!key.ok) return key.response;
@@ -44,7 +44,7 @@ export const PATCH = apiRoute<Params>("editor", async ({ request, db, actor, par
 });
 
 export const DELETE = apiRoute<Params>("editor", async ({ request, db, actor, params }) => {
-  const base = baseVersionFrom(request);
+  const base = await baseVersionFrom(request, async () => (await loadRecord(db, params.id))?.version ?? null);
   if (!base.ok) return base.response;
   const key = idempotencyKey(request);
   if (!key.ok) return key.response;

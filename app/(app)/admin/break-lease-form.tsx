@@ -1,0 +1,87 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { type FormEvent, useId, useState } from "react";
+import { breakLeaseAction } from "./actions";
+
+/** Read by screen readers (the input's full label), not shown in the crowded table row. */
+const VISUALLY_HIDDEN = {
+  position: "absolute",
+  width: 1,
+  height: 1,
+  overflow: "hidden",
+  clipPath: "inset(50%)",
+  whiteSpace: "nowrap",
+} as const;
+
+/** "Break lease" with the reason it is recorded with. */
+export function BreakLeaseForm({
+  recordId,
+  recordTitle,
+  holderName,
+}: {
+  recordId: string;
+  recordTitle: string;
+  holderName: string;
+}) {
+  const router = useRouter();
+  const reasonId = useId();
+  const [reason, setReason] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const result = await breakLeaseAction({ recordId, reason });
+      if (result.ok) {
+        setReason("");
+        router.refresh();
+        return;
+      }
+      const failure = result.error;
+      setError(
+        "message" in failure
+          ? failure.message
+          : "fields" in failure
+            ? Object.values(failure.fields).join(" ")
+            : "This record no longer exists.",
+      );
+    } catch {
+      setError("The server could not be reached. Try again.");
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form className="row" onSubmit={(event) => void submit(event)} style={{ flexWrap: "nowrap" }}>
+      <label htmlFor={reasonId} className="small">
+        Reason
+        <span style={VISUALLY_HIDDEN}>
+          {" "}
+          for breaking {holderName}&apos;s lease on {recordTitle}
+        </span>
+      </label>
+      <input
+        id={reasonId}
+        type="text"
+        value={reason}
+        onChange={(event) => setReason(event.target.value)}
+        required
+        maxLength={500}
+        style={{ minWidth: "10rem" }}
+      />
+      <button type="submit" className="danger" disabled={busy || reason.trim() === ""}>
+        {busy ? "Breaking…" : "Break lease"}
+      </button>
+      {error ? (
+        <span role="alert" className="field-error">
+          {error}
+        </span>
+      ) : null}
+    </form>
+  );
+}

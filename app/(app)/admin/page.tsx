@@ -1,0 +1,136 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { requirePageActor } from "@/app/_lib/session";
+import { RelativeTime } from "@/components/relative-time";
+import { hasRole } from "@/lib/auth/actor";
+import { listLeaseEvents, listLeases } from "@/lib/leases/leases";
+import { BreakLeaseForm } from "./break-lease-form";
+
+export const metadata: Metadata = { title: "Admin" };
+
+const ACTION_WORDS = { takeover: "took over", break: "broke" } as const;
+
+/** Current edit leases, which an admin can break, and who took over or broke which lease, when and why. */
+export default async function AdminPage() {
+  const { db, actor } = await requirePageActor();
+  if (!hasRole(actor, "admin")) {
+    return (
+      <>
+        <h1>Admin</h1>
+        <div className="notice error" role="alert">
+          <strong>Forbidden.</strong> Only admins can see this page; you are signed in as {actor.name}, a {actor.role}.
+        </div>
+      </>
+    );
+  }
+  const [leases, events] = await Promise.all([listLeases(db), listLeaseEvents(db, { limit: 50 })]);
+  return (
+    <div className="stack">
+      <h1>Admin</h1>
+      <section aria-labelledby="leases-title" className="stack">
+        <h2 id="leases-title" style={{ margin: 0 }}>
+          Edit leases
+        </h2>
+        {leases.length === 0 ? (
+          <p className="muted">Nobody is editing a record under a lease right now.</p>
+        ) : (
+          <div className="table-wrap">
+            <table className="records" aria-labelledby="leases-title">
+              <thead>
+                <tr>
+                  <th scope="col">Record</th>
+                  <th scope="col">Collection</th>
+                  <th scope="col">Holder</th>
+                  <th scope="col">Since</th>
+                  <th scope="col">Last heartbeat</th>
+                  <th scope="col">Expires</th>
+                  <th scope="col">Break</th>
+                </tr>
+              </thead>
+              <tbody>
+                {leases.map((lease) => (
+                  <tr key={lease.recordId}>
+                    <td>
+                      {lease.record.deleted ? (
+                        <span>{lease.record.title} (deleted)</span>
+                      ) : (
+                        <Link href={`/records/${lease.recordId}`}>{lease.record.title}</Link>
+                      )}
+                    </td>
+                    <td>
+                      <Link href={`/collections/${lease.collection.slug}`}>{lease.collection.name}</Link>
+                    </td>
+                    <td>{lease.holder.name}</td>
+                    <td>
+                      <RelativeTime iso={lease.acquiredAt} />
+                    </td>
+                    <td>
+                      <RelativeTime iso={lease.renewedAt} />
+                    </td>
+                    <td>
+                      {lease.expired ? (
+                        <strong>
+                          expired <RelativeTime iso={lease.expiresAt} />
+                        </strong>
+                      ) : (
+                        <RelativeTime iso={lease.expiresAt} />
+                      )}
+                    </td>
+                    <td>
+                      <BreakLeaseForm
+                        recordId={lease.recordId}
+                        recordTitle={lease.record.title}
+                        holderName={lease.holder.name}
+                      />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+
+      <section aria-labelledby="lease-events-title" className="stack">
+        <h2 id="lease-events-title" style={{ margin: 0 }}>
+          Take-overs and breaks
+        </h2>
+        {events.length === 0 ? (
+          <p className="muted">No lease has been taken over or broken yet.</p>
+        ) : (
+          <div className="table-wrap">
+            <table className="records" aria-labelledby="lease-events-title">
+              <thead>
+                <tr>
+                  <th scope="col">When</th>
+                  <th scope="col">Who</th>
+                  <th scope="col">What</th>
+                  <th scope="col">Whose lease</th>
+                  <th scope="col">Record</th>
+                  <th scope="col">Why</th>
+                </tr>
+              </thead>
+              <tbody>
+                {events.map((event) => (
+                  <tr key={event.id}>
+                    <td>
+                      <RelativeTime iso={event.at} />
+                    </td>
+                    <td>{event.actor.name}</td>
+                    <td>{ACTION_WORDS[event.action]}</td>
+                    <td>{event.previousHolder?.name ?? "—"}</td>
+                    <td>
+                      <Link href={`/records/${event.recordId}`}>{event.recordTitle}</Link>{" "}
+                      <span className="muted small">({event.collection.name})</span>
+                    </td>
+                    <td>{event.reason ?? <span className="muted">no reason given</span>}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,59 @@
+import { z } from "zod";
+import type { LeaseView } from "@/lib/leases/lease-view";
+import { acquireLease, getLease, releaseLease } from "@/lib/leases/leases";
+import { loadRecord } from "@/lib/records/queries";
+import { apiRoute, fail, readJson } from "../../../_lib/route";
+
+type Params = { id: string };
+
+function leaseResponse(lease: LeaseView): Response {
+  return Response.json(lease, { headers: { "Cache-Control": "no-store" } });
+}
+
+/** `?takeover=1` (or `true`): take the lease from its holder. */
+function wantsTakeover(request: Request): boolean {
+  const value = new URL(request.url).searchParams.get("takeover");
+  return value === "1" || value === "true";
+}
+
+const takeoverBody = z.strictObject({ reason: z.string().trim().max(500).optional() });
+
+/** The record's lease, expired or not; `{holder: null}` when nobody holds one. */
+export const GET = apiRoute<Params>("viewer", async ({ db, params }) => {
+  const record = await loadRecord(db, params.id);
+  if (!record || record.deletedAt) return fail({ code: "not_found" });
+  const lease = await getLease(db, params.id);
+  return lease ? leaseResponse(lease) : Response.json({ holder: null }, { headers: { "Cache-Control": "no-store" } });
+});
+
+/**
+ * Acquires the lease, or renews it for its holder: 200 with the lease, 423 naming the holder.
+ * `?takeover=1` with an optional JSON body `{reason}`: admins at any time (a reason is then
+ * required while the lease is live), anyone once it has expired; otherwise 403.
+ */
+export const POST = apiRoute<Params>("editor", async ({ request, db, actor, params }) => {
+  // The body is optional: `{reason}` for a take-over, or nothing at all.
+  const hasBody = (await request.clone().text()).trim() !== "";
+  const body = hasBody
+    ? await readJson(request, takeoverBody)
+    : { ok: true as const, value: {} as z.infer<typeof takeoverBody> };
+  if (!body.ok) return body.response;
+  const result = await acquireLease(db, actor, {
+    recordId: params.id,
+    takeover: wantsTakeover(request),
+    reason: body.value.reason,
+  });
+  if (!result.ok) return fail(result.error);
+  return leaseResponse(result.lease);
+});
+
+/** Releases the lease: 204. Its holder, or an admin breaking it (`?reason=` is recorded); else 403. */
+export const DELETE = apiRoute<Params>("editor", async ({ request, db, actor, params }) => {
+  const reason = new URL(request.url).searchParams.get("reason");
+  if (reason !== null && reason.length > 500) {
+    return fail({ code: "invalid", fields: { reason: "At most 500 characters" } });
+  }
+  const result = await releaseLease(db, actor, { recordId: params.id, reason });
+  if (!result.ok) return fail(result.error);
+  return new Response(null, { status: 204 });
+});

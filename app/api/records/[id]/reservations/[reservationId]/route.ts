@@ -1,0 +1,20 @@
+import { cancelReservation } from "@/lib/reservations/reserve-seats";
+import { apiRoute, fail } from "../../../../_lib/route";
+
+type Params = { id: string; reservationId: string };
+
+/**
+ * Cancels a reservation (your own; admins any) and returns its seats: 200
+ * `{reservation, remaining}`. Cancelling again answers the same, and returns no seats twice.
+ */
+export const DELETE = apiRoute<Params>("editor", async ({ db, actor, params }) => {
+  const result = await cancelReservation(db, actor, { recordId: params.id, reservationId: params.reservationId });
+  if (!result.ok) {
+    return fail(
+      result.error.code === "not_found"
+        ? { code: "not_found", message: "No such reservation on this record." }
+        : result.error,
+    );
+  }
+  return Response.json({ reservation: result.reservation, remaining: result.remaining });
+});

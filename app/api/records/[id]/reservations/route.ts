@@ -1,0 +1,44 @@
+import { z } from "zod";
+import { DEFAULT_RESERVATION_LIMIT, getReservationSummary, MAX_RESERVATION_LIMIT } from "@/lib/reservations/queries";
+import { reserveSeats } from "@/lib/reservations/reserve-seats";
+import { seatsSchema } from "@/lib/reservations/seats";
+import { apiRoute, fail, idempotencyKey, readJson } from "../../../_lib/route";
+
+type Params = { id: string };
+
+const listQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(MAX_RESERVATION_LIMIT).optional(),
+});
+
+/** `{capacity, taken, remaining, reservations}`; reservations newest first, `limit` 1–1000 (default 200). */
+export const GET = apiRoute<Params>("viewer", async ({ request, db, params }) => {
+  const query = listQuery.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+  if (!query.success) {
+    const message = query.error.issues.map((i) => `${i.path.join(".") || "query"}: ${i.message}`).join("; ");
+    return fail({ code: "bad_query", message });
+  }
+  const summary = await getReservationSummary(db, params.id, {
+    limit: query.data.limit ?? DEFAULT_RESERVATION_LIMIT,
+  });
+  if (!summary) return fail({ code: "not_found", message: "No such record, or it takes no reservations." });
+  return Response.json(summary, { headers: { "Cache-Control": "private, no-cache" } });
+});
+
+const reserveBody = z.strictObject({ seats: seatsSchema });
+
+/** 201 `{reservation, remaining}`; 409 `insufficient_capacity` with `remaining`; 422 for bad seats. */
+export const POST = apiRoute<Params>("editor", async ({ request, db, actor, params }) => {
+  const key = idempotencyKey(request);
+  if (!key.ok) return key.response;
+  const body = await readJson(request, reserveBody);
+  if (!body.ok) return body.response;
+  const result = await reserveSeats(db, actor, { recordId: params.id, seats: body.value.seats, requestId: key.key });
+  if (!result.ok) {
+    return fail(
+      result.error.code === "not_found"
+        ? { code: "not_found", message: "No such record, or it takes no reservations." }
+        : result.error,
+    );
+  }
+  return Response.json({ reservation: result.reservation, remaining: result.remaining }, { status: 201 });
+});

@@ -1,0 +1,174 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { GET as listCollections } from "@/app/api/collections/route";
+import { GET as health } from "@/app/api/health/route";
+import { POST as signIn, DELETE as signOut } from "@/app/api/session/route";
+import { callRoute, closeRouteDatabase, expectError, ORIGIN, useDatabaseInRoutes } from "../support/api";
+import { createTestDatabase, createUser, type TestDatabase, type TestUser } from "../support/test-database";
+
+const PASSWORD = "correct horse battery staple";
+/** login.ts's default: failures per email and per client address within the window. */
+const MAX_FAILURES = 10;
+
+let database: TestDatabase;
+let alice: TestUser;
+let bob: TestUser;
+let carol: TestUser;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  useDatabaseInRoutes(database);
+  [alice, bob, carol] = await Promise.all([
+    createUser(database.db, { name: "Alice", password: PASSWORD }),
+    createUser(database.db, { name: "Bob", password: PASSWORD }),
+    createUser(database.db, { name: "Carol", role: "viewer", password: PASSWORD }),
+  ]);
+});
+
+afterAll(async () => {
+  await closeRouteDatabase();
+  await database?.drop();
+});
+
+let addresses = 0;
+/** Failures are counted per client address too: each test signs in from its own. */
+function newAddress(): string {
+  addresses += 1;
+  return `203.0.113.${addresses}`;
+}
+
+const login = (json: unknown, address: string, headers: Record<string, string> = {}) =>
+  callRoute(signIn, {
+    method: "POST",
+    path: "/api/session",
+    json,
+    headers: { "x-forwarded-for": address, ...headers },
+  });
+
+const collections = (auth: { token?: string; cookie?: string }) =>
+  callRoute(listCollections, { path: "/api/collections", ...auth });
+
+describe("POST /api/session", () => {
+  it("signs in: 200 {user, token}, an httpOnly session cookie, and a token that works as a Bearer too", async () => {
+    const response = await login({ email: alice.email, password: PASSWORD }, newAddress());
+
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({
+      user: { id: alice.id, name: "Alice", email: alice.email, role: "editor" },
+      token: expect.any(String),
+      expiresAt: expect.any(String),
+    });
+    const cookie = response.headers.get("set-cookie") ?? "";
+    expect(cookie).toContain(`tandem_session=${response.body.token};`);
+    expect(cookie).toMatch(/;\s*HttpOnly/i);
+    expect(cookie).toMatch(/;\s*Path=\//i);
+
+    expect((await collections({ token: response.body.token })).status).toBe(200);
+    expect((await collections({ cookie: response.body.token })).status).toBe(200);
+  });
+
+  it("ignores case and surrounding spaces in the email", async () => {
+    const response = await login({ email: `  ${carol.email.toUpperCase()} `, password: PASSWORD }, newAddress());
+    expect(response.status).toBe(200);
+    expect(response.body.user.role).toBe("viewer");
+  });
+
+  it("answers 401 with the same body for an unknown email and a wrong password, and sets no cookie", async () => {
+    const address = newAddress();
+    const unknown = await login({ email: "nobody@example.test", password: PASSWORD }, address);
+    const wrong = await login({ email: alice.email, password: "wrong password" }, address);
+
+    expectError(unknown, 401, "invalid_credentials");
+    expect(wrong.status).toBe(unknown.status);
+    expect(wrong.body).toEqual(unknown.body);
+    expect(unknown.headers.get("set-cookie")).toBeNull();
+    expect(wrong.headers.get("set-cookie")).toBeNull();
+  });
+
+  it(`answers 429 after ${MAX_FAILURES} failures for an email, even with the right password, from any address`, async () => {
+    const address = newAddress();
+    for (let i = 0; i < MAX_FAILURES; i++) {
+      expectError(await login({ email: bob.email, password: `guess ${i}` }, address), 401, "invalid_credentials");
+    }
+
+    const blocked = await login({ email: bob.email, password: PASSWORD }, address);
+    expectError(blocked, 429, "rate_limited");
+    expect(Number(blocked.headers.get("retry-after"))).toBeGreaterThan(0);
+    expectError(await login({ email: bob.email, password: PASSWORD }, newAddress()), 429, "rate_limited");
+    // Other people are not locked out.
+    expect((await login({ email: carol.email, password: PASSWORD }, newAddress())).status).toBe(200);
+  });
+
+  it(`answers 429 after ${MAX_FAILURES} failures from one address, whatever the email`, async () => {
+    const address = newAddress();
+    for (let i = 0; i < MAX_FAILURES; i++) {
+      const response = await login({ email: `stranger${i}@example.test`, password: "guess" }, address);
+      expectError(response, 401, "invalid_credentials");
+    }
+
+    expectError(await login({ email: alice.email, password: PASSWORD }, address), 429, "rate_limited");
+    expect((await login({ email: alice.email, password: PASSWORD }, newAddress())).status).toBe(200);
+  });
+
+  it("answers 400 for malformed JSON and 422 naming missing or unknown fields", async () => {
+    const address = newAddress();
+    expectError(
+      await callRoute(signIn, {
+        method: "POST",
+        path: "/api/session",
+        body: "{email",
+        headers: { "x-forwarded-for": address },
+      }),
+      400,
+      "malformed_json",
+    );
+    const invalid = await login({ email: alice.email, remember: true }, address);
+    expectError(invalid, 422, "invalid");
+    expect(Object.keys(invalid.body.fields).sort()).toEqual(["password", "remember"]);
+  });
+
+  it("answers 400, not 500, for an email PostgreSQL cannot store (NUL)", async () => {
+    expectError(await login({ email: "a\u0000@example.test", password: PASSWORD }, newAddress()), 400, "bad_request");
+  });
+
+  it("refuses a sign-in from a foreign Origin (403)", async () => {
+    const response = await login({ email: alice.email, password: PASSWORD }, newAddress(), {
+      origin: "https://evil.example",
+    });
+    expectError(response, 403, "forbidden");
+    expect(response.headers.get("set-cookie")).toBeNull();
+  });
+});
+
+describe("DELETE /api/session", () => {
+  it("answers 204, clears the cookie and ends the session", async () => {
+    const { body } = await login({ email: alice.email, password: PASSWORD }, newAddress());
+    expect((await collections({ cookie: body.token })).status).toBe(200);
+
+    const response = await callRoute(signOut, {
+      method: "DELETE",
+      path: "/api/session",
+      cookie: body.token,
+      headers: { origin: ORIGIN },
+    });
+
+    expect(response.status).toBe(204);
+    expect(response.headers.get("set-cookie")).toMatch(/tandem_session=;.*Max-Age=0/);
+    expectError(await collections({ cookie: body.token }), 401, "unauthenticated");
+    expectError(await collections({ token: body.token }), 401, "unauthenticated");
+  });
+
+  it("ends a Bearer session too", async () => {
+    const { body } = await login({ email: carol.email, password: PASSWORD }, newAddress());
+    const response = await callRoute(signOut, { method: "DELETE", path: "/api/session", token: body.token });
+    expect(response.status).toBe(204);
+    expectError(await collections({ token: body.token }), 401, "unauthenticated");
+  });
+});
+
+describe("GET /api/health", () => {
+  it("answers 200 {ok: true, db: 'postgres'}", async () => {
+    const response = await callRoute(health, { path: "/api/health" });
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ ok: true, db: "postgres" });
+  });
+});

@@ -1,0 +1,567 @@
+import { sql } from "drizzle-orm";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { type Database, type DbOrTx, openPostgres, queryRows, type Tx } from "@/db/client";
+import type { FieldDefinition } from "@/lib/fields";
+import {
+  type AcquireLeaseResult,
+  acquireLease,
+  getLease,
+  listLeaseEvents,
+  listLeases,
+  releaseLease,
+} from "@/lib/leases/leases";
+import type { RecordView } from "@/lib/records/record-view";
+import { deleteRecord, saveRecord } from "@/lib/records/save-record";
+import {
+  createCollection,
+  createTestDatabase,
+  createTestRecord,
+  createUser,
+  storedRevisions,
+  type TestDatabase,
+  type TestUser,
+} from "../support/test-database";
+
+const FIELDS: FieldDefinition[] = [
+  { key: "name", label: "Name", type: "text", required: true },
+  { key: "notes", label: "Notes", type: "longtext" },
+];
+
+const CONTENDERS = 20;
+
+let database: TestDatabase;
+let customers: string;
+let tickets: string;
+let alice: TestUser;
+let bob: TestUser;
+let admin: TestUser;
+
+beforeAll(async () => {
+  database = await createTestDatabase({ max: 10 });
+  customers = (await createCollection(database.db, { fields: FIELDS, name: "Customers", editMode: "lease" })).slug;
+  tickets = (await createCollection(database.db, { fields: FIELDS, name: "Tickets", editMode: "optimistic" })).slug;
+  alice = await createUser(database.db, { name: "Alice" });
+  bob = await createUser(database.db, { name: "Bob" });
+  admin = await createUser(database.db, { name: "Admin", role: "admin" });
+});
+
+afterAll(async () => {
+  await database?.drop();
+});
+
+afterEach(() => {
+  delete process.env.LEASE_TTL_SECONDS;
+});
+
+function newCustomer(name = "Ada Lovelace"): Promise<RecordView> {
+  return createTestRecord(database.db, admin, { slug: customers }, { name });
+}
+
+async function acquired(result: AcquireLeaseResult) {
+  if (!result.ok) throw new Error(`expected the lease, got ${JSON.stringify(result.error)}`);
+  return result;
+}
+
+/** Lets the lease run out, as the database's clock sees it (no sleeping). */
+async function expireLease(recordId: string): Promise<void> {
+  await queryRows(
+    database.db,
+    sql`update leases set expires_at = now() - interval '1 second' where record_id = ${recordId}`,
+  );
+}
+
+async function leaseRows(recordId: string) {
+  return queryRows<{ user_id: string }>(database.db, sql`select user_id from leases where record_id = ${recordId}`);
+}
+
+async function eventRows(recordId: string) {
+  return queryRows<{ action: string; actor_id: string; previous_holder_id: string | null; reason: string | null }>(
+    database.db,
+    sql`select action, actor_id, previous_holder_id, reason from lease_events where record_id = ${recordId} order by at, id`,
+  );
+}
+
+async function currentRow(id: string) {
+  const [row] = await queryRows<{ version: number; data: Record<string, unknown> }>(
+    database.db,
+    sql`select version, data from records where id = ${id}`,
+  );
+  return row;
+}
+
+/** Sessions of this database that are waiting for a lock. */
+async function lockWaiters(db: DbOrTx): Promise<number | undefined> {
+  const [row] = await queryRows<{ n: number }>(
+    db,
+    sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+  );
+  return row?.n;
+}
+
+/**
+ * Runs `hold` in a transaction on its own connection, starts `start` while that transaction
+ * still holds its locks, and ends the transaction (commit, or rollback when `rollback` is set)
+ * only once `waiters` sessions are blocked behind it: every contender is then past any
+ * early read, and the outcome is decided by the statements' own conditions alone.
+ */
+async function whileHeld<T>(
+  options: { waiters: number; rollback?: boolean },
+  hold: (tx: Tx) => Promise<unknown>,
+  start: () => Promise<T>,
+  beforeEnd: (tx: Tx) => Promise<unknown> = async () => {},
+): Promise<T> {
+  const gate = await openPostgres(database.url, { max: 2 });
+  const rolledBack = new Error("gate rolled back");
+  try {
+    let outcome: Promise<T> | undefined;
+    await gate.db
+      .transaction(async (tx) => {
+        await hold(tx);
+        outcome = start();
+        outcome.catch(() => {}); // awaited below; not unhandled meanwhile
+        await expect.poll(() => lockWaiters(gate.db), { timeout: 30_000, interval: 20 }).toBe(options.waiters);
+        await beforeEnd(tx);
+        if (options.rollback) throw rolledBack;
+      })
+      .catch((error: unknown) => {
+        if (error !== rolledBack) throw error;
+      });
+    if (!outcome) throw new Error("contenders were not started");
+    return await outcome;
+  } finally {
+    await gate.close();
+  }
+}
+
+describe("acquiring a lease under concurrency", () => {
+  let clients: Database[] = [];
+
+  beforeAll(async () => {
+    // One client with one connection per contender: every acquisition runs in its own session.
+    clients = await Promise.all(Array.from({ length: CONTENDERS }, () => openPostgres(database.url, { max: 1 })));
+  });
+
+  afterAll(async () => {
+    await Promise.all(clients.map((client) => client.close()));
+  });
+
+  it(`gives a free record to exactly one of ${CONTENDERS} users; the other ${CONTENDERS - 1} are locked naming that holder`, async () => {
+    const record = await newCustomer();
+    const users = await Promise.all(Array.from({ length: CONTENDERS }, () => createUser(database.db)));
+    const gatekeeper = await createUser(database.db);
+
+    // An uncommitted lease row makes every contender's INSERT … ON CONFLICT wait for it; the
+    // rollback then lets all of them race for a free record at once.
+    const results = await whileHeld(
+      { waiters: CONTENDERS, rollback: true },
+      (tx) =>
+        tx.execute(
+          sql`insert into leases (record_id, user_id, expires_at) values (${record.id}, ${gatekeeper.id}, now() + interval '1 minute')`,
+        ),
+      () =>
+        Promise.all(users.map((user, i) => acquireLease((clients[i] as Database).db, user, { recordId: record.id }))),
+    );
+
+    const winners = results.flatMap((r) => (r.ok ? [r.lease] : []));
+    const locked = results.flatMap((r) => (!r.ok && r.error.code === "locked" ? [r.error] : []));
+    expect(winners).toHaveLength(1);
+    expect(locked).toHaveLength(CONTENDERS - 1);
+    const holder = winners[0]?.holder;
+    expect(users.map((u) => u.id)).toContain(holder?.id);
+    for (const error of locked) {
+      expect(error.holder).toEqual(holder);
+      expect(error.message).toContain(`${holder?.name} is editing`);
+      expect(error.expiresAt).toBe(winners[0]?.expiresAt);
+    }
+    expect(await leaseRows(record.id)).toEqual([{ user_id: holder?.id }]);
+    expect(await eventRows(record.id)).toEqual([]);
+  });
+
+  it(`lets exactly one of ${CONTENDERS} users take over an expired lease, recorded once`, async () => {
+    const record = await newCustomer();
+    await acquired(await acquireLease(database.db, alice, { recordId: record.id }));
+    await expireLease(record.id);
+    const users = await Promise.all(Array.from({ length: CONTENDERS }, () => createUser(database.db)));
+
+    // Alice's row is locked while all contenders line up behind it, then released at once.
+    const results = await whileHeld(
+      { waiters: CONTENDERS },
+      (tx) => tx.execute(sql`select 1 from leases where record_id = ${record.id} for update`),
+      () =>
+        Promise.all(
+          users.map((user, i) =>
+            acquireLease((clients[i] as Database).db, user, { recordId: record.id, takeover: i % 2 === 0 }),
+          ),
+        ),
+    );
+
+    const winners = results.flatMap((r) => (r.ok ? [r] : []));
+    const locked = results.flatMap((r) => (!r.ok && r.error.code === "locked" ? [r.error] : []));
+    const forbidden = results.filter((r) => !r.ok && r.error.code === "forbidden");
+    expect(winners).toHaveLength(1);
+    // Plain acquisitions are told who has it now; take-over requests that came too late are refused.
+    expect(locked.length + forbidden.length).toBe(CONTENDERS - 1);
+    const winner = winners[0];
+    expect(winner?.tookOver?.previousHolder).toEqual({ id: alice.id, name: "Alice" });
+    for (const error of locked) expect(error.holder).toEqual(winner?.lease.holder);
+    expect(await leaseRows(record.id)).toEqual([{ user_id: winner?.lease.holder.id }]);
+    expect(await eventRows(record.id)).toEqual([
+      {
+        action: "takeover",
+        actor_id: winner?.lease.holder.id,
+        previous_holder_id: alice.id,
+        reason: "The lease had expired.",
+      },
+    ]);
+  });
+});
+
+describe("expiry and take-over", () => {
+  it("lasts LEASE_TTL_SECONDS (default 120 s), read at call time, and a renewal extends it", async () => {
+    const record = await newCustomer();
+    const ttl = () =>
+      queryRows<{ seconds: number; same_start: boolean }>(
+        database.db,
+        sql`select extract(epoch from expires_at - renewed_at)::float as seconds, acquired_at <= renewed_at as same_start
+              from leases where record_id = ${record.id}`,
+      );
+
+    const first = await acquired(await acquireLease(database.db, alice, { recordId: record.id }));
+    expect((await ttl())[0]?.seconds).toBe(120);
+
+    process.env.LEASE_TTL_SECONDS = "1";
+    const renewed = await acquired(await acquireLease(database.db, alice, { recordId: record.id, renew: true }));
+    expect((await ttl())[0]?.seconds).toBe(1);
+    expect(renewed.lease.acquiredAt).toBe(first.lease.acquiredAt);
+    expect(renewed.lease.holder).toEqual({ id: alice.id, name: "Alice" });
+    expect(renewed.tookOver).toBeNull();
+  });
+
+  it("before expiry: another editor is locked and may not take over; an admin may, with a reason", async () => {
+    const record = await newCustomer();
+    const held = await acquired(await acquireLease(database.db, alice, { recordId: record.id }));
+
+    const plain = await acquireLease(database.db, bob, { recordId: record.id });
+    expect(plain).toMatchObject({
+      ok: false,
+      error: {
+        code: "locked",
+        holder: { id: alice.id, name: "Alice" },
+        acquiredAt: held.lease.acquiredAt,
+        expiresAt: held.lease.expiresAt,
+        expired: false,
+      },
+    });
+    const takeover = await acquireLease(database.db, bob, { recordId: record.id, takeover: true, reason: "urgent" });
+    expect(takeover).toMatchObject({ ok: false, error: { code: "forbidden" } });
+    const adminPlain = await acquireLease(database.db, admin, { recordId: record.id });
+    expect(adminPlain).toMatchObject({ ok: false, error: { code: "locked", holder: { id: alice.id } } });
+    const noReason = await acquireLease(database.db, admin, { recordId: record.id, takeover: true, reason: "  " });
+    expect(noReason).toMatchObject({ ok: false, error: { code: "invalid", fields: { reason: expect.any(String) } } });
+    expect(await leaseRows(record.id)).toEqual([{ user_id: alice.id }]);
+    expect(await eventRows(record.id)).toEqual([]);
+
+    const byAdmin = await acquired(
+      await acquireLease(database.db, admin, {
+        recordId: record.id,
+        takeover: true,
+        reason: "Contract must go out today",
+      }),
+    );
+
+    expect(byAdmin.lease.holder).toEqual({ id: admin.id, name: "Admin" });
+    expect(byAdmin.tookOver).toMatchObject({
+      action: "takeover",
+      actor: { id: admin.id },
+      previousHolder: { id: alice.id, name: "Alice" },
+      reason: "Contract must go out today",
+    });
+    expect(await leaseRows(record.id)).toEqual([{ user_id: admin.id }]);
+    expect(await eventRows(record.id)).toEqual([
+      { action: "takeover", actor_id: admin.id, previous_holder_id: alice.id, reason: "Contract must go out today" },
+    ]);
+
+    // Alice's next heartbeat finds out who took it and why.
+    const heartbeat = await acquireLease(database.db, alice, { recordId: record.id, renew: true });
+    expect(heartbeat).toMatchObject({
+      ok: false,
+      error: {
+        code: "locked",
+        holder: { id: admin.id, name: "Admin" },
+        lostTo: { action: "takeover", actor: { name: "Admin" }, reason: "Contract must go out today" },
+      },
+    });
+    expect(await leaseRows(record.id)).toEqual([{ user_id: admin.id }]);
+  });
+
+  it("after expiry: anyone can take over, and it is recorded", async () => {
+    const record = await newCustomer();
+    await acquired(await acquireLease(database.db, alice, { recordId: record.id }));
+    await expireLease(record.id);
+    expect(await getLease(database.db, record.id)).toMatchObject({ holder: { id: alice.id }, expired: true });
+
+    const byBob = await acquired(await acquireLease(database.db, bob, { recordId: record.id, takeover: true }));
+
+    expect(byBob.lease).toMatchObject({ holder: { id: bob.id, name: "Bob" }, expired: false });
+    expect(byBob.tookOver?.previousHolder).toEqual({ id: alice.id, name: "Alice" });
+    expect(await eventRows(record.id)).toEqual([
+      { action: "takeover", actor_id: bob.id, previous_holder_id: alice.id, reason: "The lease had expired." },
+    ]);
+    // Alice comes back: her save is refused, naming Bob.
+    const save = await saveRecord(database.db, alice, {
+      recordId: record.id,
+      baseVersion: 1,
+      values: { name: "Late" },
+    });
+    expect(save).toMatchObject({ ok: false, error: { code: "locked", holder: { id: bob.id, name: "Bob" } } });
+  });
+
+  it("lets a holder renew their own expired lease if nobody took it", async () => {
+    const record = await newCustomer();
+    const first = await acquired(await acquireLease(database.db, alice, { recordId: record.id }));
+    await expireLease(record.id);
+
+    const again = await acquired(await acquireLease(database.db, alice, { recordId: record.id }));
+
+    expect(again.lease).toMatchObject({ acquiredAt: first.lease.acquiredAt, expired: false });
+    expect(again.tookOver).toBeNull();
+    expect(await eventRows(record.id)).toEqual([]);
+  });
+
+  it("takes leases only on live records of lease collections", async () => {
+    const optimistic = await createTestRecord(database.db, admin, { slug: tickets }, { name: "Printer jams" });
+    expect(await acquireLease(database.db, alice, { recordId: optimistic.id })).toMatchObject({
+      ok: false,
+      error: { code: "not_leased" },
+    });
+    expect(await acquireLease(database.db, alice, { recordId: crypto.randomUUID() })).toEqual({
+      ok: false,
+      error: { code: "not_found" },
+    });
+    expect(await acquireLease(database.db, alice, { recordId: "not-a-uuid" })).toEqual({
+      ok: false,
+      error: { code: "not_found" },
+    });
+    const gone = await newCustomer();
+    await acquired(await acquireLease(database.db, alice, { recordId: gone.id }));
+    expect((await deleteRecord(database.db, alice, { recordId: gone.id, baseVersion: 1 })).ok).toBe(true);
+    expect(await acquireLease(database.db, bob, { recordId: gone.id })).toEqual({
+      ok: false,
+      error: { code: "not_found" },
+    });
+    expect(await leaseRows(optimistic.id)).toEqual([]);
+  });
+});
+
+describe("saves in a lease collection (both guards, always)", () => {
+  it("refuses a save and a delete by someone holding no lease, naming the holder", async () => {
+    const record = await newCustomer();
+    const nobody = await saveRecord(database.db, bob, { recordId: record.id, baseVersion: 1, values: { name: "X" } });
+    expect(nobody).toMatchObject({ ok: false, error: { code: "locked", holder: null } });
+
+    await acquired(await acquireLease(database.db, alice, { recordId: record.id }));
+    const save = await saveRecord(database.db, bob, { recordId: record.id, baseVersion: 1, values: { name: "Bob's" } });
+    const patch = await saveRecord(database.db, bob, {
+      recordId: record.id,
+      baseVersion: 1,
+      values: { notes: "via PATCH" },
+      patch: true,
+    });
+    const remove = await deleteRecord(database.db, bob, { recordId: record.id, baseVersion: 1 });
+
+    for (const result of [save, patch, remove]) {
+      expect(result).toMatchObject({
+        ok: false,
+        error: { code: "locked", holder: { id: alice.id, name: "Alice" }, message: expect.stringContaining("Alice") },
+      });
+    }
+    expect(await currentRow(record.id)).toEqual({ version: 1, data: { name: "Ada Lovelace" } });
+    expect(await storedRevisions(database.db, record.id)).toHaveLength(1);
+  });
+
+  it("accepts the holder's save, and still answers conflict to the holder's stale save", async () => {
+    const record = await newCustomer();
+    await acquired(await acquireLease(database.db, alice, { recordId: record.id }));
+
+    const first = await saveRecord(database.db, alice, {
+      recordId: record.id,
+      baseVersion: 1,
+      values: { name: "Ada" },
+    });
+    expect(first).toMatchObject({ ok: true, record: { version: 2, data: { name: "Ada" } } });
+    const stale = await saveRecord(database.db, alice, {
+      recordId: record.id,
+      baseVersion: 1,
+      values: { name: "Ada L." },
+    });
+    expect(stale).toMatchObject({ ok: false, error: { code: "conflict", current: { version: 2 } } });
+    const staleDelete = await deleteRecord(database.db, alice, { recordId: record.id, baseVersion: 1 });
+    expect(staleDelete).toMatchObject({ ok: false, error: { code: "conflict" } });
+    expect(await currentRow(record.id)).toEqual({ version: 2, data: { name: "Ada" } });
+  });
+
+  it("refuses a holder whose lease expired, until they renew it", async () => {
+    const record = await newCustomer();
+    await acquired(await acquireLease(database.db, alice, { recordId: record.id }));
+    await expireLease(record.id);
+
+    const expired = await saveRecord(database.db, alice, {
+      recordId: record.id,
+      baseVersion: 1,
+      values: { name: "A" },
+    });
+    expect(expired).toMatchObject({ ok: false, error: { code: "locked", holder: { id: alice.id }, expired: true } });
+
+    await acquired(await acquireLease(database.db, alice, { recordId: record.id, renew: true }));
+    const renewed = await saveRecord(database.db, alice, {
+      recordId: record.id,
+      baseVersion: 1,
+      values: { name: "A" },
+    });
+    expect(renewed.ok).toBe(true);
+  });
+
+  it("after a take-over, refuses the old holder's save; their edits still land later through a conflict", async () => {
+    const record = await newCustomer();
+    await acquired(await acquireLease(database.db, alice, { recordId: record.id }));
+    const aliceDraft = { name: "Ada Lovelace", notes: "Alice's unsaved notes" };
+    await acquired(
+      await acquireLease(database.db, admin, { recordId: record.id, takeover: true, reason: "Alice is out" }),
+    );
+
+    const refused = await saveRecord(database.db, alice, { recordId: record.id, baseVersion: 1, values: aliceDraft });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: {
+        code: "locked",
+        holder: { id: admin.id, name: "Admin" },
+        lostTo: { actor: { id: admin.id }, reason: "Alice is out" },
+      },
+    });
+    // The admin saves and lets go; Alice gets the record again and saves her draft knowingly.
+    const adminSave = await saveRecord(database.db, admin, {
+      recordId: record.id,
+      baseVersion: 1,
+      values: { name: "Ada King" },
+    });
+    expect(adminSave.ok).toBe(true);
+    expect(await releaseLease(database.db, admin, { recordId: record.id })).toEqual({
+      ok: true,
+      released: true,
+      broke: null,
+    });
+    await acquired(await acquireLease(database.db, alice, { recordId: record.id }));
+    const conflict = await saveRecord(database.db, alice, { recordId: record.id, baseVersion: 1, values: aliceDraft });
+    expect(conflict).toMatchObject({ ok: false, error: { code: "conflict", current: { version: 2 } } });
+    const merged = await saveRecord(database.db, alice, {
+      recordId: record.id,
+      baseVersion: 2,
+      values: { name: "Ada King", notes: aliceDraft.notes },
+      action: "merge",
+    });
+    expect(merged).toMatchObject({ ok: true, record: { version: 3 } });
+    expect(await currentRow(record.id)).toEqual({
+      version: 3,
+      data: { name: "Ada King", notes: "Alice's unsaved notes" },
+    });
+  });
+
+  it("checks the lease in the same statement as the write: a take-over committed mid-save refuses it", async () => {
+    const record = await newCustomer();
+    await acquired(await acquireLease(database.db, alice, { recordId: record.id }));
+
+    // Alice's save has passed every early check when the take-over commits; only the
+    // compare-and-set's own condition can still stop it.
+    const result = await whileHeld(
+      { waiters: 1 },
+      (tx) => tx.execute(sql`select 1 from leases where record_id = ${record.id} for update`),
+      () => saveRecord(database.db, alice, { recordId: record.id, baseVersion: 1, values: { name: "Mid-save" } }),
+      (tx) =>
+        tx.execute(
+          sql`update leases set user_id = ${admin.id}, acquired_at = now(), renewed_at = now() where record_id = ${record.id}`,
+        ),
+    );
+
+    expect(result).toMatchObject({ ok: false, error: { code: "locked", holder: { id: admin.id } } });
+    expect(await currentRow(record.id)).toEqual({ version: 1, data: { name: "Ada Lovelace" } });
+  });
+
+  it("leaves optimistic collections alone", async () => {
+    const record = await createTestRecord(database.db, admin, { slug: tickets }, { name: "Printer jams" });
+    const result = await saveRecord(database.db, bob, {
+      recordId: record.id,
+      baseVersion: 1,
+      values: { name: "Fixed" },
+    });
+    expect(result).toMatchObject({ ok: true, record: { version: 2 } });
+  });
+});
+
+describe("releasing and breaking leases", () => {
+  it("lets the holder release (idempotently), refuses other editors, and records an admin's break", async () => {
+    const record = await newCustomer();
+    await acquired(await acquireLease(database.db, alice, { recordId: record.id }));
+
+    expect(await releaseLease(database.db, bob, { recordId: record.id })).toMatchObject({
+      ok: false,
+      error: { code: "forbidden", message: expect.stringContaining("Alice") },
+    });
+    expect(await releaseLease(database.db, alice, { recordId: record.id })).toEqual({
+      ok: true,
+      released: true,
+      broke: null,
+    });
+    expect(await releaseLease(database.db, alice, { recordId: record.id })).toEqual({
+      ok: true,
+      released: false,
+      broke: null,
+    });
+    expect(await leaseRows(record.id)).toEqual([]);
+
+    await acquired(await acquireLease(database.db, bob, { recordId: record.id }));
+    const broken = await releaseLease(database.db, admin, { recordId: record.id, reason: "Stuck since Friday" });
+    expect(broken).toMatchObject({
+      ok: true,
+      released: true,
+      broke: { action: "break", actor: { id: admin.id }, previousHolder: { id: bob.id }, reason: "Stuck since Friday" },
+    });
+    expect(await leaseRows(record.id)).toEqual([]);
+    expect(await eventRows(record.id)).toEqual([
+      { action: "break", actor_id: admin.id, previous_holder_id: bob.id, reason: "Stuck since Friday" },
+    ]);
+    // Bob's next heartbeat does not silently take the lock back; it says it was broken.
+    expect(await acquireLease(database.db, bob, { recordId: record.id, renew: true })).toMatchObject({
+      ok: false,
+      error: { code: "locked", holder: null, lostTo: { action: "break", reason: "Stuck since Friday" } },
+    });
+    expect(await leaseRows(record.id)).toEqual([]);
+  });
+
+  it("lists current leases, expired ones too, and the latest take-overs and breaks", async () => {
+    const held = await newCustomer("Grace Hopper");
+    const stale = await newCustomer("Edsger Dijkstra");
+    await acquired(await acquireLease(database.db, alice, { recordId: held.id }));
+    await acquired(await acquireLease(database.db, bob, { recordId: stale.id }));
+    await expireLease(stale.id);
+    await acquired(await acquireLease(database.db, admin, { recordId: held.id, takeover: true, reason: "Audit" }));
+
+    const leases = await listLeases(database.db);
+    expect(leases.find((l) => l.recordId === held.id)).toMatchObject({
+      record: { title: "Grace Hopper", deleted: false },
+      collection: { slug: customers, name: "Customers" },
+      holder: { id: admin.id },
+      expired: false,
+    });
+    expect(leases.find((l) => l.recordId === stale.id)).toMatchObject({ holder: { id: bob.id }, expired: true });
+
+    const [latest] = await listLeaseEvents(database.db, { limit: 5 });
+    expect(latest).toMatchObject({
+      recordId: held.id,
+      recordTitle: "Grace Hopper",
+      action: "takeover",
+      actor: { name: "Admin" },
+      previousHolder: { name: "Alice" },
+      reason: "Audit",
+    });
+  });
+});

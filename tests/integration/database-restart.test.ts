@@ -228,6 +228,27 @@ describe("database restart (guarantee 9)", () => {
     }
   });
 
+  it("releasing a reserved connection that died does not put the dead connection back in the pool", async () => {
+    const watch = watchProcess();
+    try {
+      const lone = client(1);
+      const reserved = await lone.reserve();
+      const [{ pid } = { pid: 0 }] = await reserved<{ pid: number }[]>`select pg_backend_pid() as pid`;
+      const settled = outcome(reserved`select pg_sleep(5)`, "the reserved query");
+      await waitUntilActive([pid]);
+      await admin`select pg_terminate_backend(${pid})`;
+      expectUnavailable(await settled, "the reserved query");
+      reserved.release();
+
+      const next = await outcome(lone<{ one: number }[]>`select 1 as one`, "the query after release");
+      expect(next.ok, next.ok ? "" : describeError(next.error)).toBe(true);
+      await expectHealthy(lone, 20);
+      expect(watch.uncaught.map(describeError)).toEqual([]);
+    } finally {
+      watch.stop();
+    }
+  });
+
   it("a statement sent on a transaction after its connection died is rejected, not dropped or faked", async () => {
     const watch = watchProcess();
     try {

@@ -77,7 +77,7 @@ const STATUS_TEXT: Record<FieldMerge["status"], (who: string) => string> = {
   mine: () => "Only you changed this — yours is kept",
   theirs: (who) => `Only ${who} changed this — theirs is taken`,
   same: () => "You both made the same change",
-  merged: () => "You both edited different lines — merged automatically",
+  merged: () => "You both edited different parts — merged automatically",
   conflict: () => "You both changed this — choose the result",
 };
 

@@ -1,10 +1,9 @@
 import { type SQL, sql } from "drizzle-orm";
 import { type DbOrTx, queryRows } from "@/db/client";
-import type { RecordData } from "@/db/schema";
 import type { CollectionView } from "@/lib/collections";
 import { err, type Result } from "@/lib/result";
-import { isUuid } from "./queries";
-import { isoString, type RecordView } from "./record-view";
+import { isUuid, type RecordRowColumns, recordViewFromRow } from "./queries";
+import type { RecordView } from "./record-view";
 
 export const BUILTIN_SORTS = ["updatedAt", "createdAt"] as const;
 export const MAX_PAGE = 200;
@@ -80,18 +79,7 @@ function likePattern(q: string): string {
   return `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-type Row = {
-  id: string;
-  data: RecordData;
-  version: number;
-  created_at: string | Date;
-  created_by: string;
-  created_by_name: string;
-  updated_at: string | Date;
-  updated_by: string;
-  updated_by_name: string;
-  sort_key: unknown;
-};
+type Row = RecordRowColumns & { sort_key: unknown };
 
 /**
  * One page of a collection, searched and sorted, with a keyset cursor (sort value, id) so
@@ -152,16 +140,7 @@ export async function listRecords(db: DbOrTx, collection: CollectionView, query:
   const last = page.at(-1);
   return {
     ok: true,
-    items: page.map((row) => ({
-      id: row.id,
-      collection: collection.slug,
-      version: row.version,
-      data: row.data,
-      createdAt: isoString(row.created_at),
-      createdBy: { id: row.created_by, name: row.created_by_name },
-      updatedAt: isoString(row.updated_at),
-      updatedBy: { id: row.updated_by, name: row.updated_by_name },
-    })),
+    items: page.map((row) => recordViewFromRow(row, collection.slug)),
     nextCursor: rows.length > limit && last ? encodeCursor({ v: last.sort_key ?? null, id: last.id }) : null,
   };
 }

@@ -21,13 +21,9 @@ export type LoadedRecord = RecordView & {
   deletedBy: UserRef | null;
 };
 
-type LoadedRow = {
+/** The columns every record query selects (with the creator's and last editor's names). */
+export type RecordRowColumns = {
   id: string;
-  collection_id: string;
-  slug: string;
-  collection_name: string;
-  fields: FieldDefinition[];
-  edit_mode: EditMode;
   data: RecordData;
   version: number;
   created_at: string | Date;
@@ -36,6 +32,27 @@ type LoadedRow = {
   updated_at: string | Date;
   updated_by: string;
   updated_by_name: string;
+};
+
+export function recordViewFromRow(row: RecordRowColumns, collectionSlug: string): RecordView {
+  return {
+    id: row.id,
+    collection: collectionSlug,
+    version: row.version,
+    data: row.data,
+    createdAt: isoString(row.created_at),
+    createdBy: { id: row.created_by, name: row.created_by_name },
+    updatedAt: isoString(row.updated_at),
+    updatedBy: { id: row.updated_by, name: row.updated_by_name },
+  };
+}
+
+type LoadedRow = RecordRowColumns & {
+  collection_id: string;
+  slug: string;
+  collection_name: string;
+  fields: FieldDefinition[];
+  edit_mode: EditMode;
   deleted_at: string | Date | null;
   deleted_by: string | null;
   deleted_by_name: string | null;
@@ -58,14 +75,7 @@ export async function loadRecord(db: DbOrTx, id: string): Promise<LoadedRecord |
   );
   if (!row) return null;
   return {
-    id: row.id,
-    collection: row.slug,
-    version: row.version,
-    data: row.data,
-    createdAt: isoString(row.created_at),
-    createdBy: { id: row.created_by, name: row.created_by_name },
-    updatedAt: isoString(row.updated_at),
-    updatedBy: { id: row.updated_by, name: row.updated_by_name },
+    ...recordViewFromRow(row, row.slug),
     collectionId: row.collection_id,
     collectionName: row.collection_name,
     fields: row.fields,

@@ -333,7 +333,8 @@ export async function restoreRecord(db: DbOrTx, actor: Actor, input: RestoreReco
                    version = version + 1, updated_at = now(), updated_by = ${actor.id}
              where id = ${current.id} and version = ${input.deletedVersion} and deleted_at is not null
             returning id, version, updated_at
-          )
+          ),
+          ${capacityMirrorCte({ source: "restored", collectionId: current.collectionId, previous: current.data, next: valid.values })}
           insert into revisions (record_id, version, user_id, at, action, changes, snapshot, save_id)
           select id, version, ${actor.id}, updated_at, 'restore',
                  ${JSON.stringify(diffValues(current.data, valid.values))}::jsonb, ${data}::jsonb, ${input.saveId ?? null}
@@ -354,6 +355,8 @@ export async function restoreRecord(db: DbOrTx, actor: Actor, input: RestoreReco
       };
     }
   } catch (error) {
+    const refused = await capacityRefusal(db, error, current.id);
+    if (refused) return err(refused);
     if (!(input.saveId && isUniqueViolation(error))) throw error;
   }
   return stale();

@@ -5,7 +5,7 @@ import { openPostgres, queryRows } from "@/db/client";
 import { seedDemoData } from "@/db/seed";
 import type { FieldDefinition } from "@/lib/fields";
 import type { RecordView } from "@/lib/records/record-view";
-import { deleteRecord, type SaveResult, saveRecord } from "@/lib/records/save-record";
+import { deleteRecord, restoreRecord, type SaveResult, saveRecord } from "@/lib/records/save-record";
 import { getReservationSummary } from "@/lib/reservations/queries";
 import {
   type CancelResult,
@@ -303,6 +303,29 @@ describe("capacity edits", () => {
       expect(reservation).toEqual({ ok: false, error: { code: "insufficient_capacity", remaining: 3 } });
       expect(end).toMatchObject({ capacity: 6, taken: 3 });
     }
+  });
+
+  it("mirrors the capacity a restore brings back, and refuses one below the seats still taken", async () => {
+    const event = await newEvent(10);
+    expect((await reserveSeats(database.db, alice, { recordId: event.id, seats: 4 })).ok).toBe(true);
+    expect((await deleteRecord(database.db, admin, { recordId: event.id, baseVersion: 1 })).ok).toBe(true);
+
+    const tooLow = await restoreRecord(database.db, admin, {
+      recordId: event.id,
+      deletedVersion: 2,
+      values: { name: "Launch party", capacity: 3 },
+    });
+    expect(tooLow).toEqual({
+      ok: false,
+      error: { code: "invalid", fields: { capacity: "4 seats are already reserved; capacity cannot be lower than 4" } },
+    });
+    const restored = await restoreRecord(database.db, admin, {
+      recordId: event.id,
+      deletedVersion: 2,
+      values: { name: "Launch party", capacity: 6 },
+    });
+    expect(restored).toMatchObject({ ok: true, record: { version: 3 } });
+    expect(await ledger(event.id)).toMatchObject({ capacity: 6, taken: 4, dataCapacity: 6 });
   });
 
   it("never makes someone who changed only the description conflict with reservations", async () => {

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requirePageActor } from "@/app/_lib/session";
+import { RecordHistory } from "@/components/record-history";
 import { RelativeTime } from "@/components/relative-time";
 import { hasRole } from "@/lib/auth/actor";
 import { loadRecord, toRecordView } from "@/lib/records/queries";
@@ -36,8 +37,8 @@ export default async function RecordPage({ params }: { params: Promise<{ id: str
   // Null unless the record's collection takes reservations (a capacity field).
   const reservations = await getReservationSummary(db, record.id);
   return (
-    <>
-      {back}
+    <div className="stack">
+      <div>{back}</div>
       <RecordEditor
         initialRecord={toRecordView(record)}
         collection={{
@@ -58,6 +59,7 @@ export default async function RecordPage({ params }: { params: Promise<{ id: str
           isAdmin={hasRole(actor, "admin")}
         />
       ) : null}
-    </>
+      <RecordHistory recordId={record.id} fields={record.fields} />
+    </div>
   );
 }

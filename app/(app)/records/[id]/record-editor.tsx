@@ -9,7 +9,6 @@ import { clearDraft, type Draft, loadDraft, storeDraft } from "@/components/draf
 import { LeaseBanner } from "@/components/lease/lease-banner";
 import { useLease } from "@/components/lease/use-lease";
 import { RecordFields } from "@/components/record-fields";
-import { RecordHistory } from "@/components/record-history";
 import { RelativeTime } from "@/components/relative-time";
 import { useLeaveWarning } from "@/components/use-leave-warning";
 import type { EditMode, RecordData } from "@/db/schema";
@@ -411,8 +410,6 @@ export function RecordEditor({
           <p className="muted small">You can view this record; editing needs the editor role.</p>
         )}
       </form>
-
-      <RecordHistory recordId={recordId} fields={fields} />
 
       {conflict?.open ? (
         <ConflictDialog

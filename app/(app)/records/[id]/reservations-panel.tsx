@@ -159,7 +159,7 @@ export function ReservationsPanel({
   }
 
   return (
-    <section className="panel stack" aria-labelledby="reservations-title" style={{ marginTop: "1rem" }}>
+    <section className="panel stack" aria-labelledby="reservations-title">
       <h2 id="reservations-title" style={{ margin: 0 }}>
         Reservations
       </h2>

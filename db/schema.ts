@@ -96,6 +96,7 @@ export const records = pgTable(
   },
   (t) => [
     index("records_collection_updated_idx").on(t.collectionId, t.updatedAt, t.id),
+    index("records_collection_created_idx").on(t.collectionId, t.createdAt, t.id),
     check("records_version_positive", sql`${t.version} >= 1`),
   ],
 );

@@ -104,11 +104,11 @@ export async function listRecords(db: DbOrTx, collection: CollectionView, query:
     const allowed = [...BUILTIN_SORTS, ...collection.fields.map((f) => f.key)].join(", ");
     return err({ code: "bad_query", message: `sort must be one of: ${allowed}` });
   }
+  const builtin = sort === "updatedAt" || sort === "createdAt";
   let cursor: Cursor | null = null;
   if (query.cursor) {
     cursor = decodeCursor(query.cursor);
     // The cursor comes back from the client: a value PostgreSQL cannot cast would be a 500.
-    const builtin = sort === "updatedAt" || sort === "createdAt";
     if (!cursor || !isUuid(cursor.id) || (builtin && !isTimestamp(cursor.v))) {
       return err({ code: "bad_query", message: "cursor is not valid" });
     }
@@ -119,12 +119,18 @@ export async function listRecords(db: DbOrTx, collection: CollectionView, query:
   const after = dir === "asc" ? sql`>` : sql`<`;
   if (cursor) {
     conditions.push(
-      cursor.v === null
-        ? sql`(${key} is null and r.id ${after} ${cursor.id})`
-        : sql`(${key} is null or ${key} ${after} ${cast(cursor.v)} or (${key} = ${cast(cursor.v)} and r.id ${after} ${cursor.id}))`,
+      // Timestamps are never null: a row comparison the (collection, time, id) index can serve.
+      builtin
+        ? sql`(${key}, r.id) ${after} (${cast(cursor.v)}, ${cursor.id})`
+        : cursor.v === null
+          ? sql`(${key} is null and r.id ${after} ${cursor.id})`
+          : sql`(${key} is null or ${key} ${after} ${cast(cursor.v)} or (${key} = ${cast(cursor.v)} and r.id ${after} ${cursor.id}))`,
     );
   }
   const direction = dir === "asc" ? sql`asc` : sql`desc`;
+  const order = builtin
+    ? sql`${key} ${direction}, r.id ${direction}`
+    : sql`(${key} is null), ${key} ${direction}, r.id ${direction}`;
   const rows = await queryRows<Row>(
     db,
     sql`select r.id, r.data, r.version, r.created_at, r.created_by, cu.name as created_by_name,
@@ -133,7 +139,7 @@ export async function listRecords(db: DbOrTx, collection: CollectionView, query:
           join users cu on cu.id = r.created_by
           join users uu on uu.id = r.updated_by
          where ${sql.join(conditions, sql` and `)}
-         order by (${key} is null), ${key} ${direction}, r.id ${direction}
+         order by ${order}
          limit ${limit + 1}`,
   );
   const page = rows.slice(0, limit);

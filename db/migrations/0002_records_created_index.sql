@@ -1,0 +1,1 @@
+CREATE INDEX "records_collection_created_idx" ON "records" USING btree ("collection_id","created_at","id");

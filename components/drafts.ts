@@ -13,11 +13,14 @@ export type Draft = {
   savedAt: string;
 };
 
-const key = (recordId: string) => `tandem:draft:${recordId}`;
+/** "draft": what is being typed; "discarded": what "Discard mine" set aside, kept apart. */
+export type DraftKind = "draft" | "discarded";
 
-export function loadDraft(recordId: string): Draft | null {
+const key = (recordId: string, kind: DraftKind) => `tandem:${kind}:${recordId}`;
+
+export function loadDraft(recordId: string, kind: DraftKind = "draft"): Draft | null {
   try {
-    const raw = window.localStorage.getItem(key(recordId));
+    const raw = window.localStorage.getItem(key(recordId, kind));
     if (!raw) return null;
     const draft = JSON.parse(raw) as Draft;
     return draft.recordId === recordId && typeof draft.baseVersion === "number" ? draft : null;
@@ -26,17 +29,19 @@ export function loadDraft(recordId: string): Draft | null {
   }
 }
 
-export function storeDraft(draft: Omit<Draft, "savedAt">): void {
+export function storeDraft(draft: Omit<Draft, "savedAt">, kind: DraftKind = "draft"): Draft {
+  const stored = { ...draft, savedAt: new Date().toISOString() };
   try {
-    window.localStorage.setItem(key(draft.recordId), JSON.stringify({ ...draft, savedAt: new Date().toISOString() }));
+    window.localStorage.setItem(key(draft.recordId, kind), JSON.stringify(stored));
   } catch {
     // storage full or disabled: the form still holds the values
   }
+  return stored;
 }
 
-export function clearDraft(recordId: string): void {
+export function clearDraft(recordId: string, kind: DraftKind = "draft"): void {
   try {
-    window.localStorage.removeItem(key(recordId));
+    window.localStorage.removeItem(key(recordId, kind));
   } catch {
     // nothing to clear
   }

@@ -170,6 +170,58 @@ test.describe("the conflict dialog", () => {
     await Promise.all([admin.dispose(), bob.dispose(), alice.context().close()]);
   });
 
+  test("Discard mine takes theirs, and the discarded edits can be brought back even after a reload", async ({
+    browser,
+  }) => {
+    const admin = await apiAs("admin@example.com");
+    const bob = await apiAs("bob@example.com");
+    const record = await admin.createRecord("tickets", { title: unique("Discard"), status: "Open" });
+    const alice = await openAs(browser, "alice@example.com", record.id);
+    await alice.getByLabel("Description").fill("Alice's long explanation");
+    expect((await bob.patchRecord(record.id, 1, { description: "Bob's version" })).status()).toBe(200);
+    await alice.getByRole("button", { name: "Save" }).click();
+    await alice.getByRole("dialog").getByRole("button", { name: "Discard mine" }).click();
+    await expect(alice.getByLabel("Description")).toHaveValue("Bob's version");
+    await expect(alice.getByTestId("record-version")).toHaveText("version 2");
+
+    await alice.reload();
+    await alice.getByRole("button", { name: "Bring my edits back" }).click();
+    await expect(alice.getByLabel("Description")).toHaveValue("Alice's long explanation");
+    await alice.getByRole("button", { name: "Save" }).click();
+    const dialog = alice.getByRole("dialog");
+    await dialog.getByTestId("merge-description").getByRole("radio", { name: "Keep mine" }).check();
+    await dialog.getByRole("button", { name: "Merge" }).click();
+    await expect.poll(async () => (await admin.getRecord(record.id)).data.description).toBe("Alice's long explanation");
+    await Promise.all([admin.dispose(), bob.dispose(), alice.context().close()]);
+  });
+
+  test("typing after closing the dialog is what Merge saves, not the values from when it opened", async ({
+    browser,
+  }) => {
+    const admin = await apiAs("admin@example.com");
+    const bob = await apiAs("bob@example.com");
+    const record = await admin.createRecord("tickets", { title: unique("Late typing"), status: "Open" });
+    const alice = await openAs(browser, "alice@example.com", record.id);
+    await alice.getByLabel("Title").fill("First try");
+    expect((await bob.patchRecord(record.id, 1, { priority: "High" })).status()).toBe(200);
+    await alice.getByRole("button", { name: "Save" }).click();
+    const dialog = alice.getByRole("dialog");
+    await dialog.getByRole("button", { name: "Keep editing" }).click();
+    await alice.getByLabel("Title").fill("Second, better title");
+    await alice.getByLabel("Description").fill("Added after closing");
+    await alice.getByRole("button", { name: "Review changes" }).click();
+    await expect(dialog.getByTestId("merge-description")).toContainText("Only you changed this");
+    await dialog.getByRole("button", { name: "Merge" }).click();
+    await expect(dialog).toBeHidden();
+    const saved = await admin.getRecord(record.id);
+    expect(saved.data).toMatchObject({
+      title: "Second, better title",
+      description: "Added after closing",
+      priority: "High",
+    });
+    await Promise.all([admin.dispose(), bob.dispose(), alice.context().close()]);
+  });
+
   test("Esc closes the dialog without losing anything, and it can be reopened", async ({ browser }) => {
     const admin = await apiAs("admin@example.com");
     const bob = await apiAs("bob@example.com");

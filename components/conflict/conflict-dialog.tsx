@@ -11,6 +11,7 @@ import {
   type Decision,
   type FieldMerge,
   mergedValues,
+  resolveField,
   revertedByOverwrite,
   type Value,
 } from "@/lib/records/merge";
@@ -153,23 +154,20 @@ function FieldRow({
   onDecide: (decision: Decision) => void;
 }) {
   const group = useId();
-  const chosen = decision ?? merge.proposal;
-  const selected = chosen?.source ?? null;
+  const selected = resolveField(merge, decision) ? (decision?.source ?? merge.proposal?.source ?? null) : null;
   const who = names(attributions);
   const [draft, setDraft] = useState(() => toFormValues([field], { [field.key]: merge.mine ?? "" } as RecordValues));
-  const choose = (source: Decision["source"]) => {
-    if (source === "mine") onDecide({ source, value: merge.mine });
-    else if (source === "theirs") onDecide({ source, value: merge.theirs });
-    else if (source === "merged") onDecide({ source, value: merge.proposal?.value ?? null });
-    else onDecide({ source, value: (fromFormValues([field], draft)[field.key] as Value | undefined) ?? null });
-  };
+  const editedValue = (values: typeof draft) =>
+    (fromFormValues([field], values)[field.key] as Value | undefined) ?? null;
+  const choose = (source: Decision["source"]) =>
+    onDecide(source === "edited" ? { source, value: editedValue(draft) } : { source });
   const options: [Decision["source"], string][] = [
     ["mine", "Keep mine"],
     ["theirs", "Take theirs"],
     ...(merge.status === "merged" ? ([["merged", "Use the merged text"]] as [Decision["source"], string][]) : []),
     ["edited", "Edit"],
   ];
-  const undecided = merge.status === "conflict" && !decision;
+  const undecided = !resolveField(merge, decision);
   return (
     <section
       className={`merge-row ${merge.status}${undecided ? " undecided" : ""}`}
@@ -270,7 +268,7 @@ export function ConflictDialog(props: ConflictDialogProps) {
   const { fields, current, changes, merges, decisions, busy } = props;
   const attributions = attributeChanges(changes);
   const people = names(changes);
-  const open = merges.filter((m) => m.status === "conflict" && !decisions[m.key]).length;
+  const open = merges.filter((m) => !resolveField(m, decisions[m.key])).length;
   const merged = mergedValues(current.data, merges, decisions);
   const reverted = revertedByOverwrite(merges);
   const label = (key: string) => fields.find((f) => f.key === key)?.label ?? key;

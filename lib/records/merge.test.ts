@@ -145,6 +145,25 @@ describe("mergedValues", () => {
     });
     expect(values).toEqual({ title: "both", count: 3, notes: "y" });
   });
+
+  it("resolves mine and theirs against the values at merge time, not at decision time", () => {
+    const later = threeWayMerge(
+      [text, num, long],
+      { title: "t", count: 1, notes: "x" },
+      { title: "typed after deciding", count: 3, notes: "x" },
+      { title: "theirs", count: 1, notes: "y" },
+    );
+    expect(mergedValues({ title: "theirs", count: 1, notes: "y" }, later, { title: { source: "mine" } })).toEqual({
+      title: "typed after deciding",
+      count: 3,
+      notes: "y",
+    });
+  });
+
+  it("treats a 'merged' decision as undecided once the text no longer merges cleanly", () => {
+    const clashing = threeWayMerge([long], { notes: "a" }, { notes: "b" }, { notes: "c" });
+    expect(mergedValues({ notes: "c" }, clashing, { notes: { source: "merged" } })).toBeNull();
+  });
 });
 
 describe("carryDecisions", () => {
@@ -152,11 +171,8 @@ describe("carryDecisions", () => {
     const fields = [text, num];
     const before = threeWayMerge(fields, { title: "t", count: 1 }, { title: "m", count: 2 }, { title: "b", count: 5 });
     const after = threeWayMerge(fields, { title: "t", count: 1 }, { title: "m", count: 2 }, { title: "b", count: 9 });
-    const kept = carryDecisions(before, after, {
-      title: { source: "mine", value: "m" },
-      count: { source: "theirs", value: 5 },
-    });
-    expect(kept).toEqual({ title: { source: "mine", value: "m" } });
+    const kept = carryDecisions(before, after, { title: { source: "mine" }, count: { source: "theirs" } });
+    expect(kept).toEqual({ title: { source: "mine" } });
   });
 });
 

@@ -130,7 +130,32 @@ export function attributeChanges(revisions: readonly RevisionView[]): Record<str
   return byField;
 }
 
-export type Decision = { source: "mine" | "theirs" | "merged" | "edited"; value: Value };
+/**
+ * The user's choice for a field. Mine, theirs and merged name a source, resolved against the
+ * values at the moment of merging (so typing after a decision is never replaced by a stale
+ * copy); an edited result carries its own value.
+ */
+export type Decision =
+  | { source: "mine" }
+  | { source: "theirs" }
+  | { source: "merged" }
+  | { source: "edited"; value: Value };
+
+/** The value a field gets from a decision, or null when it has none that applies. */
+export function resolveField(merge: FieldMerge, decision: Decision | undefined): { value: Value } | null {
+  switch (decision?.source) {
+    case "mine":
+      return { value: merge.mine };
+    case "theirs":
+      return { value: merge.theirs };
+    case "merged":
+      return merge.status === "merged" && merge.proposal ? { value: merge.proposal.value } : null;
+    case "edited":
+      return { value: decision.value };
+    default:
+      return merge.proposal ? { value: merge.proposal.value } : null;
+  }
+}
 
 /**
  * The values a Merge saves: theirs, with each listed field set to the user's decision (or
@@ -143,9 +168,9 @@ export function mergedValues(
 ): Record<string, Value> | null {
   const result: Record<string, Value> = { ...theirs };
   for (const merge of merges) {
-    const decision = decisions[merge.key] ?? merge.proposal;
-    if (!decision) return null;
-    result[merge.key] = decision.value;
+    const resolved = resolveField(merge, decisions[merge.key]);
+    if (!resolved) return null;
+    result[merge.key] = resolved.value;
   }
   return result;
 }
@@ -163,8 +188,7 @@ export function carryDecisions(
   for (const merge of next) {
     const before = previous.find((p) => p.key === merge.key);
     const decision = decisions[merge.key];
-    if (!before || !decision || !sameValue(before.theirs, merge.theirs)) continue;
-    kept[merge.key] = decision.source === "theirs" ? { source: "theirs", value: merge.theirs } : decision;
+    if (before && decision && sameValue(before.theirs, merge.theirs)) kept[merge.key] = decision;
   }
   return kept;
 }

@@ -15,7 +15,7 @@ import type { EditMode, RecordData } from "@/db/schema";
 import { displayValue, type FieldDefinition, type RecordInput, validateRecord } from "@/lib/fields";
 import { type FormValues, formValuesDiffer, fromFormValues, toFormValues } from "@/lib/form-values";
 import { queryKeys } from "@/lib/query-keys";
-import { carryDecisions, type Decision, type FieldMerge, threeWayMerge } from "@/lib/records/merge";
+import { carryDecisions, type Decision, threeWayMerge } from "@/lib/records/merge";
 import type { RecordView, RevisionView } from "@/lib/records/record-view";
 import type { DeletedInfo, SaveError, UpdateAction } from "@/lib/records/save-record";
 import { deleteRecordAction, restoreRecordAction, saveRecordAction } from "./actions";
@@ -25,7 +25,8 @@ type Collection = { slug: string; name: string; fields: FieldDefinition[]; editM
 /** What the form is based on: frozen when editing starts, moved only by our own saves. */
 type Base = { version: number; data: RecordData };
 
-type Conflict = { current: RecordView; changes: RevisionView[]; merges: FieldMerge[]; open: boolean };
+/** The field-by-field merge is derived on every render from the form as it is now. */
+type Conflict = { current: RecordView; changes: RevisionView[]; open: boolean };
 
 type Status =
   | { kind: "idle" }
@@ -33,9 +34,11 @@ type Status =
   | { kind: "saved"; version: number; action: UpdateAction | "restore" }
   | { kind: "error"; message: string; retry: (() => void) | null };
 
-type SaveRequest =
+/** `form` is what the form held when the request was made: typing after it must survive. */
+type SaveRequest = { form: FormValues } & (
   | { kind: "save"; action: UpdateAction; againstVersion: number; values: RecordInput }
-  | { kind: "restore"; deletedVersion: number; values: RecordInput };
+  | { kind: "restore"; deletedVersion: number; values: RecordInput }
+);
 
 const DONE_WORDS: Record<UpdateAction | "restore", string> = {
   update: "Saved",
@@ -95,6 +98,15 @@ export function RecordEditor({
   const dirty = formValuesDiffer(values, baseValues);
   const mine = fromFormValues(fields, values, base.data);
   const newer = latest.data && latest.data.version > base.version ? latest.data : null;
+  const merges = useMemo(
+    () =>
+      conflict
+        ? threeWayMerge(fields, base.data, fromFormValues(fields, values, base.data), conflict.current.data)
+        : [],
+    [conflict, fields, base.data, values],
+  );
+  const valuesNow = useRef(values);
+  valuesNow.current = values;
   const goneInBackground = latest.isError && (latest.error as { status?: number }).status === 404;
   useLeaveWarning(dirty);
 
@@ -102,6 +114,7 @@ export function RecordEditor({
   useEffect(() => {
     const draft = loadDraft(recordId);
     if (draft && formValuesDiffer(draft.values, toFormValues(fields, draft.baseData))) setDraftOffer(draft);
+    setDiscarded(loadDraft(recordId, "discarded"));
     setDraftsReady(true);
   }, [recordId, fields]);
 
@@ -110,10 +123,10 @@ export function RecordEditor({
     if (!draftsReady || draftOffer) return;
     const timer = setTimeout(() => {
       if (dirty) storeDraft({ recordId, baseVersion: base.version, baseData: base.data, values });
-      else if (!discarded) clearDraft(recordId);
+      else clearDraft(recordId);
     }, 250);
     return () => clearTimeout(timer);
-  }, [draftsReady, draftOffer, dirty, discarded, recordId, base, values]);
+  }, [draftsReady, draftOffer, dirty, recordId, base, values]);
 
   function startFrom(record: RecordView) {
     setBase({ version: record.version, data: record.data });
@@ -132,18 +145,40 @@ export function RecordEditor({
     setErrors({});
     setDraftOffer(null);
     setDiscarded(null);
+    clearDraft(recordId, "discarded");
   }
 
   function onConflict(error: Extract<SaveError, { code: "conflict" }>) {
-    const merges = threeWayMerge(fields, base.data, mine, error.current.data);
-    setDecisions((previous) => (conflict ? carryDecisions(conflict.merges, merges, previous) : {}));
+    if (conflict) {
+      // A newer conflict: keep the decisions whose field nobody changed again.
+      const before = threeWayMerge(fields, base.data, mine, conflict.current.data);
+      const after = threeWayMerge(fields, base.data, mine, error.current.data);
+      setDecisions((previous) => carryDecisions(before, after, previous));
+    } else {
+      setDecisions({});
+    }
+    setDeleted(null); // one conflict surface at a time
     setConflict({
       current: error.current,
       changes: combineChanges(conflict?.changes ?? [], error.changes, base.version),
-      merges,
       open: true,
     });
     queryClient.setQueryData(recordKey, error.current);
+  }
+
+  /** A save landed. If the user typed meanwhile (after a lost answer), keep that typing on the new base. */
+  function landed(record: RecordView, request: SaveRequest) {
+    if (formValuesDiffer(valuesNow.current, request.form)) {
+      setBase({ version: record.version, data: record.data });
+      setConflict(null);
+      setDecisions({});
+      setDeleted(null);
+      queryClient.setQueryData(recordKey, record);
+      void queryClient.invalidateQueries({ queryKey: queryKeys.revisions(record.id) });
+    } else {
+      startFrom(record);
+      clearDraft(recordId);
+    }
   }
 
   async function send(request: SaveRequest, retry = false) {
@@ -170,9 +205,7 @@ export function RecordEditor({
             });
       if (result.ok) {
         saveId.current = null;
-        startFrom(result.record);
-        setDiscarded(null);
-        clearDraft(recordId);
+        landed(result.record, request);
         setStatus({
           kind: "saved",
           version: result.record.version,
@@ -187,6 +220,7 @@ export function RecordEditor({
           onConflict(error);
           break;
         case "not_found":
+          setConflict(null); // one conflict surface at a time
           if (error.deleted) setDeleted({ ...error.deleted, open: true });
           else setStatus({ kind: "error", message: "This record no longer exists.", retry: null });
           break;
@@ -220,7 +254,7 @@ export function RecordEditor({
       setErrors(checked.fields);
       return;
     }
-    void send({ kind: "save", action: "update", againstVersion: base.version, values: mine });
+    void send({ kind: "save", action: "update", againstVersion: base.version, values: mine, form: values });
   }
 
   async function remove() {
@@ -237,8 +271,11 @@ export function RecordEditor({
       const { error } = result;
       setStatus({ kind: "idle" });
       if (error.code === "conflict") onConflict(error);
-      else if (error.code === "not_found" && error.deleted) setDeleted({ ...error.deleted, open: true });
-      else setStatus({ kind: "error", message: "message" in error ? error.message : "Could not delete.", retry: null });
+      else if (error.code === "not_found" && error.deleted) {
+        setConflict(null);
+        setDeleted({ ...error.deleted, open: true });
+      } else
+        setStatus({ kind: "error", message: "message" in error ? error.message : "Could not delete.", retry: null });
     } catch {
       setStatus({ kind: "error", message: "The server could not be reached. Try again.", retry: null });
     }
@@ -295,9 +332,20 @@ export function RecordEditor({
 
       {discarded ? (
         <div className="notice row" role="status">
-          <span>You took their version. Your discarded edits are still kept in this browser.</span>
+          <span>
+            Your discarded edits from <RelativeTime iso={discarded.savedAt} /> are still kept in this browser.
+          </span>
           <button type="button" onClick={() => resumeDraft(discarded)}>
             Bring my edits back
+          </button>
+          <button
+            type="button"
+            onClick={() => {
+              clearDraft(recordId, "discarded");
+              setDiscarded(null);
+            }}
+          >
+            Forget them
           </button>
         </div>
       ) : null}
@@ -417,21 +465,32 @@ export function RecordEditor({
           baseVersion={base.version}
           current={conflict.current}
           changes={conflict.changes}
-          merges={conflict.merges}
+          merges={merges}
           decisions={decisions}
           busy={saving}
           onDecide={(key, decision) => setDecisions((d) => ({ ...d, [key]: decision }))}
           onMerge={(merged) =>
-            void send({ kind: "save", action: "merge", againstVersion: conflict.current.version, values: merged })
+            void send({
+              kind: "save",
+              action: "merge",
+              againstVersion: conflict.current.version,
+              values: merged,
+              form: values,
+            })
           }
           onOverwrite={() =>
-            void send({ kind: "save", action: "overwrite", againstVersion: conflict.current.version, values: mine })
+            void send({
+              kind: "save",
+              action: "overwrite",
+              againstVersion: conflict.current.version,
+              values: mine,
+              form: values,
+            })
           }
           onDiscard={() => {
-            const keep = { recordId, baseVersion: base.version, baseData: base.data, values };
-            storeDraft(keep);
-            setDiscarded({ ...keep, savedAt: new Date().toISOString() });
+            setDiscarded(storeDraft({ recordId, baseVersion: base.version, baseData: base.data, values }, "discarded"));
             startFrom(conflict.current);
+            clearDraft(recordId);
           }}
           onClose={() => setConflict({ ...conflict, open: false })}
         />
@@ -454,7 +513,9 @@ export function RecordEditor({
                 type="button"
                 className="primary"
                 disabled={saving}
-                onClick={() => void send({ kind: "restore", deletedVersion: deleted.version, values: mine })}
+                onClick={() =>
+                  void send({ kind: "restore", deletedVersion: deleted.version, values: mine, form: values })
+                }
               >
                 Restore with my edits
               </button>

@@ -13,7 +13,8 @@ export function CreateRecordForm({ collection }: { collection: { slug: string; f
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
-  // One id per attempt to create: "Try again" after a lost answer cannot create twice.
+  // One id per set of values: pressing Create again after a lost answer cannot create twice,
+  // while changed values are a new request (a new id), never a replay of the old one.
   const saveId = useRef<string>(crypto.randomUUID());
 
   async function submit(event: React.FormEvent) {
@@ -55,6 +56,7 @@ export function CreateRecordForm({ collection }: { collection: { slug: string; f
         values={values}
         errors={errors}
         onChange={(key, value) => {
+          saveId.current = crypto.randomUUID();
           setValues((v) => ({ ...v, [key]: value }));
           setErrors(({ [key]: _, ...rest }) => rest);
         }}

@@ -3,6 +3,7 @@ import path from "node:path";
 import type { ExtractTablesWithRelations, SQL } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
 import type { Sql } from "postgres";
+import { env } from "@/lib/env";
 import * as schema from "./schema";
 
 /**
@@ -36,7 +37,7 @@ export class DatabaseLockedError extends Error {
 }
 
 export function pgliteDir(): string {
-  return path.resolve(/*turbopackIgnore: true*/ process.env.PGLITE_DIR ?? path.join(process.cwd(), ".data", "pglite"));
+  return path.resolve(/*turbopackIgnore: true*/ env().PGLITE_DIR ?? path.join(process.cwd(), ".data", "pglite"));
 }
 
 function isAlive(pid: number): boolean {
@@ -87,7 +88,7 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
   const { drizzle } = await import("drizzle-orm/postgres-js");
   const client = postgres(url, {
     // At least two: migrations hold an advisory lock on one connection and work on another.
-    max: Math.max(2, options.max ?? Number(process.env.DATABASE_POOL_MAX ?? 10)),
+    max: Math.max(2, options.max ?? env().DATABASE_POOL_MAX),
     onnotice: () => {},
     connect_timeout: 10,
   });
@@ -103,7 +104,7 @@ const globalForDb = globalThis as unknown as { tandemDatabase?: Promise<Database
  */
 export function getDatabase(): Promise<Database> {
   if (!globalForDb.tandemDatabase) {
-    const url = process.env.DATABASE_URL;
+    const url = env().DATABASE_URL;
     const opening = url ? openPostgres(url) : openPglite(pgliteDir());
     globalForDb.tandemDatabase = opening;
     opening.catch(() => {

@@ -14,13 +14,40 @@ const UNAVAILABLE_CODES = new Set([
   "53300", // too_many_connections
 ]);
 
-export function isDatabaseUnavailable(error: unknown): boolean {
-  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === "string" && (UNAVAILABLE_CODES.has(code) || code.startsWith("08"))) return true;
-    if (e instanceof AggregateError && e.errors.some(isDatabaseUnavailable)) return true;
+/** How deep `findCause` looks: drizzle wraps driver errors once or twice; a cycle must not hang. */
+const MAX_DEPTH = 5;
+
+/**
+ * The first error in `error`'s cause chain (itself included, and the members of an
+ * AggregateError, as a failed connect to several addresses throws) that satisfies the
+ * predicate; undefined when none does within a few levels.
+ */
+export function findCause(error: unknown, predicate: (cause: unknown) => boolean, depth = 0): unknown {
+  for (let e: unknown = error; e && depth < MAX_DEPTH; e = (e as { cause?: unknown }).cause, depth++) {
+    if (predicate(e)) return e;
+    if (e instanceof AggregateError) {
+      for (const member of e.errors) {
+        const found = findCause(member, predicate, depth + 1);
+        if (found !== undefined) return found;
+      }
+    }
   }
-  return false;
+  return undefined;
+}
+
+/** The SQLSTATE or driver code of an error, if it has one. */
+export function errorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : undefined;
+}
+
+export function isDatabaseUnavailable(error: unknown): boolean {
+  return (
+    findCause(error, (e) => {
+      const code = errorCode(e);
+      return code !== undefined && (UNAVAILABLE_CODES.has(code) || code.startsWith("08"));
+    }) !== undefined
+  );
 }
 
 /**
@@ -28,12 +55,11 @@ export function isDatabaseUnavailable(error: unknown): boolean {
  * through drizzle's wrapping. postgres.js names the constraint `constraint_name`, PGlite `constraint`.
  */
 export function isConstraintViolation(error: unknown, sqlState: string, constraint?: string): boolean {
-  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const failure = e as { code?: unknown; constraint_name?: unknown; constraint?: unknown };
-    if (failure.code !== sqlState) continue;
-    if (constraint === undefined || failure.constraint_name === constraint || failure.constraint === constraint) {
-      return true;
-    }
-  }
-  return false;
+  return (
+    findCause(error, (e) => {
+      if (errorCode(e) !== sqlState) return false;
+      const failure = e as { constraint_name?: unknown; constraint?: unknown };
+      return constraint === undefined || failure.constraint_name === constraint || failure.constraint === constraint;
+    }) !== undefined
+  );
 }

@@ -42,6 +42,16 @@ describe("validateRecord, per field type", () => {
     expect(errorFor(field({ type: "longtext" }), "a\u0000b")).toBe("Must not contain NUL characters");
   });
 
+  it("text and long text refuse a lone UTF-16 surrogate (jsonb cannot store it), but accept real pairs", () => {
+    const cannot = "Contains characters that cannot be stored";
+    for (const type of ["text", "longtext"] as const) {
+      expect(errorFor(field({ type }), "x\ud800")).toBe(cannot);
+      expect(errorFor(field({ type }), "\udc00x")).toBe(cannot);
+      expect(errorFor(field({ type }), "a\ude00\ud83db")).toBe(cannot);
+      expect(accepted(field({ type }), "smile \ud83d\ude00")).toBe("smile 😀");
+    }
+  });
+
   it("longtext: kept exactly as typed (no trimming), up to 50,000 characters", () => {
     const notes = field({ type: "longtext" });
     expect(accepted(notes, "  line one\n  line two  \n")).toBe("  line one\n  line two  \n");

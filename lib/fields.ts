@@ -27,6 +27,12 @@ export type RecordValues = Record<string, FieldValue>;
 /** What a form or a merge patch sends: null (or absence) clears a field. */
 export type RecordInput = Record<string, unknown>;
 
+/**
+ * Half of a UTF-16 surrogate pair without its other half. JSON keeps it as "\ud800", which
+ * PostgreSQL's jsonb refuses (String#isWellFormed would say it, but is ES2024).
+ */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 const TEXT_LIMIT = 500;
 const LONGTEXT_LIMIT = 50_000;
 
@@ -44,7 +50,8 @@ function valueSchema(field: FieldDefinition): z.ZodType<FieldValue> {
       return z
         .string({ error: "Must be text" })
         .max(limit, { error: `At most ${limit} characters` })
-        .refine((v) => !v.includes("\u0000"), { error: "Must not contain NUL characters" });
+        .refine((v) => !v.includes("\u0000"), { error: "Must not contain NUL characters" })
+        .refine((v) => !LONE_SURROGATE.test(v), { error: "Contains characters that cannot be stored" });
     }
     case "email":
       return z.email({ error: "Must be an email address like name@example.com" });

@@ -3,18 +3,17 @@
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
+import { sessionCookie } from "@/app/_lib/session-cookie";
 import { getDb } from "@/db/client";
+import { clientAddress } from "@/lib/auth/client-address";
 import { login } from "@/lib/auth/login";
-import { deleteSession, SESSION_COOKIE, SESSION_MAX_AGE_SECONDS } from "@/lib/auth/sessions";
+import { deleteSession, SESSION_COOKIE } from "@/lib/auth/sessions";
 import { isDatabaseUnavailable } from "@/lib/database-errors";
+import { safeNext } from "./safe-next";
 
 export type LoginState = { error?: string; email?: string };
 
 const credentials = z.object({ email: z.string().trim().min(1).max(320), password: z.string().min(1).max(1000) });
-
-function safeNext(value: FormDataEntryValue | null): string {
-  return typeof value === "string" && value.startsWith("/") && !value.startsWith("//") ? value : "/";
-}
 
 /** Sign-in is where authentication starts, so it is the one action without `authorize`. */
 export async function loginAction(_state: LoginState, form: FormData): Promise<LoginState> {
@@ -22,10 +21,9 @@ export async function loginAction(_state: LoginState, form: FormData): Promise<L
   const email = typeof form.get("email") === "string" ? String(form.get("email")) : "";
   if (!parsed.success) return { error: "Enter your email and password.", email };
   const requestHeaders = await headers();
-  const clientAddress = requestHeaders.get("x-forwarded-for")?.split(",")[0]?.trim() || "local";
   let result: Awaited<ReturnType<typeof login>>;
   try {
-    result = await login(await getDb(), { ...parsed.data, clientAddress });
+    result = await login(await getDb(), { ...parsed.data, clientAddress: clientAddress(requestHeaders) });
   } catch (error) {
     if (!isDatabaseUnavailable(error)) console.error("[action] login failed:", error);
     return { error: "Signing in is not possible right now. Try again in a moment.", email };
@@ -39,13 +37,8 @@ export async function loginAction(_state: LoginState, form: FormData): Promise<L
       email,
     };
   }
-  (await cookies()).set(SESSION_COOKIE, result.token, {
-    httpOnly: true,
-    sameSite: "lax",
-    secure: requestHeaders.get("x-forwarded-proto") === "https",
-    path: "/",
-    maxAge: SESSION_MAX_AGE_SECONDS,
-  });
+  // A server action has no request URL; the browser's Origin says whether the page is https.
+  (await cookies()).set(sessionCookie(result.token, { url: requestHeaders.get("origin"), headers: requestHeaders }));
   redirect(safeNext(form.get("next")));
 }
 
@@ -53,6 +46,7 @@ export async function logoutAction(): Promise<void> {
   const jar = await cookies();
   const token = jar.get(SESSION_COOKIE)?.value;
   if (token) await deleteSession(await getDb(), token).catch(() => {});
-  jar.delete(SESSION_COOKIE);
+  const requestHeaders = await headers();
+  jar.set(sessionCookie(null, { url: requestHeaders.get("origin"), headers: requestHeaders }));
   redirect("/login");
 }

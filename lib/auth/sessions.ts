@@ -2,11 +2,15 @@ import { createHash, randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { type DbOrTx, queryRows } from "@/db/client";
 import type { Role } from "@/db/schema";
+import { env } from "@/lib/env";
 import type { Actor } from "./actor";
 
 export const SESSION_COOKIE = "tandem_session";
-const SESSION_DAYS = Number(process.env.SESSION_DAYS ?? 7);
-export const SESSION_MAX_AGE_SECONDS = Math.round(SESSION_DAYS * 24 * 60 * 60);
+
+/** How long a session lasts: `SESSION_DAYS` (default 7). */
+export function sessionMaxAgeSeconds(): number {
+  return Math.round(env().SESSION_DAYS * 24 * 60 * 60);
+}
 
 /** Only the hash of a token is stored: a copy of the table signs nobody in. */
 export function hashToken(token: string): string {
@@ -15,7 +19,7 @@ export function hashToken(token: string): string {
 
 export async function createSession(db: DbOrTx, userId: string): Promise<{ token: string; expiresAt: Date }> {
   const token = randomBytes(32).toString("base64url");
-  const expiresAt = new Date(Date.now() + SESSION_MAX_AGE_SECONDS * 1000);
+  const expiresAt = new Date(Date.now() + sessionMaxAgeSeconds() * 1000);
   await queryRows(
     db,
     sql`insert into sessions (id, user_id, expires_at) values (${hashToken(token)}, ${userId}, ${expiresAt.toISOString()})`,

@@ -2,6 +2,7 @@ import { type SQL, sql } from "drizzle-orm";
 import { type DbOrTx, queryRows } from "@/db/client";
 import type { EditMode, LeaseEventAction } from "@/db/schema";
 import { type Actor, hasRole } from "@/lib/auth/actor";
+import { leaseTtlSeconds } from "@/lib/env";
 import { isUuid } from "@/lib/records/queries";
 import { isoString } from "@/lib/records/record-view";
 import { err, type Result } from "@/lib/result";
@@ -13,15 +14,6 @@ import { type LeaseEventView, type LeaseView, type LockedError, lockedMessage } 
  * PostgreSQL against its own clock (`now()`), never by JavaScript, so any number of app
  * instances agree. Only records of collections whose `edit_mode` is `lease` take leases.
  */
-
-const DEFAULT_TTL_SECONDS = 120;
-
-/** `LEASE_TTL_SECONDS` (default 120), read at every call so tests and deployments can change it. */
-export function leaseTtlSeconds(): number {
-  const raw = process.env.LEASE_TTL_SECONDS;
-  const value = raw ? Number(raw) : Number.NaN;
-  return Number.isFinite(value) && value > 0 ? value : DEFAULT_TTL_SECONDS;
-}
 
 const EXPIRED_REASON = "The lease had expired.";
 
@@ -135,6 +127,22 @@ export async function leaseRefusal(
   return lockedError(db, actor, recordId, lease);
 }
 
+/**
+ * For writes that need no lease of their own (a restore: a deleted record takes none), why the
+ * actor may not write now: someone else holds an unexpired lease on it (taken in a race with
+ * the delete, or before deletes released leases). Null when nobody else does. The write itself
+ * is guarded by `leaseFreeCondition` in the same statement.
+ */
+export async function leaseHeldByOther(
+  db: DbOrTx,
+  actor: Pick<Actor, "id">,
+  recordId: string,
+): Promise<LockedError | null> {
+  const lease = await getLease(db, recordId);
+  if (!lease || lease.holder.id === actor.id || lease.expired) return null;
+  return lockedError(db, actor, recordId, lease);
+}
+
 async function lockedError(
   db: DbOrTx,
   actor: Pick<Actor, "id">,
@@ -171,6 +179,18 @@ export function leaseHeldCondition(actorId: string, recordId: string): SQL {
     or exists (select 1 from leases l
                 where l.record_id = ${recordId} and l.user_id = ${actorId} and l.expires_at > now()
                 for share))`;
+}
+
+/**
+ * The WHERE condition of a write that must not go past someone else's live lease (see
+ * `leaseHeldByOther`): nobody but the actor holds an unexpired lease on the record, i.e.
+ * `not exists (… l.user_id <> actor and l.expires_at > now())`. The lease row is selected by
+ * record alone, FOR SHARE: a renewal or take-over in progress (even of a lease that looked
+ * expired) finishes first, and the holder and expiry are then judged at its newest version.
+ */
+export function leaseFreeCondition(actorId: string, recordId: string): SQL {
+  return sql`not coalesce((select l.user_id <> ${actorId} and l.expires_at > now()
+                             from leases l where l.record_id = ${recordId} for share), false)`;
 }
 
 async function leaseTarget(

@@ -2,15 +2,17 @@ import { sql } from "drizzle-orm";
 import { type DbOrTx, queryRows } from "@/db/client";
 import type { FieldChanges, RecordData, RevisionAction } from "@/db/schema";
 import type { Actor } from "@/lib/auth/actor";
+import { isConstraintViolation } from "@/lib/database-errors";
 import { applyMergePatch, type RecordInput, searchTextOf, validateRecord } from "@/lib/fields";
 import type { LockedError } from "@/lib/leases/lease-view";
-import { leaseHeldCondition, leaseRefusal } from "@/lib/leases/leases";
+import { leaseFreeCondition, leaseHeldByOther, leaseHeldCondition, leaseRefusal } from "@/lib/leases/leases";
 import { capacityMirrorCte, capacityRefusal } from "@/lib/reservations/capacity";
 import { capacityOf } from "@/lib/reservations/seats";
 import { err, type Result } from "@/lib/result";
 import { diffValues } from "./diff";
 import { findSavedRevision, type LoadedRecord, loadRecord, revisionsSince, toRecordView } from "./queries";
 import { isoString, type RecordView, type RevisionView, type UserRef } from "./record-view";
+import { isReplayOf, type Operation } from "./replay";
 
 export type SaveError =
   | { code: "not_found"; deleted?: DeletedInfo }
@@ -38,13 +40,9 @@ export type SaveRecordInput = {
   saveId?: string | null;
 };
 
-const UNIQUE_VIOLATION = "23505";
-
-function isUniqueViolation(error: unknown): boolean {
-  for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
-    if ((e as { code?: unknown }).code === UNIQUE_VIOLATION) return true;
-  }
-  return false;
+/** A second write with a save id its author already used (a retry racing its original, or a reused key). */
+function isSaveIdTaken(error: unknown): boolean {
+  return isConstraintViolation(error, "23505", "revisions_user_save_id_idx");
 }
 
 /**
@@ -54,11 +52,12 @@ function isUniqueViolation(error: unknown): boolean {
  * first and comparing in JavaScript would let another writer commit in between.
  */
 export async function saveRecord(db: DbOrTx, actor: Actor, input: SaveRecordInput): Promise<SaveResult> {
+  const operation: Operation = { kind: "save", values: input.values, patch: input.patch ?? false };
   const current = await loadRecord(db, input.recordId);
-  if (!current || current.deletedAt) return staleOutcome(db, actor, input, current);
+  if (!current || current.deletedAt) return staleOutcome(db, actor, input, operation, current);
   // Preconditions come before the content (RFC 9110 §13.2.1): a stale save is a conflict
   // even if its values are also invalid.
-  if (current.version !== input.baseVersion) return lockedOrStale(db, actor, input, current);
+  if (current.version !== input.baseVersion) return lockedOrStale(db, actor, input, operation, current);
   // Lease collections (DESIGN.md guarantee 6): only the holder of an unexpired lease writes.
   // Answered here before the content; the compare-and-set re-checks it in the same statement.
   const locked = current.editMode === "lease" ? await leaseRefusal(db, actor, current.id) : null;
@@ -86,19 +85,22 @@ export async function saveRecord(db: DbOrTx, actor: Actor, input: SaveRecordInpu
     // A capacity below the seats already reserved: refused by the CHECK, nothing written.
     const refused = await capacityRefusal(db, error, current.id);
     if (refused) return err(refused);
-    if (!(input.saveId && isUniqueViolation(error))) throw error;
+    if (!(input.saveId && isSaveIdTaken(error))) throw error;
   }
-  return lockedOrStale(db, actor, input, await loadRecord(db, input.recordId));
+  return lockedOrStale(db, actor, input, operation, await loadRecord(db, input.recordId));
 }
 
 export type DeleteRecordInput = { recordId: string; baseVersion: number; saveId?: string | null };
 export type DeleteResult = Result<{ version: number; replayed: boolean }, SaveError>;
 
-/** Deleting is a versioned write too: it can conflict, and it leaves a revision. */
+/**
+ * Deleting is a versioned write too: it can conflict, and it leaves a revision. A deleted record
+ * holds no lease: the delete releases it in the same statement.
+ */
 export async function deleteRecord(db: DbOrTx, actor: Actor, input: DeleteRecordInput): Promise<DeleteResult> {
   const current = await loadRecord(db, input.recordId);
   const outcome = async (): Promise<DeleteResult> => {
-    const stale = await lockedOrStale(db, actor, input, await loadRecord(db, input.recordId));
+    const stale = await lockedOrStale(db, actor, input, { kind: "delete" }, await loadRecord(db, input.recordId));
     return stale.ok ? { ok: true, version: stale.record.version, replayed: true } : stale;
   };
   if (!current || current.deletedAt || current.version !== input.baseVersion) return outcome();
@@ -112,6 +114,9 @@ export async function deleteRecord(db: DbOrTx, actor: Actor, input: DeleteRecord
              where id = ${current.id} and version = ${input.baseVersion} and deleted_at is null
                and ${leaseHeldCondition(actor.id, current.id)}
             returning id, version, updated_at, data
+          ),
+          released as (
+            delete from leases where record_id in (select id from deleted)
           )
           insert into revisions (record_id, version, user_id, at, action, changes, snapshot, save_id)
           select id, version, ${actor.id}, updated_at, 'delete', '{}'::jsonb, data, ${input.saveId ?? null}
@@ -120,7 +125,7 @@ export async function deleteRecord(db: DbOrTx, actor: Actor, input: DeleteRecord
     );
     if (row) return { ok: true, version: row.version, replayed: false };
   } catch (error) {
-    if (!(input.saveId && isUniqueViolation(error))) throw error;
+    if (!(input.saveId && isSaveIdTaken(error))) throw error;
   }
   return outcome();
 }
@@ -144,7 +149,8 @@ export async function createRecord(db: DbOrTx, actor: Actor, input: CreateRecord
     if (!input.saveId) return null;
     const saved = await findSavedRevision(db, actor.id, input.saveId);
     if (!saved) return null;
-    const record = saved.action === "create" ? await loadRecord(db, saved.recordId) : null;
+    const operation: Operation = { kind: "create", values: input.values };
+    const record = isReplayOf(operation, saved, collection.fields) ? await loadRecord(db, saved.recordId) : null;
     if (!record || record.collectionId !== collection.id) return err({ code: "idempotency_mismatch" });
     return { ok: true, record: { ...toRecordView(record), version: 1, data: saved.snapshot }, replayed: true };
   };
@@ -193,7 +199,7 @@ export async function createRecord(db: DbOrTx, actor: Actor, input: CreateRecord
       },
     };
   } catch (error) {
-    if (!(input.saveId && isUniqueViolation(error))) throw error;
+    if (!(input.saveId && isSaveIdTaken(error))) throw error;
     return (await replay()) ?? err({ code: "idempotency_mismatch" });
   }
 }
@@ -247,27 +253,33 @@ async function lockedOrStale(
   db: DbOrTx,
   actor: Actor,
   input: Pick<SaveRecordInput, "recordId" | "baseVersion" | "saveId">,
+  operation: Operation,
   current: LoadedRecord | null,
 ): Promise<SaveResult> {
-  const stale = await staleOutcome(db, actor, input, current);
+  const stale = await staleOutcome(db, actor, input, operation, current);
   if (stale.ok || stale.error.code !== "conflict" || current?.editMode !== "lease") return stale;
   return err((await leaseRefusal(db, actor, current.id)) ?? stale.error);
 }
 
 /**
  * The save did not apply. Either it already had (a repeat of a save whose answer was lost:
- * return what it did), or the record moved on (conflict), or it is gone (not_found).
+ * return what it did), or the record moved on (conflict), or it is gone (not_found). A save id
+ * that wrote something else (another record, another kind of write, other values) is
+ * `idempotency_mismatch`: replaying that outcome would answer a request that never ran.
  */
 async function staleOutcome(
   db: DbOrTx,
   actor: Actor,
   input: Pick<SaveRecordInput, "recordId" | "baseVersion" | "saveId">,
+  operation: Operation,
   current: LoadedRecord | null,
 ): Promise<SaveResult> {
   if (input.saveId) {
     const saved = await findSavedRevision(db, actor.id, input.saveId);
     if (saved) {
-      if (!current || saved.recordId !== current.id) return err({ code: "idempotency_mismatch" });
+      if (!current || saved.recordId !== current.id || !isReplayOf(operation, saved, current.fields)) {
+        return err({ code: "idempotency_mismatch" });
+      }
       return {
         ok: true,
         replayed: true,
@@ -314,12 +326,24 @@ export type RestoreRecordInput = {
  * answer is a conflict like any other save's.
  */
 export async function restoreRecord(db: DbOrTx, actor: Actor, input: RestoreRecordInput): Promise<SaveResult> {
-  const stale = async () =>
-    staleOutcome(db, actor, { ...input, baseVersion: input.deletedVersion }, await loadRecord(db, input.recordId));
+  const operation: Operation = { kind: "restore", values: input.values };
+  const asSave = { ...input, baseVersion: input.deletedVersion };
   const current = await loadRecord(db, input.recordId);
   if (!current?.deletedAt || current.version !== input.deletedVersion) {
-    return staleOutcome(db, actor, { ...input, baseVersion: input.deletedVersion }, current);
+    return staleOutcome(db, actor, asSave, operation, current);
   }
+  // A deleted record takes no lease, but someone else's live one (taken in a race with the
+  // delete) still stands: a restore must not pull the record from under its holder.
+  const locked = current.editMode === "lease" ? await leaseHeldByOther(db, actor, current.id) : null;
+  if (locked) return err(locked);
+  /** Not restored: replayed, restored or changed by someone first, or someone's lease appeared meanwhile. */
+  const stale = async (): Promise<SaveResult> => {
+    const latest = await loadRecord(db, input.recordId);
+    const outcome = await staleOutcome(db, actor, asSave, operation, latest);
+    const untouched = latest?.deletedAt && latest.version === input.deletedVersion;
+    if (outcome.ok || !untouched || latest.editMode !== "lease") return outcome;
+    return err((await leaseHeldByOther(db, actor, latest.id)) ?? outcome.error);
+  };
   const valid = validateRecord(current.fields, input.values);
   if (!valid.ok) return err({ code: "invalid", fields: valid.fields });
   const data = JSON.stringify(valid.values);
@@ -332,6 +356,7 @@ export async function restoreRecord(db: DbOrTx, actor: Actor, input: RestoreReco
                    deleted_at = null, deleted_by = null,
                    version = version + 1, updated_at = now(), updated_by = ${actor.id}
              where id = ${current.id} and version = ${input.deletedVersion} and deleted_at is not null
+               and ${leaseFreeCondition(actor.id, current.id)}
             returning id, version, updated_at
           ),
           ${capacityMirrorCte({ source: "restored", collectionId: current.collectionId, previous: current.data, next: valid.values })}
@@ -357,7 +382,7 @@ export async function restoreRecord(db: DbOrTx, actor: Actor, input: RestoreReco
   } catch (error) {
     const refused = await capacityRefusal(db, error, current.id);
     if (refused) return err(refused);
-    if (!(input.saveId && isUniqueViolation(error))) throw error;
+    if (!(input.saveId && isSaveIdTaken(error))) throw error;
   }
   return stale();
 }

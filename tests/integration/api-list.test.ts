@@ -227,6 +227,7 @@ describe("GET /api/collections/:slug/records bad requests", () => {
     [`sort=createdAt&cursor=${cursor({ v: "2026-02-30T00:00:00Z", id: randomUUID() })}`],
     [`sort=updatedAt&cursor=${cursor({ v: "2026-01-01T00:00:00+99:00", id: randomUUID() })}`],
     ["page=2"],
+    ["limit=5&limit=6"],
   ])("answers 400 bad_query for ?%s", async (query) => {
     expectError(await list(big.slug, `?${query}`), 400, "bad_query");
   });

@@ -159,6 +159,18 @@ describe("authentication and roles", () => {
     expect(own.status).toBe(200);
   });
 
+  it("treats a session cookie that is not validly percent-encoded (%E0) as absent: 401, not 500", async () => {
+    const record = await newRecord();
+    for (const cookie of ["%E0", "%", "abc%ZZ"]) {
+      const response = await callRoute(getRecord, {
+        path: `/api/records/${record.id}`,
+        params: { id: record.id },
+        cookie,
+      });
+      expectError(response, 401, "unauthenticated");
+    }
+  });
+
   it("accepts a Bearer-authenticated write whatever the Origin (scripts have no cookie to forge)", async () => {
     const record = await newRecord();
     const response = await patch(record.id, {
@@ -313,6 +325,34 @@ describe("PATCH /api/records/:id", () => {
     expect(await stored(record.id)).toMatchObject({ version: 2 });
   });
 
+  it("answers 412, not 500, for If-Match versions beyond PostgreSQL's integers (they name no version)", async () => {
+    const record = await newRecord();
+    for (const tag of ['"2147483648"', '"9999999999"', '"2147483648", "99999999999"']) {
+      const response = await patch(record.id, { headers: { "if-match": tag }, json: { data: { count: 5 } } });
+      expect({ tag, status: response.status, error: response.body.error }).toEqual({
+        tag,
+        status: 412,
+        error: "version_mismatch",
+      });
+    }
+    expectError(await remove(record.id, { headers: { "if-match": '"2147483648"' } }), 412, "version_mismatch");
+    expect(await stored(record.id)).toMatchObject({ version: 1, data: { count: 1 } });
+  });
+
+  it("answers 413 too_large for a body over 1 MiB, whether or not it declares its length, writing nothing", async () => {
+    const record = await newRecord();
+    const big = JSON.stringify({ data: { notes: "x".repeat(1024 * 1024) } });
+    const declared = await patch(record.id, {
+      headers: { "if-match": '"1"', "content-length": String(big.length) },
+      body: big,
+    });
+    const undeclared = await patch(record.id, { headers: { "if-match": '"1"' }, body: big });
+    expectError(declared, 413, "too_large");
+    expectError(undeclared, 413, "too_large");
+    expectError(await create({ body: big }), 413, "too_large");
+    expect(await stored(record.id)).toMatchObject({ version: 1 });
+  });
+
   it("answers 400 for an If-Match that is not an entity tag", async () => {
     const record = await newRecord();
     expectError(await patch(record.id, { headers: { "if-match": "1" }, json: { data: {} } }), 400, "bad_request");
@@ -402,6 +442,45 @@ describe("PATCH /api/records/:id", () => {
     expectError(unkeyed, 412, "version_mismatch");
   });
 
+  it("answers 422 idempotency_mismatch for a key reused with a different body, writing nothing", async () => {
+    const record = await newRecord();
+    const key = randomUUID();
+    const first = await patch(record.id, {
+      headers: { "if-match": '"1"', "idempotency-key": key },
+      json: { data: { count: 10 } },
+    });
+    expect(first.status).toBe(200);
+
+    // The same body, normalised as a write normalises it, is still a repeat.
+    const same = await patch(record.id, {
+      headers: { "if-match": '"1"', "idempotency-key": key },
+      json: { data: { count: 10, notes: null } },
+    });
+    expect(same.status).toBe(200);
+    expect(same.body.version).toBe(2);
+
+    const different = await patch(record.id, {
+      headers: { "if-match": '"1"', "idempotency-key": key },
+      json: { data: { count: 11 } },
+    });
+    expectError(different, 422, "idempotency_mismatch");
+    expect(await stored(record.id)).toMatchObject({ version: 2, data: { count: 10 } });
+  });
+
+  it("answers 422 idempotency_mismatch for a PATCH sent with a DELETE's key (it is not that delete)", async () => {
+    const record = await newRecord();
+    const key = randomUUID();
+    expect((await remove(record.id, { headers: { "if-match": '"1"', "idempotency-key": key } })).status).toBe(204);
+
+    const response = await patch(record.id, {
+      headers: { "if-match": '"2"', "idempotency-key": key },
+      json: { data: { count: 5 } },
+    });
+
+    expectError(response, 422, "idempotency_mismatch");
+    expect((await storedRevisions(database.db, record.id)).map((r) => r.action)).toEqual(["create", "delete"]);
+  });
+
   it("answers 400 for an Idempotency-Key that is not visible ASCII", async () => {
     const record = await newRecord();
     const response = await patch(record.id, {
@@ -444,6 +523,24 @@ describe("DELETE /api/records/:id", () => {
 
   it("answers 404 for an unknown record", async () => {
     expectError(await remove(randomUUID(), { headers: { "if-match": '"1"' } }), 404, "not_found");
+  });
+
+  it("answers 422 idempotency_mismatch for a DELETE sent with a PATCH's key, and deletes nothing", async () => {
+    const record = await newRecord();
+    const key = randomUUID();
+    const patched = await patch(record.id, {
+      headers: { "if-match": '"1"', "idempotency-key": key },
+      json: { data: { count: 2 } },
+    });
+    expect(patched.status).toBe(200);
+
+    const current = await remove(record.id, { headers: { "if-match": '"2"', "idempotency-key": key } });
+    const stale = await remove(record.id, { headers: { "if-match": '"1"', "idempotency-key": key } });
+
+    expectError(current, 422, "idempotency_mismatch");
+    expectError(stale, 422, "idempotency_mismatch");
+    expect((await get(record.id)).status).toBe(200);
+    expect((await storedRevisions(database.db, record.id)).map((r) => r.action)).toEqual(["create", "update"]);
   });
 });
 
@@ -496,6 +593,31 @@ describe("POST /api/collections/:slug/records", () => {
     expectError(response, 401, "unauthenticated");
   });
 
+  it("answers 422, not 500, for text with a lone UTF-16 surrogate (jsonb cannot store it)", async () => {
+    const body = '{"data": {"title": "Broken \\ud800 pair", "notes": "\\udc00"}}';
+    expect(JSON.parse(body).data.title).toBe("Broken \ud800 pair");
+    const response = await create({ body });
+    expectError(response, 422, "invalid");
+    expect(response.body.fields).toEqual({
+      title: "Contains characters that cannot be stored",
+      notes: "Contains characters that cannot be stored",
+    });
+    const record = await newRecord();
+    const patched = await patch(record.id, { headers: { "if-match": '"1"' }, body: '{"data": {"notes": "a\\ud83d"}}' });
+    expectError(patched, 422, "invalid");
+  });
+
+  it("answers 422 idempotency_mismatch for a create whose key was used with a different body", async () => {
+    const headers = { "idempotency-key": randomUUID() };
+    expect((await create({ headers, json: { data: { title: "First body" } } })).status).toBe(201);
+    expectError(await create({ headers, json: { data: { title: "Second body" } } }), 422, "idempotency_mismatch");
+    const [count] = await queryRows<{ n: number }>(
+      database.db,
+      sql`select count(*)::int as n from records where data ->> 'title' = 'Second body'`,
+    );
+    expect(count?.n).toBe(0);
+  });
+
   it("replays a create with the same Idempotency-Key: one record, the same answer", async () => {
     const headers = { "idempotency-key": randomUUID() };
     const first = await create({ headers, json: { data: { title: "Exactly once" } } });
@@ -543,7 +665,7 @@ describe("GET /api/records/:id/revisions", () => {
 
   it("answers 400 for a bad query and 404 for an unknown record", async () => {
     const record = await newRecord();
-    for (const query of ["limit=0", "limit=1001", "limit=abc", "before=0", "before=x", "page=2"]) {
+    for (const query of ["limit=0", "limit=1001", "limit=abc", "before=0", "before=x", "page=2", "limit=1&limit=2"]) {
       const response = await callRoute(listRevisions, {
         path: `/api/records/${record.id}/revisions?${query}`,
         params: { id: record.id },

@@ -1,12 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { GET as listCollections } from "@/app/api/collections/route";
 import { GET as health } from "@/app/api/health/route";
 import { POST as signIn, DELETE as signOut } from "@/app/api/session/route";
+import { queryRows } from "@/db/client";
 import { callRoute, closeRouteDatabase, expectError, ORIGIN, useDatabaseInRoutes } from "../support/api";
 import { createTestDatabase, createUser, type TestDatabase, type TestUser } from "../support/test-database";
 
 const PASSWORD = "correct horse battery staple";
-/** login.ts's default: failures per email and per client address within the window. */
+/** LOGIN_MAX_FAILURES's default (lib/env.ts): attempts per email and per client address within the window. */
 const MAX_FAILURES = 10;
 
 let database: TestDatabase;
@@ -109,6 +111,74 @@ describe("POST /api/session", () => {
     expect((await login({ email: alice.email, password: PASSWORD }, newAddress())).status).toBe(200);
   });
 
+  it(`lets at most ${MAX_FAILURES} of 30 concurrent wrong guesses for one email reach the password check`, async () => {
+    const victim = await createUser(database.db, { name: "Victor", password: PASSWORD });
+    // Every guess from its own address: only the per-email count can stop them.
+    const guesses = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => login({ email: victim.email, password: `guess ${i}` }, newAddress())),
+    );
+
+    const answers = guesses.map((response) => response.body.error);
+    expect(answers.filter((error) => error === "invalid_credentials")).toHaveLength(MAX_FAILURES);
+    expect(answers.filter((error) => error === "rate_limited")).toHaveLength(30 - MAX_FAILURES);
+
+    // The right password is refused too, until the window has passed.
+    expectError(await login({ email: victim.email, password: PASSWORD }, newAddress()), 429, "rate_limited");
+    await queryRows(
+      database.db,
+      sql`update login_throttle set window_started_at = now() - interval '16 minutes' where key = ${`email:${victim.email}`}`,
+    );
+    expect((await login({ email: victim.email, password: PASSWORD }, newAddress())).status).toBe(200);
+    const left = await queryRows(database.db, sql`select 1 from login_throttle where key = ${`email:${victim.email}`}`);
+    expect(left).toEqual([]);
+  });
+
+  it("does not charge an address for its successful sign-ins, nor an account for refused attempts", async () => {
+    const address = newAddress();
+    for (let i = 0; i < MAX_FAILURES + 2; i++) {
+      expect((await login({ email: carol.email, password: PASSWORD }, address)).status).toBe(200);
+    }
+    // A blocked address cannot lock other people's accounts out by naming them.
+    const blocked = newAddress();
+    for (let i = 0; i < MAX_FAILURES; i++) await login({ email: `nobody${i}@example.test`, password: "x" }, blocked);
+    for (let i = 0; i < MAX_FAILURES + 2; i++) {
+      expectError(await login({ email: alice.email, password: "guess" }, blocked), 429, "rate_limited");
+    }
+    expect((await login({ email: alice.email, password: PASSWORD }, address)).status).toBe(200);
+  });
+
+  it("counts requests whose X-Forwarded-For is not an IP address under one 'unknown' address", async () => {
+    const garbage = ["x".repeat(5000), "not-an-ip", "203.0.113.300", "<script>"];
+    for (const forwardedFor of garbage) {
+      expectError(
+        await login({ email: "nobody@example.test", password: "guess" }, forwardedFor),
+        401,
+        "invalid_credentials",
+      );
+    }
+
+    const keys = await queryRows<{ key: string; failures: number }>(
+      database.db,
+      sql`select key, failures from login_throttle where key like 'ip:%' and key not like 'ip:203.0.113.%'`,
+    );
+    expect(keys).toEqual([{ key: "ip:unknown", failures: garbage.length }]);
+    await queryRows(
+      database.db,
+      sql`delete from login_throttle where key in ('ip:unknown', 'email:nobody@example.test')`,
+    );
+  });
+
+  it("sets the cookie's attributes in one place: Secure behind an https proxy, SameSite=Lax, Max-Age", async () => {
+    const plain = await login({ email: carol.email, password: PASSWORD }, newAddress());
+    const proxied = await login({ email: carol.email, password: PASSWORD }, newAddress(), {
+      "x-forwarded-proto": "https",
+    });
+    const attributes = (response: { headers: Headers }) =>
+      (response.headers.get("set-cookie") ?? "").split(/;\s*/).slice(1).sort();
+    expect(attributes(plain)).toEqual(["HttpOnly", "Max-Age=604800", "Path=/", "SameSite=Lax"]);
+    expect(attributes(proxied)).toEqual(["HttpOnly", "Max-Age=604800", "Path=/", "SameSite=Lax", "Secure"]);
+  });
+
   it("answers 400 for malformed JSON and 422 naming missing or unknown fields", async () => {
     const address = newAddress();
     expectError(
@@ -170,5 +240,30 @@ describe("GET /api/health", () => {
     const response = await callRoute(health, { path: "/api/health" });
     expect(response.status).toBe(200);
     expect(response.body).toEqual({ ok: true, db: "postgres" });
+  });
+
+  it("leaves no timer behind: its 2 s timeout is cleared once the database answers", async () => {
+    const started: unknown[] = [];
+    const cleared = new Set<unknown>();
+    const realSetTimeout = globalThis.setTimeout;
+    const setTimeoutSpy = vi.spyOn(globalThis, "setTimeout").mockImplementation(((
+      run: () => void,
+      ms?: number,
+      ...args: unknown[]
+    ) => {
+      const handle = realSetTimeout(run, ms, ...args);
+      if (ms === 2000) started.push(handle);
+      return handle;
+    }) as typeof setTimeout);
+    const clearTimeoutSpy = vi.spyOn(globalThis, "clearTimeout");
+    try {
+      expect((await callRoute(health, { path: "/api/health" })).status).toBe(200);
+      for (const call of clearTimeoutSpy.mock.calls) cleared.add(call[0]);
+    } finally {
+      setTimeoutSpy.mockRestore();
+      clearTimeoutSpy.mockRestore();
+    }
+    expect(started).toHaveLength(1);
+    expect(cleared.has(started[0])).toBe(true);
   });
 });

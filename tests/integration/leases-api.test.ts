@@ -170,6 +170,23 @@ describe("POST /api/records/:id/lease", () => {
   });
 });
 
+describe("POST /api/records/:id/lease, its optional body", () => {
+  it("takes no body, a blank one, or {reason}; 413 too_large for one over 1 MiB, 422 for unknown keys", async () => {
+    const id = await newCustomer();
+    expect((await lease.post(id, alice)).status).toBe(200);
+    expect((await lease.post(id, alice, "", "  \n")).status).toBe(200);
+    expect((await lease.post(id, alice, "", {})).status).toBe(200);
+
+    const huge = await lease.post(id, admin, "?takeover=1", { reason: "x".repeat(1024 * 1024) });
+    expect(huge.status).toBe(413);
+    expect(huge.body).toMatchObject({ error: "too_large" });
+    const unknown = await lease.post(id, admin, "?takeover=1", { reason: "Audit", force: true });
+    expect(unknown.status).toBe(422);
+    expect(unknown.body).toMatchObject({ error: "invalid", fields: { force: "Unknown field" } });
+    expect((await lease.get(id, carol)).body).toMatchObject({ holder: { id: alice.id } });
+  });
+});
+
 describe("PATCH in a lease collection", () => {
   it("is 423 naming the holder for anyone else, and keeps the version check (412) for the holder", async () => {
     const id = await newCustomer();

@@ -11,7 +11,7 @@ import {
   releaseLease,
 } from "@/lib/leases/leases";
 import type { RecordView } from "@/lib/records/record-view";
-import { deleteRecord, saveRecord } from "@/lib/records/save-record";
+import { deleteRecord, restoreRecord, saveRecord } from "@/lib/records/save-record";
 import {
   createCollection,
   createTestDatabase,
@@ -494,6 +494,99 @@ describe("saves in a lease collection (both guards, always)", () => {
       values: { name: "Fixed" },
     });
     expect(result).toMatchObject({ ok: true, record: { version: 2 } });
+  });
+});
+
+describe("deleting and restoring in a lease collection", () => {
+  /** A record deleted by Alice (who held its lease), at version 2. */
+  async function deletedCustomer(): Promise<RecordView> {
+    const record = await newCustomer();
+    await acquired(await acquireLease(database.db, alice, { recordId: record.id }));
+    expect(await deleteRecord(database.db, alice, { recordId: record.id, baseVersion: 1 })).toMatchObject({ ok: true });
+    return record;
+  }
+
+  /** A lease on a deleted record, as a lease taken in a race with the delete leaves it. */
+  async function plantLease(recordId: string, userId: string, expiresIn: string): Promise<void> {
+    await queryRows(
+      database.db,
+      sql`insert into leases (record_id, user_id, expires_at) values (${recordId}, ${userId}, now() + ${expiresIn}::interval)`,
+    );
+  }
+
+  it("releases the record's lease in the same statement as the delete; a refused delete keeps it", async () => {
+    const record = await newCustomer();
+    await acquired(await acquireLease(database.db, alice, { recordId: record.id }));
+    const refused = await deleteRecord(database.db, bob, { recordId: record.id, baseVersion: 1 });
+    expect(refused).toMatchObject({ ok: false, error: { code: "locked" } });
+    const stale = await deleteRecord(database.db, alice, { recordId: record.id, baseVersion: 7 });
+    expect(stale).toMatchObject({ ok: false, error: { code: "conflict" } });
+    expect(await leaseRows(record.id)).toEqual([{ user_id: alice.id }]);
+
+    expect(await deleteRecord(database.db, alice, { recordId: record.id, baseVersion: 1 })).toMatchObject({ ok: true });
+
+    expect(await leaseRows(record.id)).toEqual([]);
+    expect((await listLeases(database.db)).map((l) => l.recordId)).not.toContain(record.id);
+  });
+
+  it("refuses a restore while someone else holds a live lease, naming them, and restores nothing", async () => {
+    const record = await deletedCustomer();
+    await plantLease(record.id, bob.id, "1 minute");
+
+    const result = await restoreRecord(database.db, alice, {
+      recordId: record.id,
+      deletedVersion: 2,
+      values: { name: "Ada is back" },
+    });
+
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: "locked", holder: { id: bob.id, name: "Bob" }, message: expect.stringContaining("Bob") },
+    });
+    const [row] = await queryRows<{ version: number; deleted: boolean }>(
+      database.db,
+      sql`select version, deleted_at is not null as deleted from records where id = ${record.id}`,
+    );
+    expect(row).toEqual({ version: 2, deleted: true });
+    expect((await storedRevisions(database.db, record.id)).map((r) => r.action)).toEqual(["create", "delete"]);
+  });
+
+  it("restores when the only lease is the restorer's own or has expired", async () => {
+    const own = await deletedCustomer();
+    await plantLease(own.id, alice.id, "1 minute");
+    const byHolder = await restoreRecord(database.db, alice, {
+      recordId: own.id,
+      deletedVersion: 2,
+      values: { name: "Mine again" },
+    });
+    expect(byHolder).toMatchObject({ ok: true, record: { version: 3, data: { name: "Mine again" } } });
+
+    const stale = await deletedCustomer();
+    await plantLease(stale.id, bob.id, "-1 second");
+    const pastExpiry = await restoreRecord(database.db, alice, {
+      recordId: stale.id,
+      deletedVersion: 2,
+      values: { name: "Back" },
+    });
+    expect(pastExpiry).toMatchObject({ ok: true, record: { version: 3 } });
+  });
+
+  it("checks the lease in the restore statement itself: a renewal committed mid-restore refuses it", async () => {
+    const record = await deletedCustomer();
+    await plantLease(record.id, bob.id, "-1 second");
+
+    // Bob's lease looks expired when Alice's restore starts; he renews it while the restore's
+    // statement waits for the lease row, so only the statement's own condition can stop it.
+    const result = await whileHeld(
+      { waiters: 1 },
+      (tx) => tx.execute(sql`select 1 from leases where record_id = ${record.id} for update`),
+      () => restoreRecord(database.db, alice, { recordId: record.id, deletedVersion: 2, values: { name: "Mid" } }),
+      (tx) =>
+        tx.execute(sql`update leases set expires_at = now() + interval '1 minute' where record_id = ${record.id}`),
+    );
+
+    expect(result).toMatchObject({ ok: false, error: { code: "locked", holder: { id: bob.id } } });
+    expect(await currentRow(record.id)).toMatchObject({ version: 2 });
   });
 });
 

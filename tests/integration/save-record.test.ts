@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPostgres, queryRows, type Tx } from "@/db/client";
 import type { FieldDefinition } from "@/lib/fields";
 import type { RecordView } from "@/lib/records/record-view";
-import { createRecord, deleteRecord, type SaveResult, saveRecord } from "@/lib/records/save-record";
+import { createRecord, deleteRecord, restoreRecord, type SaveResult, saveRecord } from "@/lib/records/save-record";
 import {
   createCollection,
   createTestDatabase,
@@ -302,6 +302,41 @@ describe("retried saves (save ids)", () => {
     for (const id of [sequential.id, concurrent.id]) {
       expect((await storedRevisions(database.db, id)).map((r) => r.action)).toEqual(["create", "delete"]);
     }
+  });
+
+  it("replays a repeated restore, but not a restore sent with another write's save id or other values", async () => {
+    const record = await newRecord();
+    const deleteId = randomUUID();
+    expect(await deleteRecord(database.db, alice, { recordId: record.id, baseVersion: 1, saveId: deleteId })).toEqual({
+      ok: true,
+      version: 2,
+      replayed: false,
+    });
+    const restoreId = randomUUID();
+    const restore = (values: Record<string, unknown>, saveId = restoreId) =>
+      restoreRecord(database.db, alice, { recordId: record.id, deletedVersion: 2, values, saveId });
+
+    expect(await restore({ title: "Back" })).toMatchObject({ ok: true, replayed: false, record: { version: 3 } });
+    expect(await restore({ title: " Back ", count: null })).toMatchObject({
+      ok: true,
+      replayed: true,
+      record: { version: 3, data: { title: "Back" } },
+    });
+    expect(await restore({ title: "Back again" })).toEqual({ ok: false, error: { code: "idempotency_mismatch" } });
+    expect(await restore({ title: "Back" }, deleteId)).toEqual({ ok: false, error: { code: "idempotency_mismatch" } });
+    // A save sent with the restore's id is not that restore either.
+    const save = await saveRecord(database.db, alice, {
+      recordId: record.id,
+      baseVersion: 2,
+      values: { title: "Back" },
+      saveId: restoreId,
+    });
+    expect(save).toEqual({ ok: false, error: { code: "idempotency_mismatch" } });
+    expect((await storedRevisions(database.db, record.id)).map((r) => r.action)).toEqual([
+      "create",
+      "delete",
+      "restore",
+    ]);
   });
 
   it("creates one record for a create sent twice, sequentially and concurrently", async () => {

@@ -39,6 +39,14 @@ describe("parseIfMatch", () => {
     }
   });
 
+  it("names no version above 2147483647, the largest PostgreSQL integer (so it never reaches SQL)", () => {
+    expect(parseIfMatch('"2147483647"')).toEqual({ kind: "versions", versions: [2_147_483_647] });
+    for (const header of ['"2147483648"', '"9999999999"']) {
+      expect({ header, parsed: parseIfMatch(header) }).toEqual({ header, parsed: { kind: "versions", versions: [] } });
+    }
+    expect(ifNoneMatchHits('"4294967297"', 1)).toBe(false);
+  });
+
   it("is null (malformed) for anything that is not an entity-tag list", () => {
     for (const header of ["3", "abc", '"3', '3"', '"3" "4"', "W/3", '*, "3"', '"3";']) {
       expect({ header, parsed: parseIfMatch(header) }).toEqual({ header, parsed: null });

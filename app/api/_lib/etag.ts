@@ -24,8 +24,13 @@ function parseTags(header: string): { weak: boolean; value: string }[] | null {
   return tags.length > 0 ? tags : null;
 }
 
+/** Versions are PostgreSQL integers: a larger number names no version (and must never reach SQL). */
+const MAX_VERSION = 2_147_483_647;
+
 function versionOf(value: string): number | null {
-  return /^[1-9]\d{0,9}$/.test(value) ? Number(value) : null;
+  if (!/^[1-9]\d{0,9}$/.test(value)) return null;
+  const version = Number(value);
+  return version <= MAX_VERSION ? version : null;
 }
 
 export function parseIfMatch(header: string | null): IfMatch | null {

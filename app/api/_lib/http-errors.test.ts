@@ -82,6 +82,11 @@ const CASES: { [C in ApiError["code"]]: Expected<C> } = {
     body: { error: "insufficient_capacity", remaining: 2 },
   },
   malformed_json: { error: { code: "malformed_json" }, status: 400, body: { error: "malformed_json" } },
+  too_large: {
+    error: { code: "too_large", limitBytes: 1024 * 1024 },
+    status: 413,
+    body: { error: "too_large", message: "The request body is larger than the 1 MiB the API accepts." },
+  },
   bad_query: {
     error: { code: "bad_query", message: "limit must be 1–200" },
     status: 400,

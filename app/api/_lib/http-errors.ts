@@ -17,6 +17,7 @@ export type ApiError =
   | { code: "not_leased"; message: string }
   | { code: "insufficient_capacity"; remaining: number }
   | { code: "malformed_json" }
+  | { code: "too_large"; limitBytes: number }
   | { code: "bad_query"; message: string }
   | { code: "bad_request"; message: string }
   | { code: "precondition_required"; message: string }
@@ -24,6 +25,10 @@ export type ApiError =
   | { code: "rate_limited"; retryAfterSeconds: number }
   | { code: "unavailable" }
   | { code: "internal" };
+
+function formatBytes(bytes: number): string {
+  return bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MiB` : `${bytes} bytes`;
+}
 
 export type ErrorResponse = { status: number; body: Record<string, unknown>; headers?: Record<string, string> };
 
@@ -107,6 +112,14 @@ export function errorResponse(error: ApiError): ErrorResponse {
       return { status: 409, body: { error: "not_leased", message: error.message } };
     case "malformed_json":
       return { status: 400, body: { error: "malformed_json", message: "The request body is not valid JSON." } };
+    case "too_large":
+      return {
+        status: 413,
+        body: {
+          error: "too_large",
+          message: `The request body is larger than the ${formatBytes(error.limitBytes)} the API accepts.`,
+        },
+      };
     case "bad_query":
       return { status: 400, body: { error: "bad_query", message: error.message } };
     case "bad_request":

@@ -5,7 +5,8 @@ import type { Role } from "@/db/schema";
 import type { Actor } from "@/lib/auth/actor";
 import { authorize } from "@/lib/auth/authorize";
 import { SESSION_COOKIE } from "@/lib/auth/sessions";
-import { isDatabaseUnavailable } from "@/lib/database-errors";
+import { errorCode, findCause, isDatabaseUnavailable } from "@/lib/database-errors";
+import { env } from "@/lib/env";
 import { zodFields } from "@/lib/zod-fields";
 import { type ApiError, errorResponse } from "./http-errors";
 
@@ -14,12 +15,18 @@ export function fail(error: ApiError): Response {
   return Response.json(body, { status, headers });
 }
 
+/** A cookie's value; null when it is absent or not validly percent-encoded (`%E0`): clients send anything. */
 export function readCookie(request: Request, name: string): string | null {
   const header = request.headers.get("cookie");
   if (!header) return null;
   for (const part of header.split(";")) {
     const [key, ...rest] = part.trim().split("=");
-    if (key === name) return decodeURIComponent(rest.join("="));
+    if (key !== name) continue;
+    try {
+      return decodeURIComponent(rest.join("="));
+    } catch {
+      return null;
+    }
   }
   return null;
 }
@@ -34,7 +41,7 @@ export function isCrossOrigin(request: Request): boolean {
   if (SAFE_METHODS.has(request.method)) return false;
   const origin = request.headers.get("origin");
   if (origin === null) return request.headers.get("sec-fetch-site") === "cross-site";
-  const allowed = process.env.APP_ORIGIN;
+  const allowed = env().APP_ORIGIN;
   if (allowed && origin === allowed) return false;
   const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
   try {
@@ -58,11 +65,7 @@ function bearerToken(request: Request): string | null {
 const UNSTORABLE_TEXT = new Set(["22021", "22P05"]);
 
 function isUnstorableText(error: unknown): boolean {
-  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === "string" && UNSTORABLE_TEXT.has(code)) return true;
-  }
-  return false;
+  return findCause(error, (e) => UNSTORABLE_TEXT.has(errorCode(e) ?? "")) !== undefined;
 }
 
 /**
@@ -102,19 +105,76 @@ export function apiRoute<P = Record<string, never>>(role: Role, handler: Handler
     });
 }
 
-export type JsonBody<T> = { ok: true; value: T } | { ok: false; response: Response };
+export type Parsed<T> = { ok: true; value: T } | { ok: false; response: Response };
 
-/** Reads and validates a JSON body: 400 when it is not JSON, 422 naming every bad field. */
-export async function readJson<S extends z.ZodType>(request: Request, schema: S): Promise<JsonBody<z.infer<S>>> {
+/** The largest request body the API reads: far above any record (50,000-character long texts). */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+class BodyTooLarge extends Error {}
+
+/**
+ * The body as text, refusing more than MAX_BODY_BYTES: by its Content-Length before reading,
+ * and while reading (a chunked body has none, and a client may understate it).
+ */
+async function readBodyText(request: Request): Promise<string> {
+  const declared = Number(request.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) throw new BodyTooLarge();
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel().catch(() => {});
+      throw new BodyTooLarge();
+    }
+    text += decoder.decode(value, { stream: true });
+  }
+  return text + decoder.decode();
+}
+
+/**
+ * Reads and validates a JSON body: 413 when it is over 1 MiB, 400 when it is not JSON, 422
+ * naming every bad field. With `whenEmpty`, a blank body stands for that value (an optional body).
+ */
+export async function readJson<S extends z.ZodType>(
+  request: Request,
+  schema: S,
+  options: { whenEmpty?: z.input<S> } = {},
+): Promise<Parsed<z.infer<S>>> {
   let raw: unknown;
   try {
-    raw = JSON.parse(await request.text());
-  } catch {
+    const text = await readBodyText(request);
+    raw = options.whenEmpty !== undefined && text.trim() === "" ? options.whenEmpty : JSON.parse(text);
+  } catch (error) {
+    if (error instanceof BodyTooLarge) {
+      return { ok: false, response: fail({ code: "too_large", limitBytes: MAX_BODY_BYTES }) };
+    }
     return { ok: false, response: fail({ code: "malformed_json" }) };
   }
   const parsed = schema.safeParse(raw);
   if (parsed.success) return { ok: true, value: parsed.data };
   return { ok: false, response: fail({ code: "invalid", fields: zodFields(parsed.error) }) };
+}
+
+/**
+ * Reads and validates the query string: 400 `bad_query` naming every problem, including a
+ * parameter given more than once (which of the values would count is anyone's guess).
+ */
+export function readQuery<S extends z.ZodType>(request: Request, schema: S): Parsed<z.infer<S>> {
+  const params = new URL(request.url).searchParams;
+  const repeated = [...new Set(params.keys())].filter((key) => params.getAll(key).length > 1);
+  const parsed = schema.safeParse(Object.fromEntries(params));
+  const problems = [
+    ...repeated.map((key) => `${key}: given more than once`),
+    ...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join(".") || "query"}: ${i.message}`)),
+  ];
+  if (parsed.success && problems.length === 0) return { ok: true, value: parsed.data };
+  return { ok: false, response: fail({ code: "bad_query", message: problems.join("; ") }) };
 }
 
 /** `Idempotency-Key`: the save id of a request a client may send again. */

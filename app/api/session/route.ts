@@ -1,15 +1,12 @@
 import { z } from "zod";
+import { sessionCookie, setCookieHeader } from "@/app/_lib/session-cookie";
 import { getDb } from "@/db/client";
+import { clientAddress } from "@/lib/auth/client-address";
 import { login } from "@/lib/auth/login";
-import { deleteSession, SESSION_COOKIE, SESSION_MAX_AGE_SECONDS } from "@/lib/auth/sessions";
+import { deleteSession, SESSION_COOKIE } from "@/lib/auth/sessions";
 import { fail, guarded, isCrossOrigin, readCookie, readJson } from "../_lib/route";
 
 const credentials = z.strictObject({ email: z.string().min(1).max(320), password: z.string().min(1).max(1000) });
-
-function cookie(request: Request, value: string, maxAge: number): string {
-  const secure = new URL(request.url).protocol === "https:" || request.headers.get("x-forwarded-proto") === "https";
-  return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAge}${secure ? "; Secure" : ""}`;
-}
 
 /** Signs in. The token in the body is for scripts (Authorization: Bearer); browsers use the cookie. */
 export function POST(request: Request): Promise<Response> {
@@ -17,13 +14,13 @@ export function POST(request: Request): Promise<Response> {
     if (isCrossOrigin(request)) return fail({ code: "forbidden", message: "Cross-origin sign-in is refused." });
     const body = await readJson(request, credentials);
     if (!body.ok) return body.response;
-    const clientAddress = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || "local";
-    const result = await login(await getDb(), { ...body.value, clientAddress });
+    const result = await login(await getDb(), { ...body.value, clientAddress: clientAddress(request.headers) });
     if (!result.ok) return fail(result.error);
     const { actor, token, expiresAt } = result;
+    const cookie = sessionCookie(token, { url: request.url, headers: request.headers });
     return Response.json(
       { user: actor, token, expiresAt: expiresAt.toISOString() },
-      { headers: { "Set-Cookie": cookie(request, token, SESSION_MAX_AGE_SECONDS), "Cache-Control": "no-store" } },
+      { headers: { "Set-Cookie": setCookieHeader(cookie), "Cache-Control": "no-store" } },
     );
   });
 }
@@ -36,6 +33,7 @@ export function DELETE(request: Request): Promise<Response> {
       return fail({ code: "forbidden", message: "Cross-origin requests with a session cookie are refused." });
     }
     if (token) await deleteSession(await getDb(), token);
-    return new Response(null, { status: 204, headers: { "Set-Cookie": cookie(request, "", 0) } });
+    const cleared = sessionCookie(null, { url: request.url, headers: request.headers });
+    return new Response(null, { status: 204, headers: { "Set-Cookie": setCookieHeader(cleared) } });
   });
 }

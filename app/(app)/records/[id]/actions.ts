@@ -8,7 +8,7 @@ import { seatsSchema } from "@/lib/reservations/seats";
 
 const saveInput = z.object({
   recordId: z.string().max(100),
-  baseVersion: z.number().int().min(0),
+  baseVersion: z.number().int().min(0).max(2_147_483_647),
   values: z.record(z.string(), z.unknown()),
   action: z.enum(["update", "merge", "overwrite"]),
   saveId: saveIdSchema,
@@ -25,7 +25,7 @@ export const saveRecordAction = action(
 
 const deleteInput = z.object({
   recordId: z.string().max(100),
-  baseVersion: z.number().int().min(0),
+  baseVersion: z.number().int().min(0).max(2_147_483_647),
   saveId: saveIdSchema,
 });
 
@@ -39,7 +39,7 @@ export const deleteRecordAction = action(
 
 const restoreInput = z.object({
   recordId: z.string().max(100),
-  deletedVersion: z.number().int().min(1),
+  deletedVersion: z.number().int().min(1).max(2_147_483_647),
   values: z.record(z.string(), z.unknown()),
   saveId: saveIdSchema,
 });

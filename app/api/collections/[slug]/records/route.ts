@@ -3,7 +3,7 @@ import { findCollection } from "@/lib/collections";
 import { listRecords, MAX_PAGE } from "@/lib/records/list-records";
 import { createRecord } from "@/lib/records/save-record";
 import { recordResponse } from "../../../_lib/records";
-import { apiRoute, fail, idempotencyKey, readJson } from "../../../_lib/route";
+import { apiRoute, fail, idempotencyKey, readJson, readQuery } from "../../../_lib/route";
 
 const listQuery = z.strictObject({
   q: z.string().max(200).optional(),
@@ -14,14 +14,11 @@ const listQuery = z.strictObject({
 });
 
 export const GET = apiRoute<{ slug: string }>("viewer", async ({ request, db, params }) => {
-  const query = listQuery.safeParse(Object.fromEntries(new URL(request.url).searchParams));
-  if (!query.success) {
-    const message = query.error.issues.map((i) => `${i.path.join(".") || "query"}: ${i.message}`).join("; ");
-    return fail({ code: "bad_query", message });
-  }
+  const query = readQuery(request, listQuery);
+  if (!query.ok) return query.response;
   const collection = await findCollection(db, params.slug);
   if (!collection) return fail({ code: "not_found" });
-  const result = await listRecords(db, collection, query.data);
+  const result = await listRecords(db, collection, query.value);
   if (!result.ok) return fail(result.error);
   return Response.json({ items: result.items, nextCursor: result.nextCursor });
 });

@@ -33,10 +33,7 @@ export const GET = apiRoute<Params>("viewer", async ({ db, params }) => {
  */
 export const POST = apiRoute<Params>("editor", async ({ request, db, actor, params }) => {
   // The body is optional: `{reason}` for a take-over, or nothing at all.
-  const hasBody = (await request.clone().text()).trim() !== "";
-  const body = hasBody
-    ? await readJson(request, takeoverBody)
-    : { ok: true as const, value: {} as z.infer<typeof takeoverBody> };
+  const body = await readJson(request, takeoverBody, { whenEmpty: {} });
   if (!body.ok) return body.response;
   const result = await acquireLease(db, actor, {
     recordId: params.id,

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { DEFAULT_RESERVATION_LIMIT, getReservationSummary, MAX_RESERVATION_LIMIT } from "@/lib/reservations/queries";
 import { reserveSeats } from "@/lib/reservations/reserve-seats";
 import { seatsSchema } from "@/lib/reservations/seats";
-import { apiRoute, fail, idempotencyKey, readJson } from "../../../_lib/route";
+import { apiRoute, fail, idempotencyKey, readJson, readQuery } from "../../../_lib/route";
 
 type Params = { id: string };
 
@@ -12,13 +12,10 @@ const listQuery = z.strictObject({
 
 /** `{capacity, taken, remaining, reservations}`; reservations newest first, `limit` 1–1000 (default 200). */
 export const GET = apiRoute<Params>("viewer", async ({ request, db, params }) => {
-  const query = listQuery.safeParse(Object.fromEntries(new URL(request.url).searchParams));
-  if (!query.success) {
-    const message = query.error.issues.map((i) => `${i.path.join(".") || "query"}: ${i.message}`).join("; ");
-    return fail({ code: "bad_query", message });
-  }
+  const query = readQuery(request, listQuery);
+  if (!query.ok) return query.response;
   const summary = await getReservationSummary(db, params.id, {
-    limit: query.data.limit ?? DEFAULT_RESERVATION_LIMIT,
+    limit: query.value.limit ?? DEFAULT_RESERVATION_LIMIT,
   });
   if (!summary) return fail({ code: "not_found", message: "No such record, or it takes no reservations." });
   return Response.json(summary, { headers: { "Cache-Control": "private, no-cache" } });

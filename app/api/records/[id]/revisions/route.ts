@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { listRevisions, loadRecord } from "@/lib/records/queries";
-import { apiRoute, fail } from "../../../_lib/route";
+import { apiRoute, fail, readQuery } from "../../../_lib/route";
 
 const query = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1000).optional(),
@@ -9,13 +9,13 @@ const query = z.strictObject({
 
 /** History, newest first: `{version, action, user, at, changes}`; `before` pages back. */
 export const GET = apiRoute<{ id: string }>("viewer", async ({ request, db, params }) => {
-  const parsed = query.safeParse(Object.fromEntries(new URL(request.url).searchParams));
-  if (!parsed.success) {
-    const message = parsed.error.issues.map((i) => `${i.path.join(".") || "query"}: ${i.message}`).join("; ");
-    return fail({ code: "bad_query", message });
-  }
+  const parsed = readQuery(request, query);
+  if (!parsed.ok) return parsed.response;
   const record = await loadRecord(db, params.id);
   if (!record) return fail({ code: "not_found" });
-  const revisions = await listRevisions(db, record.id, { limit: parsed.data.limit ?? 50, before: parsed.data.before });
+  const revisions = await listRevisions(db, record.id, {
+    limit: parsed.value.limit ?? 50,
+    before: parsed.value.before,
+  });
   return Response.json(revisions);
 });

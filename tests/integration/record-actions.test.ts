@@ -1,0 +1,87 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { deleteRecordAction, restoreRecordAction, saveRecordAction } from "@/app/(app)/records/[id]/actions";
+import type { FieldDefinition } from "@/lib/fields";
+import { closeRouteDatabase, useDatabaseInRoutes } from "../support/api";
+import {
+  createCollection,
+  createTestDatabase,
+  createTestRecord,
+  createUser,
+  storedRevisions,
+  type TestDatabase,
+  type TestUser,
+} from "../support/test-database";
+
+/** The record page's server actions, called as the form calls them, signed in by cookie. */
+
+const session = vi.hoisted(() => ({ token: "" }));
+
+vi.mock("next/headers", () => ({
+  cookies: async () => ({ get: (name: string) => (name === "tandem_session" ? { value: session.token } : undefined) }),
+  headers: async () => new Headers(),
+}));
+
+const FIELDS: FieldDefinition[] = [{ key: "title", label: "Title", type: "text", required: true }];
+
+let database: TestDatabase;
+let slug: string;
+let editor: TestUser;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  useDatabaseInRoutes(database);
+  slug = (await createCollection(database.db, { fields: FIELDS })).slug;
+  editor = await createUser(database.db, { name: "Edith" });
+  session.token = editor.token;
+});
+
+afterAll(async () => {
+  await closeRouteDatabase();
+  await database?.drop();
+});
+
+describe("record actions", () => {
+  it("save through the action: the same domain function as PATCH", async () => {
+    const record = await createTestRecord(database.db, editor, { slug }, { title: "Printer jams" });
+    const result = await saveRecordAction({
+      recordId: record.id,
+      baseVersion: 1,
+      values: { title: "Fixed" },
+      action: "update",
+      saveId: randomUUID(),
+    });
+    expect(result).toMatchObject({ ok: true, record: { version: 2, data: { title: "Fixed" } } });
+  });
+
+  it("answers invalid, not an internal error, for versions beyond PostgreSQL's integers", async () => {
+    const record = await createTestRecord(database.db, editor, { slug }, { title: "Printer jams" });
+    const tooBig = 2_147_483_648;
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      const results = [
+        await saveRecordAction({
+          recordId: record.id,
+          baseVersion: tooBig,
+          values: { title: "Mine" },
+          action: "update",
+          saveId: randomUUID(),
+        }),
+        await deleteRecordAction({ recordId: record.id, baseVersion: tooBig, saveId: randomUUID() }),
+        await restoreRecordAction({
+          recordId: record.id,
+          deletedVersion: tooBig,
+          values: { title: "Back" },
+          saveId: randomUUID(),
+        }),
+      ];
+      for (const result of results) {
+        expect(result).toMatchObject({ ok: false, error: { code: "invalid" } });
+      }
+      expect(errors).not.toHaveBeenCalled();
+    } finally {
+      errors.mockRestore();
+    }
+    expect((await storedRevisions(database.db, record.id)).map((r) => r.version)).toEqual([1]);
+  });
+});

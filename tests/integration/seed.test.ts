@@ -1,0 +1,65 @@
+import { sql } from "drizzle-orm";
+import { afterEach, describe, expect, it } from "vitest";
+import { queryRows } from "@/db/client";
+import { DEMO_COLLECTIONS, DEMO_USERS, seedDemoData } from "@/db/seed";
+import { createTestDatabase, type TestDatabase } from "../support/test-database";
+
+/** Demo data (DESIGN.md): seeded into an empty database, all of it or nothing. */
+
+let database: TestDatabase | undefined;
+
+afterEach(async () => {
+  await database?.drop();
+  database = undefined;
+});
+
+async function counts(db: TestDatabase["db"]) {
+  const [row] = await queryRows<{ users: number; collections: number; records: number; revisions: number }>(
+    db,
+    sql`select (select count(*)::int from users) as users, (select count(*)::int from collections) as collections,
+               (select count(*)::int from records) as records, (select count(*)::int from revisions) as revisions`,
+  );
+  return row;
+}
+
+describe("seedDemoData", () => {
+  it("seeds users, collections and records into an empty database, and never again", async () => {
+    database = await createTestDatabase();
+
+    expect(await seedDemoData(database.db)).toEqual({ seeded: true });
+    const seeded = await counts(database.db);
+    expect(seeded).toMatchObject({ users: DEMO_USERS.length, collections: DEMO_COLLECTIONS.length, records: 9 });
+    expect(seeded?.revisions).toBe(9);
+
+    expect(await seedDemoData(database.db)).toEqual({ seeded: false });
+    expect(await counts(database.db)).toEqual(seeded);
+  });
+
+  it("leaves nothing behind when it fails halfway, so the next start seeds everything", async () => {
+    database = await createTestDatabase();
+    // The second demo customer cannot be stored: the seed dies after users, collections and a record.
+    await queryRows(
+      database.db,
+      sql.raw(`create function refuse_grace() returns trigger language plpgsql as $$
+                 begin
+                   if new.data ->> 'name' = 'Grace Hopper' then raise exception 'disk full'; end if;
+                   return new;
+                 end $$;
+               create trigger refuse_grace before insert on records for each row execute function refuse_grace();`),
+    );
+
+    await expect(seedDemoData(database.db)).rejects.toThrow();
+    expect(await counts(database.db)).toEqual({ users: 0, collections: 0, records: 0, revisions: 0 });
+
+    await queryRows(database.db, sql.raw("drop trigger refuse_grace on records"));
+    expect(await seedDemoData(database.db)).toEqual({ seeded: true });
+    expect(await counts(database.db)).toMatchObject({ users: DEMO_USERS.length, records: 9 });
+  });
+
+  it("seeds once when two instances start on one new database at the same time", async () => {
+    database = await createTestDatabase();
+    const results = await Promise.all([seedDemoData(database.db), seedDemoData(database.db)]);
+    expect(results.map((r) => r.seeded).sort()).toEqual([false, true]);
+    expect(await counts(database.db)).toMatchObject({ users: DEMO_USERS.length, records: 9 });
+  });
+});

@@ -92,8 +92,26 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
     onnotice: () => {},
     connect_timeout: 10,
   });
-  const db = drizzle(client, { schema }) as unknown as Db;
+  const db = drizzle(preparingStatements(client), { schema }) as unknown as Db;
   return { db, kind: "postgres", sql: client, close: () => client.end({ timeout: 5 }) };
+}
+
+/**
+ * drizzle sends `db.execute(sql…)` with `prepare: false`, so PostgreSQL parses and plans every
+ * statement again, with an extra round trip to describe it. The app's SQL is static text with
+ * parameters, so preparing it (postgres.js keeps one prepared statement per text and
+ * connection) halves the round trips and PostgreSQL's CPU per save; see docs/benchmarks.md.
+ */
+function preparingStatements(client: Sql): Sql {
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      if (property === "unsafe") {
+        return (query: string, parameters?: unknown[], options?: Record<string, unknown>) =>
+          target.unsafe(query, parameters as never, { ...options, prepare: true });
+      }
+      return Reflect.get(target, property, receiver);
+    },
+  });
 }
 
 const globalForDb = globalThis as unknown as { tandemDatabase?: Promise<Database> };

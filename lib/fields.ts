@@ -42,7 +42,25 @@ function isoDate(value: string): boolean {
   return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
 }
 
+/**
+ * Field definitions arrive from the database with every request; their schemas are pure
+ * functions of them, so each distinct definition builds its schema once (bounded cache).
+ */
+const schemaCache = new Map<string, z.ZodType<FieldValue>>();
+const SCHEMA_CACHE_LIMIT = 2_000;
+
 function valueSchema(field: FieldDefinition): z.ZodType<FieldValue> {
+  const key = JSON.stringify(field);
+  let schema = schemaCache.get(key);
+  if (!schema) {
+    if (schemaCache.size >= SCHEMA_CACHE_LIMIT) schemaCache.clear();
+    schema = buildValueSchema(field);
+    schemaCache.set(key, schema);
+  }
+  return schema;
+}
+
+function buildValueSchema(field: FieldDefinition): z.ZodType<FieldValue> {
   switch (field.type) {
     case "text":
     case "longtext": {

@@ -102,12 +102,22 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
  * parameters, so preparing it (postgres.js keeps one prepared statement per text and
  * connection) halves the round trips and PostgreSQL's CPU per save; see docs/benchmarks.md.
  */
-function preparingStatements(client: Sql): Sql {
+function preparingStatements<T extends Pick<Sql, "unsafe">>(client: T): T {
   return new Proxy(client, {
     get(target, property, receiver) {
       if (property === "unsafe") {
         return (query: string, parameters?: unknown[], options?: Record<string, unknown>) =>
           target.unsafe(query, parameters as never, { ...options, prepare: true });
+      }
+      // Transactions (and savepoints in them) run on another connection object: prepare there too.
+      if (property === "begin" || property === "savepoint") {
+        const open = Reflect.get(target, property, receiver) as (...args: unknown[]) => unknown;
+        return (...args: unknown[]) => {
+          const callback = args.pop() as (transaction: Pick<Sql, "unsafe">) => unknown;
+          return open.call(target, ...args, (transaction: Pick<Sql, "unsafe">) =>
+            callback(preparingStatements(transaction)),
+          );
+        };
       }
       return Reflect.get(target, property, receiver);
     },

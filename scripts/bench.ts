@@ -30,6 +30,7 @@ import {
   sampleCpu,
 } from "./bench-cpu";
 import { type BenchClient, type LoadResult, runClosedLoop } from "./bench-load";
+import { benchReservations, formatReservationBench } from "./bench-reservations";
 import { startWireCounter } from "./bench-wire";
 
 function secondsFromEnv(name: string, fallback: number): number {
@@ -705,6 +706,12 @@ async function main(): Promise<number> {
   );
 
   console.log(`\n${wire.text}`);
+
+  // Issue 4: reservations on ONE hot event (every client on the same row, so the row lock
+  // makes them take turns) against the same transaction sent as raw SQL, on this server.
+  console.log("\nreservations on one hot event: reserveSeats() vs the same transaction as raw SQL (fsync on)");
+  const reservations = await benchReservations(url, { durationMs: MEASURE_SECONDS * 1000, rounds: 2 });
+  console.log(formatReservationBench(reservations));
 
   const failed = measured.filter((m) => m.result.errors + m.result.conflicts + m.problems.length > 0);
   if (failed.length > 0 || warmupFailed || wire.failed) {

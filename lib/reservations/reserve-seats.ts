@@ -57,7 +57,7 @@ type Counter = { capacity: number; taken: number };
 
 // The hot path's three statements are prepared (named): PostgreSQL parses and plans each once
 // per connection instead of on every reservation, which is most of the difference to a raw-SQL
-// baseline (see docs/benchmarks-reservations.md).
+// baseline (see docs/benchmarks.md, "Reservations on one hot event").
 
 const lockStatement = (tx: DbOrTx) =>
   tx

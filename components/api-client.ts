@@ -28,3 +28,9 @@ export function fetchReservations(id: string): Promise<ReservationSummary> {
 export function fetchLease(id: string): Promise<LeaseView | { holder: null }> {
   return getJson<LeaseView | { holder: null }>(`/api/records/${encodeURIComponent(id)}/lease`);
 }
+
+export type RevisionWithData = RevisionView & { data: Record<string, unknown> };
+
+export function fetchRevision(id: string, version: number): Promise<RevisionWithData> {
+  return getJson<RevisionWithData>(`/api/records/${encodeURIComponent(id)}/revisions/${version}`);
+}

@@ -1,12 +1,15 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import type { RevisionAction } from "@/db/schema";
 import { displayValue, type FieldDefinition } from "@/lib/fields";
 import { queryKeys } from "@/lib/query-keys";
-import { fetchRevisions } from "./api-client";
+import type { RevisionView } from "@/lib/records/record-view";
+import { fetchRevision, fetchRevisions } from "./api-client";
 import { RelativeTime } from "./relative-time";
 
-const ACTION_WORDS: Record<string, string> = {
+const ACTION_WORDS: Record<RevisionAction, string> = {
   create: "created",
   update: "updated",
   merge: "merged",
@@ -15,10 +18,9 @@ const ACTION_WORDS: Record<string, string> = {
   restore: "restored",
 };
 
-/** Every revision: who, when, what they did, and each field's from → to. */
+/** Every revision: who, when, what they did, each field's from → to, and every value at that version. */
 export function RecordHistory({ recordId, fields }: { recordId: string; fields: readonly FieldDefinition[] }) {
   const history = useQuery({ queryKey: queryKeys.revisions(recordId), queryFn: () => fetchRevisions(recordId) });
-  const field = (key: string) => fields.find((f) => f.key === key);
   return (
     <section className="panel" aria-labelledby="history-title">
       <h2 id="history-title" style={{ marginTop: 0 }}>
@@ -28,28 +30,78 @@ export function RecordHistory({ recordId, fields }: { recordId: string; fields: 
       {history.isError ? <p className="notice error">History could not be loaded.</p> : null}
       <ol className="history" aria-label="Revisions">
         {(history.data ?? []).map((revision) => (
-          <li key={revision.version}>
-            <div className="row small">
-              <span className={`pill ${revision.action}`}>v{revision.version}</span>
-              <strong>{revision.user.name}</strong>
-              <span>{ACTION_WORDS[revision.action] ?? revision.action}</span>
-              <span className="muted">
-                <RelativeTime iso={revision.at} />
-              </span>
-            </div>
-            {Object.keys(revision.changes).length > 0 && revision.action !== "create" ? (
-              <ul>
-                {Object.entries(revision.changes).map(([key, change]) => (
-                  <li key={key} className="change">
-                    {field(key)?.label ?? key}: <span className="from">{displayValue(field(key), change.from)}</span> →{" "}
-                    <strong>{displayValue(field(key), change.to)}</strong>
-                  </li>
-                ))}
-              </ul>
-            ) : null}
-          </li>
+          <RevisionEntry key={revision.version} recordId={recordId} revision={revision} fields={fields} />
         ))}
       </ol>
     </section>
+  );
+}
+
+function RevisionEntry({
+  recordId,
+  revision,
+  fields,
+}: {
+  recordId: string;
+  revision: RevisionView;
+  fields: readonly FieldDefinition[];
+}) {
+  const [open, setOpen] = useState(false);
+  const field = (key: string) => fields.find((f) => f.key === key);
+  return (
+    <li>
+      <div className="row small">
+        <span className={`pill ${revision.action}`}>v{revision.version}</span>
+        <strong>{revision.user.name}</strong>
+        <span>{ACTION_WORDS[revision.action]}</span>
+        <span className="muted">
+          <RelativeTime iso={revision.at} />
+        </span>
+        <span className="spacer" />
+        <button type="button" className="link small" aria-expanded={open} onClick={() => setOpen((o) => !o)}>
+          {open ? `Hide values at version ${revision.version}` : `Show all values at version ${revision.version}`}
+        </button>
+      </div>
+      {Object.keys(revision.changes).length > 0 && revision.action !== "create" ? (
+        <ul>
+          {Object.entries(revision.changes).map(([key, change]) => (
+            <li key={key} className="change">
+              {field(key)?.label ?? key}: <span className="from">{displayValue(field(key), change.from)}</span> →{" "}
+              <strong>{displayValue(field(key), change.to)}</strong>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {open ? <VersionValues recordId={recordId} version={revision.version} fields={fields} /> : null}
+    </li>
+  );
+}
+
+function VersionValues({
+  recordId,
+  version,
+  fields,
+}: {
+  recordId: string;
+  version: number;
+  fields: readonly FieldDefinition[];
+}) {
+  // A past version never changes: fetched once, kept.
+  const revision = useQuery({
+    queryKey: queryKeys.revision(recordId, version),
+    queryFn: () => fetchRevision(recordId, version),
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+  if (revision.isPending) return <p className="muted small">Loading version {version}…</p>;
+  if (revision.isError) return <p className="notice error small">Version {version} could not be loaded.</p>;
+  return (
+    <dl className="form-grid version-values" aria-label={`Values at version ${version}`}>
+      {fields.map((f) => (
+        <div key={f.key} className={`field${f.type === "longtext" ? " wide" : ""}`}>
+          <dt className="muted small">{f.label}</dt>
+          <dd style={{ margin: 0, whiteSpace: "pre-wrap" }}>{displayValue(f, revision.data.data[f.key])}</dd>
+        </div>
+      ))}
+    </dl>
   );
 }

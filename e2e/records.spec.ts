@@ -41,6 +41,13 @@ test("an editor creates a record, edits it and saves a new version", async ({ pa
     });
   }).toPass();
   await expect(page.getByRole("list", { name: "Revisions" })).toContainText("Alice");
+  // The value every field had at an earlier version.
+  await page.getByRole("button", { name: "Show all values at version 1" }).click();
+  const version1 = page.getByLabel("Values at version 1");
+  await expect(version1.locator(".field", { hasText: "Priority" }).getByRole("definition")).toHaveText("—");
+  await expect(version1.locator(".field", { hasText: "Status" }).getByRole("definition")).toHaveText("Open");
+  await page.getByRole("button", { name: "Show all values at version 2" }).click();
+  await expect(page.getByLabel("Values at version 2")).toContainText("Urgent");
   await api.dispose();
 });
 

@@ -2,5 +2,6 @@
 export const queryKeys = {
   record: (id: string) => ["record", id] as const,
   revisions: (id: string) => ["record", id, "revisions"] as const,
+  revision: (id: string, version: number) => ["record", id, "revision", version] as const,
   reservations: (id: string) => ["record", id, "reservations"] as const,
 };

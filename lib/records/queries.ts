@@ -139,6 +139,21 @@ export async function listRevisions(
   return rows.map(toRevisionView);
 }
 
+/** One revision with the record's complete data at that version (its snapshot). */
+export async function getRevision(
+  db: DbOrTx,
+  recordId: string,
+  version: number,
+): Promise<(RevisionView & { data: RecordData }) | null> {
+  const [row] = await queryRows<RevisionRow & { snapshot: RecordData }>(
+    db,
+    sql`select v.version, v.action, v.user_id, u.name as user_name, v.at, v.changes, v.snapshot
+          from revisions v join users u on u.id = v.user_id
+         where v.record_id = ${recordId} and v.version = ${version}`,
+  );
+  return row ? { ...toRevisionView(row), data: row.snapshot } : null;
+}
+
 /** The revision a save id wrote, if any: a repeated save returns this instead of a false conflict. */
 export async function findSavedRevision(
   db: DbOrTx,

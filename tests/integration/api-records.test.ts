@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as createRecordRoute } from "@/app/api/collections/[slug]/records/route";
 import { GET as listCollections } from "@/app/api/collections/route";
+import { GET as getRevisionRoute } from "@/app/api/records/[id]/revisions/[version]/route";
 import { GET as listRevisions } from "@/app/api/records/[id]/revisions/route";
 import { DELETE as deleteRecordRoute, GET as getRecord, PATCH as patchRecord } from "@/app/api/records/[id]/route";
 import { queryRows } from "@/db/client";
@@ -661,6 +662,35 @@ describe("GET /api/records/:id/revisions", () => {
       token: viewer.token,
     });
     expect(page.body.map((r: { version: number }) => r.version)).toEqual([3, 2]);
+  });
+
+  it("gives one version with every field's value then, and 404/400 for versions that do not exist", async () => {
+    let record = await newRecord({ title: "First title", status: "Open", count: 1 });
+    record = await saveAsOther(record, { title: "Second title", count: 2 });
+    const at = (version: string, id = record.id) =>
+      callRoute(getRevisionRoute, {
+        path: `/api/records/${id}/revisions/${version}`,
+        params: { id, version },
+        token: viewer.token,
+      });
+    const first = await at("1");
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({
+      version: 1,
+      action: "create",
+      user: { name: "Edith" },
+      data: { title: "First title", status: "Open", count: 1 },
+    });
+    expect((await at("2")).body).toMatchObject({
+      version: 2,
+      action: "update",
+      user: { name: "Otto" },
+      changes: { title: { from: "First title", to: "Second title" } },
+      data: { title: "Second title", status: "Open", count: 2 },
+    });
+    expectError(await at("3"), 404, "not_found");
+    expectError(await at("1", randomUUID()), 404, "not_found");
+    for (const version of ["0", "abc", "1.5", "99999999999"]) expectError(await at(version), 400, "bad_query");
   });
 
   it("answers 400 for a bad query and 404 for an unknown record", async () => {

@@ -1,0 +1,16 @@
+import { z } from "zod";
+import { getRevision, loadRecord } from "@/lib/records/queries";
+import { apiRoute, fail } from "../../../../_lib/route";
+
+const version = z.coerce.number().int().min(1).max(2_147_483_647);
+
+/** One version of a record: `{version, action, user, at, changes, data}`, data being every field's value then. */
+export const GET = apiRoute<{ id: string; version: string }>("viewer", async ({ db, params }) => {
+  const parsed = version.safeParse(params.version);
+  if (!parsed.success) return fail({ code: "bad_query", message: "version must be a whole number from 1" });
+  const record = await loadRecord(db, params.id);
+  if (!record) return fail({ code: "not_found" });
+  const revision = await getRevision(db, record.id, parsed.data);
+  if (!revision) return fail({ code: "not_found" });
+  return Response.json(revision);
+});

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type Database, type DbOrTx, openPostgres, queryRows, type Tx } from "@/db/client";
+import { type Database, openPostgres, queryRows, type Tx } from "@/db/client";
 import type { FieldDefinition } from "@/lib/fields";
 import {
   type AcquireLeaseResult,
@@ -12,6 +12,7 @@ import {
 } from "@/lib/leases/leases";
 import type { RecordView } from "@/lib/records/record-view";
 import { deleteRecord, restoreRecord, saveRecord } from "@/lib/records/save-record";
+import { whileLocked } from "../support/lock-gate";
 import {
   createCollection,
   createTestDatabase,
@@ -89,48 +90,13 @@ async function currentRow(id: string) {
   return row;
 }
 
-/** Sessions of this database that are waiting for a lock. */
-async function lockWaiters(db: DbOrTx): Promise<number | undefined> {
-  const [row] = await queryRows<{ n: number }>(
-    db,
-    sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
-  );
-  return row?.n;
-}
-
-/**
- * Runs `hold` in a transaction on its own connection, starts `start` while that transaction
- * still holds its locks, and ends the transaction (commit, or rollback when `rollback` is set)
- * only once `waiters` sessions are blocked behind it: every contender is then past any
- * early read, and the outcome is decided by the statements' own conditions alone.
- */
-async function whileHeld<T>(
+function whileHeld<T>(
   options: { waiters: number; rollback?: boolean },
   hold: (tx: Tx) => Promise<unknown>,
   start: () => Promise<T>,
   beforeEnd: (tx: Tx) => Promise<unknown> = async () => {},
 ): Promise<T> {
-  const gate = await openPostgres(database.url, { max: 2 });
-  const rolledBack = new Error("gate rolled back");
-  try {
-    let outcome: Promise<T> | undefined;
-    await gate.db
-      .transaction(async (tx) => {
-        await hold(tx);
-        outcome = start();
-        outcome.catch(() => {}); // awaited below; not unhandled meanwhile
-        await expect.poll(() => lockWaiters(gate.db), { timeout: 30_000, interval: 20 }).toBe(options.waiters);
-        await beforeEnd(tx);
-        if (options.rollback) throw rolledBack;
-      })
-      .catch((error: unknown) => {
-        if (error !== rolledBack) throw error;
-      });
-    if (!outcome) throw new Error("contenders were not started");
-    return await outcome;
-  } finally {
-    await gate.close();
-  }
+  return whileLocked(database.url, { ...options, timeoutMs: 30_000 }, hold, start, beforeEnd);
 }
 
 describe("acquiring a lease under concurrency", () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openPostgres, queryRows } from "@/db/client";
+import { queryRows } from "@/db/client";
 import { seedDemoData } from "@/db/seed";
 import type { FieldDefinition } from "@/lib/fields";
 import type { RecordView } from "@/lib/records/record-view";
@@ -13,6 +13,7 @@ import {
   type ReserveResult,
   reserveSeats,
 } from "@/lib/reservations/reserve-seats";
+import { whileLocked } from "../support/lock-gate";
 import {
   createCollection,
   createTestDatabase,
@@ -78,38 +79,14 @@ async function ledger(recordId: string): Promise<Ledger> {
   return row;
 }
 
-/**
- * Holds the event's counter lock while `start` launches the requests, and lets go only once
- * `waiters` sessions are blocked on it: every request is then in flight at the same time, on
- * its own connection, and the outcome is decided under the lock alone.
- */
-async function whileCounterLocked<T>(recordId: string, waiters: number, start: () => Promise<T>): Promise<T> {
-  const gate = await openPostgres(database.url, { max: 2 });
-  try {
-    let outcome: Promise<T> | undefined;
-    await gate.db.transaction(async (tx) => {
-      await tx.execute(sql`select taken from record_capacity where record_id = ${recordId} for update`);
-      outcome = start();
-      outcome.catch(() => {}); // awaited below; not unhandled meanwhile
-      await expect
-        .poll(
-          async () => {
-            const [row] = await queryRows<{ n: number }>(
-              gate.db,
-              sql`select count(*)::int as n from pg_stat_activity
-                   where datname = current_database() and wait_event_type = 'Lock'`,
-            );
-            return row?.n;
-          },
-          { timeout: 60_000, interval: 25 },
-        )
-        .toBe(waiters);
-    });
-    if (!outcome) throw new Error("requests were not started");
-    return await outcome;
-  } finally {
-    await gate.close();
-  }
+/** Holds the event's counter lock until `waiters` requests are blocked on it (see tests/support/lock-gate.ts). */
+function whileCounterLocked<T>(recordId: string, waiters: number, start: () => Promise<T>): Promise<T> {
+  return whileLocked(
+    database.url,
+    { waiters },
+    (tx) => tx.execute(sql`select taken from record_capacity where record_id = ${recordId} for update`),
+    start,
+  );
 }
 
 function failures<T>(results: PromiseSettledResult<T>[]): unknown[] {

@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openPostgres, queryRows, type Tx } from "@/db/client";
+import { queryRows, type Tx } from "@/db/client";
 import type { FieldDefinition } from "@/lib/fields";
 import type { RecordView } from "@/lib/records/record-view";
 import { createRecord, deleteRecord, restoreRecord, type SaveResult, saveRecord } from "@/lib/records/save-record";
+import { whileLocked } from "../support/lock-gate";
 import {
   createCollection,
   createTestDatabase,
@@ -56,47 +57,20 @@ async function currentRow(id: string): Promise<{ version: number; data: Record<s
   return row;
 }
 
-/**
- * Holds a row lock on the record while `start` launches the saves, and releases it only once
- * `waiters` sessions are blocked on it. Every save has then read the record and passed any
- * early check, so the outcome is decided by the UPDATE's own `version = $base` condition
- * alone; a compare in JavaScript would let all of them through. `whileHeld` runs in the
- * lock holder's transaction just before it commits.
- */
-async function whileRowLocked<T>(
+/** Holds the record's row lock until `waiters` saves are blocked on it (see tests/support/lock-gate.ts). */
+function whileRowLocked<T>(
   recordId: string,
   waiters: number,
   start: () => Promise<T>,
   whileHeld: (tx: Tx) => Promise<unknown> = async () => {},
 ): Promise<T> {
-  // Its own two connections: one holds the lock, the other watches who waits for it.
-  const gate = await openPostgres(database.url, { max: 2 });
-  try {
-    let outcome: Promise<T> | undefined;
-    await gate.db.transaction(async (tx) => {
-      await tx.execute(sql`select id from records where id = ${recordId} for update`);
-      outcome = start();
-      outcome.catch(() => {}); // awaited below; not unhandled meanwhile
-      await expect
-        .poll(
-          async () => {
-            const [row] = await queryRows<{ n: number }>(
-              gate.db,
-              sql`select count(*)::int as n from pg_stat_activity
-                   where datname = current_database() and wait_event_type = 'Lock'`,
-            );
-            return row?.n;
-          },
-          { timeout: 30_000, interval: 20 },
-        )
-        .toBe(waiters);
-      await whileHeld(tx);
-    });
-    if (!outcome) throw new Error("saves were not started");
-    return await outcome;
-  } finally {
-    await gate.close();
-  }
+  return whileLocked(
+    database.url,
+    { waiters },
+    (tx) => tx.execute(sql`select id from records where id = ${recordId} for update`),
+    start,
+    whileHeld,
+  );
 }
 
 function tally(results: SaveResult[]) {

@@ -23,6 +23,12 @@ export type Database = {
   kind: DatabaseKind;
   /** postgres.js only: the raw client, for LISTEN and for benchmarks' baselines. */
   sql: Sql | null;
+  /**
+   * LISTENs on a channel: `fn` gets each notification's payload (sent on commit). Resolves once
+   * the LISTEN is active, to a function that stops it. postgres.js: on a dedicated connection of
+   * its own, opened on first use, which re-LISTENs by itself after a reconnect; PGlite: in-process.
+   */
+  listen: (channel: string, fn: (payload: string) => void) => Promise<() => Promise<void>>;
   close: () => Promise<void>;
 };
 
@@ -80,7 +86,16 @@ export async function openPglite(dir: string): Promise<Database> {
   const { drizzle } = await import("drizzle-orm/pglite");
   const client = await PGlite.create(dir);
   const db = drizzle(client, { schema }) as unknown as Db;
-  return { db, kind: "pglite", sql: null, close: () => client.close() };
+  return {
+    db,
+    kind: "pglite",
+    sql: null,
+    listen: async (channel, fn) => {
+      const unlisten = await client.listen(channel, fn);
+      return () => unlisten();
+    },
+    close: () => client.close(),
+  };
 }
 
 export async function openPostgres(url: string, options: { max?: number } = {}): Promise<Database> {
@@ -93,7 +108,21 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
     connect_timeout: 10,
   });
   const db = drizzle(preparingStatements(client), { schema }) as unknown as Db;
-  return { db, kind: "postgres", sql: client, close: () => client.end({ timeout: 5 }) };
+  // LISTEN holds its connection for good: a client of its own, apart from the pool, opened lazily.
+  let listener: Sql | null = null;
+  return {
+    db,
+    kind: "postgres",
+    sql: client,
+    listen: async (channel, fn) => {
+      listener ??= postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 10 });
+      const { unlisten } = await listener.listen(channel, fn);
+      return unlisten;
+    },
+    close: async () => {
+      await Promise.all([client.end({ timeout: 5 }), listener?.end({ timeout: 5 })]);
+    },
+  };
 }
 
 /**

@@ -99,3 +99,21 @@ test("a viewer sees the record but no edit controls", async ({ page }) => {
   await expect(page.getByRole("textbox")).toHaveCount(0);
   await admin.dispose();
 });
+
+test("live: an open record learns of someone else's save at once, without the form's base moving", async ({ page }) => {
+  const admin = await apiAs("admin@example.com");
+  const bob = await apiAs("bob@example.com");
+  const record = await admin.createRecord("tickets", { title: unique("Live"), status: "Open" });
+  await signIn(page, "alice@example.com");
+  await page.goto(`/records/${record.id}`);
+  await page.getByLabel("Description").fill("Alice is typing");
+  // The page polls every 15 s as a fallback; the event stream must be much faster than that.
+  await expect(page.getByTestId("record-version")).toHaveText("version 1");
+  expect((await bob.patchRecord(record.id, 1, { priority: "High" })).status()).toBe(200);
+  await expect(page.getByRole("status").filter({ hasText: "Bob saved a newer version (version 2)" })).toBeVisible({
+    timeout: 5_000,
+  });
+  await expect(page.getByTestId("record-version")).toHaveText("version 1");
+  await expect(page.getByLabel("Description")).toHaveValue("Alice is typing");
+  await Promise.all([admin.dispose(), bob.dispose()]);
+});

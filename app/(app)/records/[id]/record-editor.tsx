@@ -11,6 +11,7 @@ import { useLease } from "@/components/lease/use-lease";
 import { RecordFields } from "@/components/record-fields";
 import { RelativeTime } from "@/components/relative-time";
 import { useLeaveWarning } from "@/components/use-leave-warning";
+import { useRecordEvents } from "@/components/use-record-events";
 import type { EditMode, RecordData } from "@/db/schema";
 import { displayValue, type FieldDefinition, type RecordInput, validateRecord } from "@/lib/fields";
 import { type FormValues, formValuesDiffer, fromFormValues, toFormValues } from "@/lib/form-values";
@@ -109,6 +110,7 @@ export function RecordEditor({
   valuesNow.current = values;
   const goneInBackground = latest.isError && (latest.error as { status?: number }).status === 404;
   useLeaveWarning(dirty);
+  useRecordEvents(recordId);
 
   // A draft left by a reload or a crashed tab is offered, never applied silently.
   useEffect(() => {

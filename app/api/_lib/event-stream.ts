@@ -1,0 +1,93 @@
+import type { LiveEvent } from "@/lib/live-events";
+
+/** A comment line every 15 s keeps proxies and load balancers from closing an idle stream. */
+export const PING_INTERVAL_MS = 15_000;
+
+export const EVENT_STREAM_HEADERS = {
+  "Content-Type": "text/event-stream; charset=utf-8",
+  "Cache-Control": "no-cache",
+  Connection: "keep-alive",
+  // nginx buffers responses by default, which would hold events back.
+  "X-Accel-Buffering": "no",
+} as const;
+
+/** One Server-Sent Event: `event: <name>` and its JSON data on one line. */
+export function sseEvent(name: string, data: unknown): string {
+  return `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
+}
+
+/** A live event as the API shows it (see DESIGN.md, `GET /api/records/:id/events`). */
+export function liveEventMessage(event: LiveEvent): string {
+  switch (event.kind) {
+    case "record":
+      return sseEvent("record", {
+        id: event.recordId,
+        version: event.version,
+        action: event.action,
+        updatedAt: event.at,
+        updatedBy: { id: event.user.id, name: event.user.name ?? "" },
+      });
+    case "lease":
+      return sseEvent("lease", { recordId: event.recordId, holder: event.holder, expiresAt: event.expiresAt });
+    case "reservations":
+      return sseEvent("reservations", { recordId: event.recordId, taken: event.taken, capacity: event.capacity });
+  }
+}
+
+export type EventStream = {
+  response: Response;
+  /** Queues a message; messages sent before the stream starts go out right after the first one. */
+  send: (message: string) => void;
+};
+
+/**
+ * A `text/event-stream` response that starts with `first`, pings every PING_INTERVAL_MS and
+ * calls `onClose` exactly once: when the client goes away (the request's signal aborts, or the
+ * reader cancels the stream).
+ */
+export function eventStream(options: { signal: AbortSignal; first: string; onClose: () => void }): EventStream {
+  const encoder = new TextEncoder();
+  let controller: ReadableStreamDefaultController<Uint8Array> | null = null;
+  let closed = false;
+  let ping: ReturnType<typeof setInterval> | undefined;
+  const pending: string[] = [options.first];
+
+  const write = (message: string) => {
+    if (closed) return;
+    if (!controller) {
+      pending.push(message);
+      return;
+    }
+    try {
+      controller.enqueue(encoder.encode(message));
+    } catch {
+      close();
+    }
+  };
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    clearInterval(ping);
+    options.signal.removeEventListener("abort", close);
+    try {
+      controller?.close();
+    } catch {
+      // already closed or errored by the reader
+    }
+    options.onClose();
+  };
+
+  const body = new ReadableStream<Uint8Array>({
+    start(c) {
+      controller = c;
+      for (const message of pending.splice(0)) write(message);
+      ping = setInterval(() => write(": ping\n\n"), PING_INTERVAL_MS);
+    },
+    cancel() {
+      close();
+    },
+  });
+  if (options.signal.aborted) close();
+  else options.signal.addEventListener("abort", close, { once: true });
+  return { response: new Response(body, { headers: EVENT_STREAM_HEADERS }), send: write };
+}

@@ -1,0 +1,131 @@
+import { z } from "zod";
+import { type Database, getDatabase } from "@/db/client";
+import { REVISION_ACTIONS } from "@/db/schema";
+
+/**
+ * Live events (DESIGN.md: "Live events use LISTEN/NOTIFY"). Triggers in PostgreSQL (migration
+ * 0003_live_events) notify channel `tandem_events` on every new revision, lease change and
+ * seat-counter change, on commit. Each app process LISTENs once, lazily on its first
+ * subscriber, and hands each notification to the subscribers of its record. This fan-out is
+ * delivery only, never state (guarantee 8): every instance hears every commit from PostgreSQL.
+ */
+
+export const LIVE_EVENTS_CHANNEL = "tandem_events";
+
+const userRef = z.object({ id: z.string(), name: z.string() });
+
+const liveEventSchema = z.discriminatedUnion("kind", [
+  z.object({
+    kind: z.literal("record"),
+    recordId: z.string(),
+    version: z.number().int(),
+    action: z.enum(REVISION_ACTIONS),
+    at: z.string(),
+    user: z.object({ id: z.string(), name: z.string().nullable() }),
+  }),
+  z.object({
+    kind: z.literal("lease"),
+    recordId: z.string(),
+    holder: userRef.nullable(),
+    expiresAt: z.string().nullable(),
+  }),
+  z.object({
+    kind: z.literal("reservations"),
+    recordId: z.string(),
+    taken: z.number().int(),
+    capacity: z.number().int(),
+  }),
+]);
+
+export type LiveEvent = z.infer<typeof liveEventSchema>;
+export type LiveEventListener = (event: LiveEvent) => void;
+
+/** A notification's payload as a LiveEvent; null for anything else (never throws). */
+export function parseLiveEvent(payload: string): LiveEvent | null {
+  try {
+    const parsed = liveEventSchema.safeParse(JSON.parse(payload));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+type Hub = {
+  listeners: Map<string, Set<LiveEventListener>>;
+  /** The LISTEN of this process, and the database it runs on; null until the first subscriber. */
+  listening: { database: Database; ready: Promise<void> } | null;
+};
+
+// On globalThis, so Next's dev server (which re-evaluates modules) keeps one LISTEN per process.
+const globalForLive = globalThis as unknown as { tandemLiveEvents?: Hub };
+globalForLive.tandemLiveEvents ??= { listeners: new Map(), listening: null };
+const hub: Hub = globalForLive.tandemLiveEvents;
+
+function dispatch(payload: string): void {
+  const event = parseLiveEvent(payload);
+  if (!event) return;
+  const listeners = hub.listeners.get(event.recordId);
+  if (!listeners) return;
+  for (const listener of [...listeners]) {
+    try {
+      listener(event);
+    } catch (error) {
+      console.error("[live-events] a listener failed:", error);
+    }
+  }
+}
+
+/**
+ * Starts this process's LISTEN, once per database object (a reopened database gets a new one).
+ * A failed start is not cached: the next subscriber tries again.
+ */
+async function ensureListening(): Promise<void> {
+  const database = await getDatabase();
+  let listening = hub.listening;
+  if (listening?.database !== database) {
+    const ready = database.listen(LIVE_EVENTS_CHANNEL, dispatch).then(() => undefined);
+    const started = { database, ready };
+    listening = started;
+    hub.listening = started;
+    ready.catch(() => {
+      if (hub.listening === started) hub.listening = null;
+    });
+  }
+  await listening.ready;
+}
+
+/**
+ * Calls `listener` with every live event of the record until the returned function is called.
+ * Resolves once the process is LISTENing, so anything committed after that is delivered.
+ */
+export async function subscribe(recordId: string, listener: LiveEventListener): Promise<() => void> {
+  // Wrapped, so subscribing one function twice makes two independent subscriptions.
+  const entry: LiveEventListener = (event) => listener(event);
+  let set = hub.listeners.get(recordId);
+  if (!set) {
+    set = new Set();
+    hub.listeners.set(recordId, set);
+  }
+  set.add(entry);
+  const unsubscribe = () => {
+    const current = hub.listeners.get(recordId);
+    if (!current) return;
+    current.delete(entry);
+    if (current.size === 0) hub.listeners.delete(recordId);
+  };
+  try {
+    await ensureListening();
+  } catch (error) {
+    unsubscribe();
+    throw error;
+  }
+  return unsubscribe;
+}
+
+/** How many subscriptions are open: for one record, or in all. */
+export function subscriberCount(recordId?: string): number {
+  if (recordId !== undefined) return hub.listeners.get(recordId)?.size ?? 0;
+  let count = 0;
+  for (const set of hub.listeners.values()) count += set.size;
+  return count;
+}

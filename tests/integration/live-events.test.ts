@@ -1,0 +1,303 @@
+import { sql } from "drizzle-orm";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { GET as eventsRoute } from "@/app/api/records/[id]/events/route";
+import { queryRows } from "@/db/client";
+import type { FieldDefinition } from "@/lib/fields";
+import { acquireLease, releaseLease } from "@/lib/leases/leases";
+import { subscriberCount } from "@/lib/live-events";
+import type { RecordView } from "@/lib/records/record-view";
+import { deleteRecord, restoreRecord, saveRecord } from "@/lib/records/save-record";
+import { reserveSeats } from "@/lib/reservations/reserve-seats";
+import { callRoute, closeRouteDatabase, expectError, ORIGIN, useDatabaseInRoutes } from "../support/api";
+import {
+  createCollection,
+  createTestDatabase,
+  createTestRecord,
+  createUser,
+  type TestDatabase,
+  type TestUser,
+} from "../support/test-database";
+
+/** GET /api/records/:id/events: live events from PostgreSQL's NOTIFY, through the route handler. */
+
+const FIELDS: FieldDefinition[] = [
+  { key: "title", label: "Title", type: "text", required: true },
+  { key: "notes", label: "Notes", type: "longtext" },
+];
+const EVENT_FIELDS: FieldDefinition[] = [
+  { key: "name", label: "Name", type: "text", required: true },
+  { key: "capacity", label: "Capacity", type: "integer", required: true, min: 0 },
+];
+
+/** How long to wait for an event that must come. Not a timing assertion: a bound on a hang. */
+const EVENT_TIMEOUT_MS = 10_000;
+
+let database: TestDatabase;
+let tickets: string;
+let customers: string;
+let events: string;
+let editor: TestUser;
+let other: TestUser;
+let viewer: TestUser;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  useDatabaseInRoutes(database);
+  tickets = (await createCollection(database.db, { fields: FIELDS, name: "Tickets" })).slug;
+  customers = (await createCollection(database.db, { fields: FIELDS, name: "Customers", editMode: "lease" })).slug;
+  const eventCollection = await createCollection(database.db, { fields: EVENT_FIELDS, name: "Events" });
+  await queryRows(
+    database.db,
+    sql`update collections set capacity_field = 'capacity' where id = ${eventCollection.id}`,
+  );
+  events = eventCollection.slug;
+  editor = await createUser(database.db, { name: "Edith" });
+  other = await createUser(database.db, { name: "Otto" });
+  viewer = await createUser(database.db, { role: "viewer", name: "Vera" });
+});
+
+type SseEvent = { event: string; data: unknown };
+
+type Stream = {
+  response: Response;
+  /** The next event (comments skipped); fails after EVENT_TIMEOUT_MS. */
+  next: () => Promise<SseEvent>;
+  /** The client goes away: the request's signal aborts. */
+  abort: () => void;
+  reader: ReadableStreamDefaultReader<Uint8Array>;
+};
+
+const open: Stream[] = [];
+
+afterEach(() => {
+  for (const stream of open.splice(0)) stream.abort();
+});
+
+afterAll(async () => {
+  await closeRouteDatabase();
+  await database?.drop();
+});
+
+async function openEvents(id: string, as: TestUser = viewer): Promise<Stream> {
+  const controller = new AbortController();
+  const response = await eventsRoute(
+    new Request(new URL(`/api/records/${id}/events`, ORIGIN), {
+      headers: { authorization: `Bearer ${as.token}`, host: new URL(ORIGIN).host },
+      signal: controller.signal,
+    }),
+    { params: Promise.resolve({ id }) },
+  );
+  expect(response.status).toBe(200);
+  if (!response.body) throw new Error("an event stream has a body");
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = "";
+  const readEvent = async (): Promise<SseEvent> => {
+    for (;;) {
+      const end = buffer.indexOf("\n\n");
+      if (end >= 0) {
+        const frame = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const lines = frame.split("\n").filter((line) => !line.startsWith(":"));
+        if (lines.length === 0) continue; // a ping
+        const event = lines.find((line) => line.startsWith("event: "))?.slice(7) ?? "message";
+        const data = lines
+          .filter((line) => line.startsWith("data: "))
+          .map((line) => line.slice(6))
+          .join("\n");
+        return { event, data: JSON.parse(data) };
+      }
+      const { done, value } = await reader.read();
+      if (done) throw new Error("the event stream ended");
+      buffer += decoder.decode(value, { stream: true });
+    }
+  };
+  const next = () =>
+    new Promise<SseEvent>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error("no event arrived")), EVENT_TIMEOUT_MS);
+      readEvent().then(
+        (event) => {
+          clearTimeout(timer);
+          resolve(event);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      );
+    });
+  const stream = { response, next, abort: () => controller.abort(), reader };
+  open.push(stream);
+  return stream;
+}
+
+function newTicket(): Promise<RecordView> {
+  return createTestRecord(database.db, editor, { slug: tickets }, { title: "Printer jams" });
+}
+
+async function saveAs(user: TestUser, record: { id: string; version: number }, values: Record<string, unknown>) {
+  const result = await saveRecord(database.db, user, {
+    recordId: record.id,
+    baseVersion: record.version,
+    values,
+    patch: true,
+  });
+  if (!result.ok) throw new Error(JSON.stringify(result.error));
+  return result.record;
+}
+
+describe("GET /api/records/:id/events", () => {
+  it("answers 401 without a session and 404 for an unknown record", async () => {
+    const record = await newTicket();
+    expectError(
+      await callRoute(eventsRoute, { path: `/api/records/${record.id}/events`, params: { id: record.id } }),
+      401,
+      "unauthenticated",
+    );
+    const unknown = "00000000-0000-4000-8000-000000000000";
+    expectError(
+      await callRoute(eventsRoute, {
+        path: `/api/records/${unknown}/events`,
+        params: { id: unknown },
+        token: viewer.token,
+      }),
+      404,
+      "not_found",
+    );
+    expectError(
+      await callRoute(eventsRoute, { path: "/api/records/nope/events", params: { id: "nope" }, token: viewer.token }),
+      404,
+      "not_found",
+    );
+    expect(subscriberCount()).toBe(0);
+  });
+
+  it("streams text/event-stream, ready first with the current version", async () => {
+    const record = await newTicket();
+    const stream = await openEvents(record.id);
+    expect(stream.response.headers.get("content-type")).toMatch(/^text\/event-stream/);
+    expect(stream.response.headers.get("cache-control")).toBe("no-cache");
+    expect(stream.response.headers.get("connection")).toBe("keep-alive");
+    expect(stream.response.headers.get("x-accel-buffering")).toBe("no");
+    expect(await stream.next()).toEqual({ event: "ready", data: { id: record.id, version: 1, deleted: false } });
+  });
+
+  it("sends a record event for every new version: save, delete, restore", async () => {
+    const record = await newTicket();
+    const stream = await openEvents(record.id);
+    expect((await stream.next()).event).toBe("ready");
+
+    const saved = await saveAs(other, record, { notes: "Paper tray" });
+    expect(await stream.next()).toEqual({
+      event: "record",
+      data: {
+        id: record.id,
+        version: 2,
+        action: "update",
+        updatedAt: saved.updatedAt,
+        updatedBy: { id: other.id, name: "Otto" },
+      },
+    });
+
+    const deleted = await deleteRecord(database.db, editor, { recordId: record.id, baseVersion: 2 });
+    expect(deleted.ok).toBe(true);
+    expect(await stream.next()).toMatchObject({
+      event: "record",
+      data: { version: 3, action: "delete", updatedBy: { id: editor.id, name: "Edith" } },
+    });
+
+    const restored = await restoreRecord(database.db, editor, {
+      recordId: record.id,
+      deletedVersion: 3,
+      values: { title: "Printer jams again" },
+    });
+    expect(restored.ok).toBe(true);
+    expect(await stream.next()).toMatchObject({ event: "record", data: { version: 4, action: "restore" } });
+  });
+
+  it("sends nothing about other records", async () => {
+    const watched = await newTicket();
+    const elsewhere = await newTicket();
+    const stream = await openEvents(watched.id);
+    expect((await stream.next()).event).toBe("ready");
+    // The other record's change commits first; the next event on this stream must still be ours.
+    await saveAs(other, elsewhere, { notes: "Not yours" });
+    await saveAs(other, watched, { notes: "Yours" });
+    expect(await stream.next()).toMatchObject({ event: "record", data: { id: watched.id, version: 2 } });
+  });
+
+  it("sends lease events when the lease is acquired, renewed and released", async () => {
+    const record = await createTestRecord(database.db, editor, { slug: customers }, { title: "Acme" });
+    const stream = await openEvents(record.id);
+    expect((await stream.next()).event).toBe("ready");
+
+    const acquired = await acquireLease(database.db, editor, { recordId: record.id });
+    if (!acquired.ok) throw new Error(JSON.stringify(acquired));
+    expect(await stream.next()).toEqual({
+      event: "lease",
+      data: { recordId: record.id, holder: { id: editor.id, name: "Edith" }, expiresAt: acquired.lease.expiresAt },
+    });
+
+    const renewed = await acquireLease(database.db, editor, { recordId: record.id, renew: true });
+    if (!renewed.ok) throw new Error(JSON.stringify(renewed));
+    expect(await stream.next()).toMatchObject({
+      event: "lease",
+      data: { holder: { id: editor.id }, expiresAt: renewed.lease.expiresAt },
+    });
+
+    expect((await releaseLease(database.db, editor, { recordId: record.id })).ok).toBe(true);
+    expect(await stream.next()).toEqual({
+      event: "lease",
+      data: { recordId: record.id, holder: null, expiresAt: null },
+    });
+  });
+
+  it("sends a reservations event when the seat counter changes", async () => {
+    const record = await createTestRecord(database.db, editor, { slug: events }, { name: "Launch", capacity: 10 });
+    const stream = await openEvents(record.id);
+    expect((await stream.next()).event).toBe("ready");
+
+    const reserved = await reserveSeats(database.db, other, { recordId: record.id, seats: 3 });
+    expect(reserved.ok).toBe(true);
+    expect(await stream.next()).toEqual({
+      event: "reservations",
+      data: { recordId: record.id, taken: 3, capacity: 10 },
+    });
+  });
+
+  it("reaches every open stream of the record", async () => {
+    const record = await newTicket();
+    const first = await openEvents(record.id);
+    const second = await openEvents(record.id, editor);
+    expect((await first.next()).event).toBe("ready");
+    expect((await second.next()).event).toBe("ready");
+    await saveAs(other, record, { notes: "Both see this" });
+    expect(await first.next()).toMatchObject({ event: "record", data: { version: 2 } });
+    expect(await second.next()).toMatchObject({ event: "record", data: { version: 2 } });
+  });
+
+  it("unsubscribes when the client disconnects (request aborted)", async () => {
+    const record = await newTicket();
+    const stream = await openEvents(record.id);
+    expect((await stream.next()).event).toBe("ready");
+    expect(subscriberCount(record.id)).toBe(1);
+    stream.abort();
+    await expect.poll(() => subscriberCount(record.id)).toBe(0);
+    // The stream ends too.
+    await expect(stream.reader.read()).resolves.toMatchObject({ done: true });
+  });
+
+  it("unsubscribes when the reader cancels the stream", async () => {
+    const record = await newTicket();
+    const stream = await openEvents(record.id);
+    expect((await stream.next()).event).toBe("ready");
+    expect(subscriberCount(record.id)).toBe(1);
+    await stream.reader.cancel();
+    await expect.poll(() => subscriberCount(record.id)).toBe(0);
+  });
+
+  it("leaves no subscriber behind", async () => {
+    for (const stream of open.splice(0)) stream.abort();
+    await expect.poll(() => subscriberCount()).toBe(0);
+  });
+});

@@ -152,6 +152,13 @@ describe("validateRecord, the record as a whole", () => {
     });
   });
 
+  it("reports a `__proto__` key (as JSON.parse makes it) like any other unknown key", () => {
+    const input = JSON.parse('{"name":"Ada","__proto__":{"age":"x"}}');
+    const result = validateRecord(fields, applyMergePatch({ name: "Ada" }, input));
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(Object.entries(result.fields)).toEqual([["__proto__", "Unknown field"]]);
+  });
+
   it("reports every problem at once, each under its field's key", () => {
     expect(validateRecord(fields, { age: "old", vip: "yes", extra: 1 })).toEqual({
       ok: false,

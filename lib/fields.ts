@@ -28,6 +28,15 @@ export type RecordValues = Record<string, FieldValue>;
 export type RecordInput = Record<string, unknown>;
 
 /**
+ * A form's or a request's field values, passed through as they are: validation needs every
+ * key the client sent, and `z.record` would drop some (`__proto__`) without a word.
+ */
+export const recordInputSchema = z.custom<RecordInput>(
+  (value) => typeof value === "object" && value !== null && !Array.isArray(value),
+  { error: "Must be an object of field values" },
+);
+
+/**
  * Half of a UTF-16 surrogate pair without its other half. JSON keeps it as "\ud800", which
  * PostgreSQL's jsonb refuses (String#isWellFormed would say it, but is ES2024).
  */
@@ -109,7 +118,8 @@ export function validateRecord(fields: readonly FieldDefinition[], input: unknow
   if (typeof input !== "object" || input === null || Array.isArray(input)) {
     return { ok: false, fields: { _: "Must be an object of field values" } };
   }
-  const errors: Record<string, string> = {};
+  // No prototype: a key named `__proto__` is then an ordinary key, reported like any other.
+  const errors: Record<string, string> = Object.create(null);
   const values: RecordValues = {};
   const known = new Set(fields.map((f) => f.key));
   for (const key of Object.keys(input)) {

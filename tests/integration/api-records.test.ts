@@ -392,6 +392,19 @@ describe("PATCH /api/records/:id", () => {
     expect(response.body.fields).toEqual({ colour: "Unknown field" });
   });
 
+  it("answers 422 for a `__proto__` key in data, on PATCH and on create (never silently dropped)", async () => {
+    const record = await newRecord();
+    const body = '{"data":{"__proto__":{"title":"Sneaky"},"count":2}}';
+    const patched = await patch(record.id, { headers: { "if-match": '"1"' }, body });
+    expectError(patched, 422, "invalid");
+    expect(Object.entries(patched.body.fields)).toEqual([["__proto__", "Unknown field"]]);
+    expect(await stored(record.id)).toMatchObject({ version: 1, data: { title: "Printer jams", count: 1 } });
+
+    const created = await create({ body: '{"data":{"title":"Fine","__proto__":null}}' });
+    expectError(created, 422, "invalid");
+    expect(Object.keys(created.body.fields)).toEqual(["__proto__"]);
+  });
+
   it("answers 422 for a body without an object `data`", async () => {
     const record = await newRecord();
     for (const json of [{}, { data: 5 }, { data: {}, extra: 1 }, [1, 2]]) {

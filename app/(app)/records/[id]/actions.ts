@@ -2,6 +2,7 @@
 
 import { z } from "zod";
 import { action, saveIdSchema } from "@/app/_lib/action";
+import { recordInputSchema } from "@/lib/fields";
 import { deleteRecord, restoreRecord, saveRecord } from "@/lib/records/save-record";
 import { cancelReservation, reserveSeats } from "@/lib/reservations/reserve-seats";
 import { seatsSchema } from "@/lib/reservations/seats";
@@ -9,7 +10,7 @@ import { seatsSchema } from "@/lib/reservations/seats";
 const saveInput = z.object({
   recordId: z.string().max(100),
   baseVersion: z.number().int().min(0).max(2_147_483_647),
-  values: z.record(z.string(), z.unknown()),
+  values: recordInputSchema,
   action: z.enum(["update", "merge", "overwrite"]),
   saveId: saveIdSchema,
 });
@@ -40,7 +41,7 @@ export const deleteRecordAction = action(
 const restoreInput = z.object({
   recordId: z.string().max(100),
   deletedVersion: z.number().int().min(1).max(2_147_483_647),
-  values: z.record(z.string(), z.unknown()),
+  values: recordInputSchema,
   saveId: saveIdSchema,
 });
 

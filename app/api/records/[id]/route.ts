@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { recordInputSchema } from "@/lib/fields";
 import { loadRecord, toRecordView } from "@/lib/records/queries";
 import { deleteRecord, saveRecord } from "@/lib/records/save-record";
 import { etagFor, ifNoneMatchHits } from "../../_lib/etag";
@@ -22,7 +23,7 @@ export const GET = apiRoute<Params>("viewer", async ({ request, db, params }) =>
   return recordResponse(toRecordView(record));
 });
 
-const patchBody = z.strictObject({ data: z.record(z.string(), z.unknown()) });
+const patchBody = z.strictObject({ data: recordInputSchema });
 
 /** A JSON merge patch of the record's data, applied only if If-Match still names the current version. */
 export const PATCH = apiRoute<Params>("editor", async ({ request, db, actor, params }) => {

@@ -2,11 +2,12 @@
 
 import { z } from "zod";
 import { action, saveIdSchema } from "@/app/_lib/action";
+import { recordInputSchema } from "@/lib/fields";
 import { createRecord } from "@/lib/records/save-record";
 
 const createInput = z.object({
   collectionSlug: z.string().max(100),
-  values: z.record(z.string(), z.unknown()),
+  values: recordInputSchema,
   saveId: saveIdSchema,
 });
 

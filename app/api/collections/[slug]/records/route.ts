@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { findCollection } from "@/lib/collections";
+import { recordInputSchema } from "@/lib/fields";
 import { listRecords, MAX_PAGE } from "@/lib/records/list-records";
 import { createRecord } from "@/lib/records/save-record";
 import { recordResponse } from "../../../_lib/records";
@@ -23,7 +24,7 @@ export const GET = apiRoute<{ slug: string }>("viewer", async ({ request, db, pa
   return Response.json({ items: result.items, nextCursor: result.nextCursor });
 });
 
-const createBody = z.strictObject({ data: z.record(z.string(), z.unknown()) });
+const createBody = z.strictObject({ data: recordInputSchema });
 
 export const POST = apiRoute<{ slug: string }>("editor", async ({ request, db, actor, params }) => {
   const key = idempotencyKey(request);

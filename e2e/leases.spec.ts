@@ -35,11 +35,10 @@ test("a lease: Alice edits, Bob sees her editing read-only, the admin takes over
   await adminPage.getByRole("button", { name: "Take over" }).click();
   await expect(adminPage.getByTestId("lease-banner")).toContainText("You are editing this record");
 
-  // Alice learns on her next check, her form turns read-only, and her edits are kept.
+  // Alice learns at once (a live lease event; the 5 s poll is only the fallback), her form
+  // turns read-only, and her edits are kept.
   await expect(alice.getByRole("alert").filter({ hasText: "taken over by Admin (Customer on the phone)" })).toBeVisible(
-    {
-      timeout: 15_000,
-    },
+    { timeout: 4_000 },
   );
   await expect(alice.getByRole("textbox")).toHaveCount(0);
   await expect
@@ -55,7 +54,7 @@ test("a lease: Alice edits, Bob sees her editing read-only, the admin takes over
   // The admin leaves the record (releasing the lease); Alice edits again and her draft is back.
   await adminPage.goto("/");
   await expect(adminPage.getByRole("heading", { name: "Collections" })).toBeVisible();
-  await alice.getByRole("button", { name: "Edit again" }).click({ timeout: 15_000 });
+  await alice.getByRole("button", { name: "Edit again" }).click({ timeout: 4_000 });
   await expect(alice.getByLabel("Company")).toHaveValue("Alice's draft company");
   await alice.getByRole("button", { name: "Save" }).click();
   await expect.poll(async () => (await admin.getRecord(record.id)).data.company).toBe("Alice's draft company");

@@ -181,6 +181,47 @@ describe("a lease session", () => {
     session.stop();
   });
 
+  it("on a live lease event, the holder learns of a take-over at once, not at the next poll", async () => {
+    const { server, api } = fakeServer();
+    const { session, state } = run(api);
+    await vi.advanceTimersByTimeAsync(0);
+
+    server.lostTo = takeoverBy(ADMIN, "Urgent");
+    server.lease = leaseOf(ADMIN);
+    session.nudge();
+    await vi.advanceTimersByTimeAsync(0);
+
+    expect(state()).toMatchObject({ status: "lost", lostTo: { actor: ADMIN, reason: "Urgent" } });
+    session.stop();
+  });
+
+  it("on a live lease event, a watcher takes the lease as soon as it is released", async () => {
+    const { server, api } = fakeServer();
+    server.lease = leaseOf(ADMIN);
+    const { session, state } = run(api);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(state().status).toBe("held_by_other");
+
+    server.lease = null;
+    session.nudge();
+    await vi.advanceTimersByTimeAsync(0);
+
+    expect(state()).toMatchObject({ status: "held", lease: { holder: ALICE } });
+    session.stop();
+  });
+
+  it("ignores live lease events once the form has closed", async () => {
+    const { api } = fakeServer();
+    const { session } = run(api);
+    await vi.advanceTimersByTimeAsync(0);
+    session.stop();
+    const reads = vi.mocked(api.read).mock.calls.length;
+    session.nudge();
+    await vi.advanceTimersByTimeAsync(POLL_MS * 2);
+    expect(vi.mocked(api.read).mock.calls.length).toBe(reads);
+    expect(vi.mocked(api.acquire).mock.calls).toEqual([[false]]);
+  });
+
   it("takes over on request", async () => {
     const { server, api } = fakeServer();
     server.lease = leaseOf(ADMIN);

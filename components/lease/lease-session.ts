@@ -65,6 +65,8 @@ export type LeaseSession = {
   resume: () => void;
   /** The form closed: stop and release. */
   stop: () => void;
+  /** The lease changed (a live event): look at it now rather than at the next poll. */
+  nudge: () => void;
 };
 
 export type LeaseSessionOptions = {
@@ -266,6 +268,13 @@ export function startLeaseSession(
       suspended = false;
       set({ status: "acquiring" });
       void acquire();
+    },
+    nudge() {
+      if (stopped || suspended) return;
+      if (status === "held" && held) schedule(0, check);
+      else if (status === "held_by_other" || status === "lost" || (options.watchOnly && status === "idle")) {
+        schedule(0, watch);
+      }
     },
     stop() {
       stopped = true;

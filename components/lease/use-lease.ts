@@ -19,7 +19,10 @@ export type UseLeaseOptions = {
   enabled: boolean;
   /** Only show who holds the lease, never take it (viewers). */
   watchOnly?: boolean;
-  /** How often to look at the lease while someone else holds it, and to check ours (default 5 s). */
+  /**
+   * How often to look at the lease while someone else holds it, and to check ours (default 5 s):
+   * the fallback; live lease events (`nudge`) make it look at once.
+   */
   pollMs?: number;
 };
 
@@ -30,6 +33,8 @@ export type UseLease = LeaseSnapshot & {
   takeOver: (reason?: string) => Promise<boolean>;
   /** Try again to get the lease: after an error, or "Edit again" once a lost lease is free. */
   retry: () => void;
+  /** The lease changed (a live event): look now, so a take-over is noticed at once. */
+  nudge: () => void;
 };
 
 function leaseApi(recordId: string): LeaseApi {
@@ -93,5 +98,6 @@ export function useLease(recordId: string, options: UseLeaseOptions): UseLease {
 
   const takeOver = useCallback(async (reason?: string) => (await session.current?.takeOver(reason)) ?? false, []);
   const retry = useCallback(() => session.current?.retry(), []);
-  return { ...snapshot, holder: snapshot.lease?.holder ?? null, takeOver, retry };
+  const nudge = useCallback(() => session.current?.nudge(), []);
+  return { ...snapshot, holder: snapshot.lease?.holder ?? null, takeOver, retry, nudge };
 }

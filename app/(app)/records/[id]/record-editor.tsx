@@ -110,7 +110,7 @@ export function RecordEditor({
   valuesNow.current = values;
   const goneInBackground = latest.isError && (latest.error as { status?: number }).status === 404;
   useLeaveWarning(dirty);
-  useRecordEvents(recordId);
+  useRecordEvents(recordId, { onLease: lease.nudge });
 
   // A draft left by a reload or a crashed tab is offered, never applied silently.
   useEffect(() => {

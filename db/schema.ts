@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
+  boolean,
   check,
   index,
   integer,
@@ -208,4 +209,27 @@ export const leaseEvents = pgTable(
     at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index("lease_events_record_idx").on(t.recordId, t.at)],
+);
+
+/**
+ * Who has a record open right now: one row per open event stream (a browser tab), touched by
+ * the stream's ping and deleted when it closes. A row whose process died goes stale and is
+ * removed by the next ping of anyone else watching that record (lib/presence.ts).
+ */
+export const presence = pgTable(
+  "presence",
+  {
+    id: uuid("id").primaryKey(),
+    recordId: uuid("record_id")
+      .notNull()
+      .references(() => records.id),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id),
+    /** The tab has unsaved edits. */
+    editing: boolean("editing").notNull().default(false),
+    since: timestamp("since", { withTimezone: true }).notNull().defaultNow(),
+    seenAt: timestamp("seen_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("presence_record_idx").on(t.recordId)],
 );

@@ -1,4 +1,4 @@
-import { apiAs, expect, signIn, test, unique } from "./fixtures";
+import { apiAs, expect, SECOND_URL, signIn, test, unique } from "./fixtures";
 
 test("a signed-out visitor is sent to sign in, and a wrong password says so", async ({ page }) => {
   await page.goto("/collections/tickets");
@@ -116,4 +116,44 @@ test("live: an open record learns of someone else's save at once, without the fo
   await expect(page.getByTestId("record-version")).toHaveText("version 1");
   await expect(page.getByLabel("Description")).toHaveValue("Alice is typing");
   await Promise.all([admin.dispose(), bob.dispose()]);
+});
+
+test("presence: Alice sees Bob (on the other app instance) open the record, start editing, and leave", async ({
+  browser,
+}) => {
+  const admin = await apiAs("admin@example.com");
+  const record = await admin.createRecord("tickets", { title: unique("Presence"), status: "Open" });
+
+  const alice = await (await browser.newContext()).newPage();
+  await signIn(alice, "alice@example.com");
+  await alice.goto(`/records/${record.id}`);
+  await expect(alice.getByLabel("Title")).toBeVisible();
+  // Alone: no presence bar (she is not shown to herself).
+  await expect(alice.getByTestId("presence")).toHaveCount(0);
+
+  const bob = await (await browser.newContext({ baseURL: SECOND_URL })).newPage();
+  await signIn(bob, "bob@example.com");
+  await bob.goto(`/records/${record.id}`);
+  const seenByAlice = alice.getByTestId("presence");
+  await expect(seenByAlice).toContainText("Also here:");
+  await expect(seenByAlice).toContainText("Bob");
+  await expect(seenByAlice).not.toContainText("editing");
+  await expect(bob.getByTestId("presence")).toContainText("Alice");
+
+  await bob.getByLabel("Description").fill("Bob is typing");
+  await expect(seenByAlice).toContainText("Bob · editing");
+  await expect(seenByAlice.getByRole("status")).toContainText("Bob has unsaved changes here");
+  await alice.screenshot({ path: "test-results/presence.png" });
+
+  // Bob saves: no unsaved edits any more.
+  await bob.getByRole("button", { name: "Save" }).click();
+  await expect(bob.getByTestId("record-version")).toHaveText("version 2");
+  await expect(seenByAlice).toContainText("Bob");
+  await expect(seenByAlice).not.toContainText("editing");
+
+  // Bob leaves: his tab's presence goes with it.
+  await bob.context().close();
+  await expect(seenByAlice).toHaveCount(0);
+
+  await Promise.all([admin.dispose(), alice.context().close()]);
 });

@@ -4,8 +4,8 @@ import { REVISION_ACTIONS } from "@/db/schema";
 
 /**
  * Live events (DESIGN.md: "Live events use LISTEN/NOTIFY"). Triggers in PostgreSQL (migration
- * 0003_live_events) notify channel `tandem_events` on every new revision, lease change and
- * seat-counter change, on commit. Each app process LISTENs once, lazily on its first
+ * 0003_live_events, 0004_presence) notify channel `tandem_events` on every new revision, lease
+ * change, seat-counter change and presence change, on commit. Each app process LISTENs once, lazily on its first
  * subscriber, and hands each notification to the subscribers of its record. This fan-out is
  * delivery only, never state (guarantee 8): every instance hears every commit from PostgreSQL.
  */
@@ -28,6 +28,12 @@ const liveEventSchema = z.discriminatedUnion("kind", [
     recordId: z.string(),
     holder: userRef.nullable(),
     expiresAt: z.string().nullable(),
+  }),
+  z.object({
+    kind: z.literal("presence"),
+    recordId: z.string(),
+    /** The tab (event stream) that joined, left, or started or stopped editing. */
+    presenceId: z.string(),
   }),
   z.object({
     kind: z.literal("reservations"),

@@ -5,6 +5,7 @@ import { queryRows } from "@/db/client";
 import type { FieldDefinition } from "@/lib/fields";
 import { acquireLease, releaseLease } from "@/lib/leases/leases";
 import { subscriberCount } from "@/lib/live-events";
+import { presentUsers, setPresenceEditing, touchPresence } from "@/lib/presence";
 import type { RecordView } from "@/lib/records/record-view";
 import { deleteRecord, restoreRecord, saveRecord } from "@/lib/records/save-record";
 import { reserveSeats } from "@/lib/reservations/reserve-seats";
@@ -60,8 +61,10 @@ type SseEvent = { event: string; data: unknown };
 
 type Stream = {
   response: Response;
-  /** The next event (comments skipped); fails after EVENT_TIMEOUT_MS. */
+  /** The next event but presence (comments skipped); fails after EVENT_TIMEOUT_MS. */
   next: () => Promise<SseEvent>;
+  /** The next presence event (others skipped); fails after EVENT_TIMEOUT_MS. */
+  nextPresence: () => Promise<SseEvent>;
   /** The client goes away: the request's signal aborts. */
   abort: () => void;
   reader: ReadableStreamDefaultReader<Uint8Array>;
@@ -112,10 +115,16 @@ async function openEvents(id: string, as: TestUser = viewer): Promise<Stream> {
       buffer += decoder.decode(value, { stream: true });
     }
   };
-  const next = () =>
+  const readMatching = async (wanted: (event: SseEvent) => boolean): Promise<SseEvent> => {
+    for (;;) {
+      const event = await readEvent();
+      if (wanted(event)) return event;
+    }
+  };
+  const nextWhere = (wanted: (event: SseEvent) => boolean) =>
     new Promise<SseEvent>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error("no event arrived")), EVENT_TIMEOUT_MS);
-      readEvent().then(
+      readMatching(wanted).then(
         (event) => {
           clearTimeout(timer);
           resolve(event);
@@ -126,9 +135,19 @@ async function openEvents(id: string, as: TestUser = viewer): Promise<Stream> {
         },
       );
     });
-  const stream = { response, next, abort: () => controller.abort(), reader };
+  const next = () => nextWhere((event) => event.event !== "presence");
+  const nextPresence = () => nextWhere((event) => event.event === "presence");
+  const stream = { response, next, nextPresence, abort: () => controller.abort(), reader };
   open.push(stream);
   return stream;
+}
+
+async function presenceRows(recordId: string): Promise<number> {
+  const [row] = await queryRows<{ count: number }>(
+    database.db,
+    sql`select count(*)::int as count from presence where record_id = ${recordId}`,
+  );
+  return row?.count ?? 0;
 }
 
 function newTicket(): Promise<RecordView> {
@@ -179,7 +198,10 @@ describe("GET /api/records/:id/events", () => {
     expect(stream.response.headers.get("cache-control")).toBe("no-cache");
     expect(stream.response.headers.get("connection")).toBe("keep-alive");
     expect(stream.response.headers.get("x-accel-buffering")).toBe("no");
-    expect(await stream.next()).toEqual({ event: "ready", data: { id: record.id, version: 1, deleted: false } });
+    expect(await stream.next()).toEqual({
+      event: "ready",
+      data: { id: record.id, version: 1, deleted: false, presenceId: expect.any(String) },
+    });
   });
 
   it("sends a record event for every new version: save, delete, restore", async () => {
@@ -283,8 +305,9 @@ describe("GET /api/records/:id/events", () => {
     expect(subscriberCount(record.id)).toBe(1);
     stream.abort();
     await expect.poll(() => subscriberCount(record.id)).toBe(0);
-    // The stream ends too.
-    await expect(stream.reader.read()).resolves.toMatchObject({ done: true });
+    // The stream ends too (after what was already queued: the first presence message).
+    let chunks = 0;
+    while (!(await stream.reader.read()).done) expect(++chunks).toBeLessThan(3);
   });
 
   it("unsubscribes when the reader cancels the stream", async () => {
@@ -294,6 +317,79 @@ describe("GET /api/records/:id/events", () => {
     expect(subscriberCount(record.id)).toBe(1);
     await stream.reader.cancel();
     await expect.poll(() => subscriberCount(record.id)).toBe(0);
+  });
+
+  it("presence: lists who has the record open, and announces each opening and closing", async () => {
+    const record = await newTicket();
+    const vera = await openEvents(record.id, viewer);
+    expect((await vera.next()).event).toBe("ready");
+    expect(await vera.nextPresence()).toEqual({
+      event: "presence",
+      data: {
+        recordId: record.id,
+        users: [{ id: viewer.id, name: "Vera", since: expect.any(String), editing: false }],
+      },
+    });
+
+    const edith = await openEvents(record.id, editor);
+    expect((await edith.next()).event).toBe("ready");
+    const both = [
+      { id: viewer.id, name: "Vera", since: expect.any(String), editing: false },
+      { id: editor.id, name: "Edith", since: expect.any(String), editing: false },
+    ];
+    expect((await edith.nextPresence()).data).toEqual({ recordId: record.id, users: both });
+    expect((await vera.nextPresence()).data).toEqual({ recordId: record.id, users: both });
+
+    edith.abort();
+    expect((await vera.nextPresence()).data).toEqual({ recordId: record.id, users: [both[0]] });
+    expect(await presenceRows(record.id)).toBe(1);
+  });
+
+  it("presence: a person with two tabs is listed once, as editing while either tab has unsaved edits", async () => {
+    const record = await newTicket();
+    const vera = await openEvents(record.id, viewer);
+    expect((await vera.nextPresence()).data).toMatchObject({ users: [{ id: viewer.id }] });
+    const first = await openEvents(record.id, editor);
+    const second = await openEvents(record.id, editor);
+    const secondReady = (await second.next()).data as { presenceId: string };
+    await expect.poll(async () => (await presentUsers(database.db, record.id)).length).toBe(2);
+    expect(await presenceRows(record.id)).toBe(3);
+    // Someone else cannot speak for Edith's tab.
+    expect(await setPresenceEditing(database.db, other, { id: secondReady.presenceId, editing: true })).toBe(false);
+    expect(await setPresenceEditing(database.db, editor, { id: secondReady.presenceId, editing: true })).toBe(true);
+    let seen = await vera.nextPresence();
+    while ((seen.data as { users: { editing: boolean }[] }).users.length < 2) seen = await vera.nextPresence();
+    while (!(seen.data as { users: { editing: boolean }[] }).users[1]?.editing) seen = await vera.nextPresence();
+    expect(seen.data).toEqual({
+      recordId: record.id,
+      users: [
+        { id: viewer.id, name: "Vera", since: expect.any(String), editing: false },
+        { id: editor.id, name: "Edith", since: expect.any(String), editing: true },
+      ],
+    });
+    first.abort();
+    second.abort();
+    await expect.poll(() => presenceRows(record.id)).toBe(1);
+  });
+
+  it("presence: a tab whose process died stops counting, and the next ping of anyone watching removes it", async () => {
+    const record = await newTicket();
+    await queryRows(
+      database.db,
+      sql`insert into presence (id, record_id, user_id, since, seen_at)
+          values (gen_random_uuid(), ${record.id}, ${other.id}, now() - interval '10 minutes', now() - interval '1 minute')`,
+    );
+    const vera = await openEvents(record.id, viewer);
+    const ready = (await vera.next()).data as { presenceId: string };
+    // Otto's row is over PRESENCE_TTL_SECONDS old: not listed, though still there.
+    expect((await vera.nextPresence()).data).toMatchObject({ users: [{ id: viewer.id }] });
+    expect(await presenceRows(record.id)).toBe(2);
+    await touchPresence(database.db, viewer, { id: ready.presenceId, recordId: record.id });
+    expect(await presenceRows(record.id)).toBe(1);
+    // A tab taken for stale (a long pause) is put back by its own next ping.
+    await queryRows(database.db, sql`delete from presence where id = ${ready.presenceId}`);
+    await touchPresence(database.db, viewer, { id: ready.presenceId, recordId: record.id });
+    expect(await presentUsers(database.db, record.id)).toMatchObject([{ id: viewer.id }]);
   });
 
   it("leaves no subscriber behind", async () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { parseLiveEvent } from "@/lib/live-events";
-import { EVENT_STREAM_HEADERS, eventStream, liveEventMessage, PING_INTERVAL_MS } from "./event-stream";
+import { EVENT_STREAM_HEADERS, eventStream, liveEventMessage, PING_INTERVAL_MS, presenceMessage } from "./event-stream";
 
 const RECORD = "8a269628-126b-41d3-9187-f35e550aa85f";
 
@@ -8,10 +8,17 @@ async function readAll(response: Response): Promise<string> {
   return response.text();
 }
 
+/** A notification's payload as the stream sends it. */
+function message(payload: object): string {
+  const event = parseLiveEvent(JSON.stringify(payload));
+  if (!event || event.kind === "presence") throw new Error(`not a streamed event: ${JSON.stringify(payload)}`);
+  return liveEventMessage(event);
+}
+
 describe("liveEventMessage", () => {
   it("formats each kind of live event as the API documents it", () => {
-    const record = parseLiveEvent(
-      JSON.stringify({
+    expect(
+      message({
         kind: "record",
         recordId: RECORD,
         version: 2,
@@ -19,17 +26,26 @@ describe("liveEventMessage", () => {
         at: "2026-11-23T17:52:27.454Z",
         user: { id: "u1", name: "Ann" },
       }),
-    );
-    expect(record && liveEventMessage(record)).toBe(
+    ).toBe(
       `event: record\ndata: {"id":"${RECORD}","version":2,"action":"merge","updatedAt":"2026-11-23T17:52:27.454Z","updatedBy":{"id":"u1","name":"Ann"}}\n\n`,
     );
-    const lease = parseLiveEvent(JSON.stringify({ kind: "lease", recordId: RECORD, holder: null, expiresAt: null }));
-    expect(lease && liveEventMessage(lease)).toBe(
+    expect(message({ kind: "lease", recordId: RECORD, holder: null, expiresAt: null })).toBe(
       `event: lease\ndata: {"recordId":"${RECORD}","holder":null,"expiresAt":null}\n\n`,
     );
-    const seats = parseLiveEvent(JSON.stringify({ kind: "reservations", recordId: RECORD, taken: 3, capacity: 10 }));
-    expect(seats && liveEventMessage(seats)).toBe(
+    expect(message({ kind: "reservations", recordId: RECORD, taken: 3, capacity: 10 })).toBe(
       `event: reservations\ndata: {"recordId":"${RECORD}","taken":3,"capacity":10}\n\n`,
+    );
+  });
+
+  it("reads a presence notification, which names only the tab; the stream sends the list", () => {
+    expect(parseLiveEvent(JSON.stringify({ kind: "presence", recordId: RECORD, presenceId: "p1" }))).toEqual({
+      kind: "presence",
+      recordId: RECORD,
+      presenceId: "p1",
+    });
+    const users = [{ id: "u1", name: "Ann", since: "2026-11-23T17:52:27.454Z", editing: true }];
+    expect(presenceMessage(RECORD, users)).toBe(
+      `event: presence\ndata: {"recordId":"${RECORD}","users":[{"id":"u1","name":"Ann","since":"2026-11-23T17:52:27.454Z","editing":true}]}\n\n`,
     );
   });
 
@@ -45,11 +61,12 @@ describe("eventStream", () => {
     vi.useRealTimers();
   });
 
-  it("sends the first message, queued messages, pings, and closes once on abort", async () => {
+  it("sends the first message, queued messages, pings (calling onPing), and closes once on abort", async () => {
     vi.useFakeTimers();
     const abort = new AbortController();
     const onClose = vi.fn();
-    const stream = eventStream({ signal: abort.signal, first: "event: ready\ndata: {}\n\n", onClose });
+    const onPing = vi.fn();
+    const stream = eventStream({ signal: abort.signal, first: "event: ready\ndata: {}\n\n", onClose, onPing });
     for (const [name, value] of Object.entries(EVENT_STREAM_HEADERS)) {
       expect(stream.response.headers.get(name)).toBe(value);
     }
@@ -58,7 +75,9 @@ describe("eventStream", () => {
     abort.abort();
     abort.abort();
     stream.send("event: late\ndata: 2\n\n");
+    vi.advanceTimersByTime(PING_INTERVAL_MS * 2);
     expect(onClose).toHaveBeenCalledTimes(1);
+    expect(onPing).toHaveBeenCalledTimes(2);
     expect(await readAll(stream.response)).toBe("event: ready\ndata: {}\n\nevent: x\ndata: 1\n\n: ping\n\n: ping\n\n");
   });
 

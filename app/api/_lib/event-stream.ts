@@ -1,4 +1,5 @@
 import type { LiveEvent } from "@/lib/live-events";
+import type { PresentUser } from "@/lib/presence";
 
 /** A comment line every 15 s keeps proxies and load balancers from closing an idle stream. */
 export const PING_INTERVAL_MS = 15_000;
@@ -17,7 +18,7 @@ export function sseEvent(name: string, data: unknown): string {
 }
 
 /** A live event as the API shows it (see DESIGN.md, `GET /api/records/:id/events`). */
-export function liveEventMessage(event: LiveEvent): string {
+export function liveEventMessage(event: Exclude<LiveEvent, { kind: "presence" }>): string {
   switch (event.kind) {
     case "record":
       return sseEvent("record", {
@@ -34,6 +35,11 @@ export function liveEventMessage(event: LiveEvent): string {
   }
 }
 
+/** Who has the record open (see lib/presence.ts): everyone, each person once. */
+export function presenceMessage(recordId: string, users: PresentUser[]): string {
+  return sseEvent("presence", { recordId, users });
+}
+
 export type EventStream = {
   response: Response;
   /** Queues a message; messages sent before the stream starts go out right after the first one. */
@@ -41,11 +47,16 @@ export type EventStream = {
 };
 
 /**
- * A `text/event-stream` response that starts with `first`, pings every PING_INTERVAL_MS and
- * calls `onClose` exactly once: when the client goes away (the request's signal aborts, or the
- * reader cancels the stream).
+ * A `text/event-stream` response that starts with `first`, pings every PING_INTERVAL_MS (and
+ * calls `onPing` then) and calls `onClose` exactly once: when the client goes away (the
+ * request's signal aborts, or the reader cancels the stream).
  */
-export function eventStream(options: { signal: AbortSignal; first: string; onClose: () => void }): EventStream {
+export function eventStream(options: {
+  signal: AbortSignal;
+  first: string;
+  onClose: () => void;
+  onPing?: () => void;
+}): EventStream {
   const encoder = new TextEncoder();
   let controller: ReadableStreamDefaultController<Uint8Array> | null = null;
   let closed = false;
@@ -81,7 +92,10 @@ export function eventStream(options: { signal: AbortSignal; first: string; onClo
     start(c) {
       controller = c;
       for (const message of pending.splice(0)) write(message);
-      ping = setInterval(() => write(": ping\n\n"), PING_INTERVAL_MS);
+      ping = setInterval(() => {
+        write(": ping\n\n");
+        if (!closed) options.onPing?.();
+      }, PING_INTERVAL_MS);
     },
     cancel() {
       close();

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { action, saveIdSchema } from "@/app/_lib/action";
 import { recordInputSchema } from "@/lib/fields";
+import { setPresenceEditing } from "@/lib/presence";
 import { deleteRecord, restoreRecord, saveRecord } from "@/lib/records/save-record";
 import { cancelReservation, reserveSeats } from "@/lib/reservations/reserve-seats";
 import { seatsSchema } from "@/lib/reservations/seats";
@@ -71,4 +72,20 @@ const cancelInput = z.object({ recordId: z.string().max(100), reservationId: z.s
 export const cancelReservationAction = action(
   { role: "editor", input: cancelInput, name: "cancelReservation" },
   async ({ db, actor }, input) => cancelReservation(db, actor, input),
+);
+
+/**
+ * This tab has unsaved edits, or no longer has: shown to everyone else who has the record
+ * open ("Bob — editing"). Only the tab's own user can set it; viewers never edit.
+ */
+export const setPresenceEditingAction = action(
+  {
+    role: "editor",
+    input: z.object({ presenceId: z.uuid(), editing: z.boolean() }),
+    name: "setPresenceEditing",
+  },
+  async ({ db, actor }, input) => ({
+    ok: true as const,
+    updated: await setPresenceEditing(db, actor, { id: input.presenceId, editing: input.editing }),
+  }),
 );

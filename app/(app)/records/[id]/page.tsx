@@ -47,6 +47,7 @@ export default async function RecordPage({ params }: { params: Promise<{ id: str
           fields: record.fields,
           editMode: record.editMode,
         }}
+        me={{ id: actor.id, name: actor.name }}
         canEdit={hasRole(actor, "editor")}
         isAdmin={hasRole(actor, "admin")}
       />

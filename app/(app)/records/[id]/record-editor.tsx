@@ -8,6 +8,7 @@ import { ConflictDialog, Modal } from "@/components/conflict/conflict-dialog";
 import { clearDraft, type Draft, loadDraft, storeDraft } from "@/components/drafts";
 import { LeaseBanner } from "@/components/lease/lease-banner";
 import { useLease } from "@/components/lease/use-lease";
+import { PresenceBar } from "@/components/presence-bar";
 import { RecordFields } from "@/components/record-fields";
 import { RelativeTime } from "@/components/relative-time";
 import { useLeaveWarning } from "@/components/use-leave-warning";
@@ -17,7 +18,7 @@ import { displayValue, type FieldDefinition, type RecordInput, validateRecord } 
 import { type FormValues, formValuesDiffer, fromFormValues, toFormValues } from "@/lib/form-values";
 import { queryKeys } from "@/lib/query-keys";
 import { carryDecisions, type Decision, threeWayMerge } from "@/lib/records/merge";
-import type { RecordView, RevisionView } from "@/lib/records/record-view";
+import type { RecordView, RevisionView, UserRef } from "@/lib/records/record-view";
 import type { DeletedInfo, SaveError, UpdateAction } from "@/lib/records/save-record";
 import { deleteRecordAction, restoreRecordAction, saveRecordAction } from "./actions";
 
@@ -58,11 +59,13 @@ function combineChanges(earlier: RevisionView[], later: RevisionView[], after: n
 export function RecordEditor({
   initialRecord,
   collection,
+  me,
   canEdit,
   isAdmin,
 }: {
   initialRecord: RecordView;
   collection: Collection;
+  me: UserRef;
   canEdit: boolean;
   isAdmin: boolean;
 }) {
@@ -110,7 +113,7 @@ export function RecordEditor({
   valuesNow.current = values;
   const goneInBackground = latest.isError && (latest.error as { status?: number }).status === 404;
   useLeaveWarning(dirty);
-  useRecordEvents(recordId, { onLease: lease.nudge });
+  const present = useRecordEvents(recordId, { onLease: lease.nudge, editing: editable && dirty });
 
   // A draft left by a reload or a crashed tab is offered, never applied silently.
   useEffect(() => {
@@ -300,6 +303,8 @@ export function RecordEditor({
           <RelativeTime iso={latest.data?.updatedAt ?? initialRecord.updatedAt} />
         </span>
       </div>
+
+      <PresenceBar users={present} me={me.id} />
 
       {leased ? <LeaseBanner lease={lease} isAdmin={isAdmin} canEdit={canEdit} /> : null}
 

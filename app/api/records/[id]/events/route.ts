@@ -1,39 +1,94 @@
+import { randomUUID } from "node:crypto";
 import { type LiveEvent, subscribe } from "@/lib/live-events";
+import { joinPresence, leavePresence, presentUsers, touchPresence } from "@/lib/presence";
 import { loadRecord } from "@/lib/records/queries";
-import { eventStream, liveEventMessage, sseEvent } from "../../../_lib/event-stream";
+import { eventStream, liveEventMessage, presenceMessage, sseEvent } from "../../../_lib/event-stream";
 import { apiRoute, fail } from "../../../_lib/route";
 
 type Params = { id: string };
 
 /**
- * `text/event-stream` of one record: `ready` with its current version first, then `record`
- * (every new version), `lease` (acquired, renewed, taken over, released, broken) and
- * `reservations` (the seat counter), and a `: ping` comment every 15 s. Events come from
- * PostgreSQL's NOTIFY (lib/live-events.ts), so writes through any app instance arrive.
+ * `text/event-stream` of one record: `ready` with its current version (and this stream's
+ * `presenceId`) first, then `presence` (everyone who has the record open, now and whenever
+ * someone opens or closes it or starts or stops having unsaved edits), `record` (every new
+ * version), `lease` (acquired, renewed, taken over, released, broken) and `reservations` (the
+ * seat counter), and a `: ping` comment every 15 s. Events come from PostgreSQL's NOTIFY
+ * (lib/live-events.ts), so writes through any app instance arrive. The open stream is the
+ * caller's presence on the record (lib/presence.ts): it joins now, is touched at every ping
+ * and leaves when the stream closes.
  */
-export const GET = apiRoute<Params>("viewer", async ({ request, db, params }) => {
+export const GET = apiRoute<Params>("viewer", async ({ request, db, actor, params }) => {
   // Events until the stream exists are kept, then sent after `ready`.
   const early: LiveEvent[] = [];
   let deliver: (event: LiveEvent) => void = (event) => early.push(event);
   // Subscribed before the record is read: a write committed in between is not missed.
   const unsubscribe = await subscribe(params.id, (event) => deliver(event));
+  const presence = { id: randomUUID(), recordId: params.id };
   let record: Awaited<ReturnType<typeof loadRecord>>;
+  let present: Awaited<ReturnType<typeof presentUsers>>;
   try {
     record = await loadRecord(db, params.id);
+    if (!record) {
+      unsubscribe();
+      return fail({ code: "not_found" });
+    }
+    await joinPresence(db, actor, presence);
+    present = await presentUsers(db, record.id);
   } catch (error) {
     unsubscribe();
+    await leavePresence(db, presence).catch(() => {});
     throw error;
   }
-  if (!record) {
-    unsubscribe();
-    return fail({ code: "not_found" });
-  }
+
   const stream = eventStream({
     signal: request.signal,
-    first: sseEvent("ready", { id: record.id, version: record.version, deleted: record.deletedAt !== null }),
-    onClose: unsubscribe,
+    first: sseEvent("ready", {
+      id: record.id,
+      version: record.version,
+      deleted: record.deletedAt !== null,
+      presenceId: presence.id,
+    }),
+    onPing: () => {
+      touchPresence(db, actor, presence).catch((error: unknown) => {
+        console.error("[events] could not touch presence:", error);
+      });
+    },
+    onClose: () => {
+      unsubscribe();
+      leavePresence(db, presence).catch((error: unknown) => {
+        // The row goes stale and is removed by the next ping of anyone watching the record.
+        console.error("[events] could not leave presence:", error);
+      });
+    },
   });
-  deliver = (event) => stream.send(liveEventMessage(event));
+  stream.send(presenceMessage(record.id, present));
+
+  // A change of presence is announced by id only; the list is read again, one read at a time
+  // (a burst of joins and leaves makes at most one more read, which sees them all).
+  let reading = false;
+  let again = false;
+  const refreshPresence = async () => {
+    if (reading) {
+      again = true;
+      return;
+    }
+    reading = true;
+    try {
+      do {
+        again = false;
+        stream.send(presenceMessage(presence.recordId, await presentUsers(db, presence.recordId)));
+      } while (again);
+    } catch (error) {
+      console.error("[events] could not read presence:", error);
+    } finally {
+      reading = false;
+    }
+  };
+  deliver = (event) => {
+    if (event.kind !== "presence") stream.send(liveEventMessage(event));
+    // Its own join is already in the first presence message.
+    else if (event.presenceId !== presence.id) void refreshPresence();
+  };
   for (const event of early.splice(0)) deliver(event);
   return stream.response;
 });

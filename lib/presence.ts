@@ -1,0 +1,87 @@
+import { sql } from "drizzle-orm";
+import { type DbOrTx, queryRows } from "@/db/client";
+import type { Actor } from "@/lib/auth/actor";
+import { isoString, type UserRef } from "@/lib/records/record-view";
+
+/**
+ * Who has a record open right now (DESIGN.md: the event stream carries presence). Each open
+ * event stream, that is each browser tab showing the record, is one row in `presence`: added
+ * when the stream opens, touched by its ping, deleted when it closes. All of it lives in
+ * PostgreSQL (guarantee 8), so people on different app instances see each other. A process
+ * that dies leaves its rows behind; they count as gone once unseen for PRESENCE_TTL_SECONDS
+ * (three missed pings) and the next ping on that record deletes them, which tells everyone.
+ * Joining, leaving and starting or stopping unsaved edits notify `tandem_events` (migration
+ * 0004_presence).
+ */
+
+export const PRESENCE_TTL_SECONDS = 45;
+
+/** One person who has the record open, in one or more tabs. */
+export type PresentUser = UserRef & {
+  /** When their earliest open tab opened it. */
+  since: string;
+  /** One of their tabs has unsaved edits. */
+  editing: boolean;
+};
+
+/** A tab opened the record. `id` is the stream's own id, made by the caller. */
+export async function joinPresence(db: DbOrTx, actor: Actor, input: { id: string; recordId: string }): Promise<void> {
+  await queryRows(
+    db,
+    sql`insert into presence (id, record_id, user_id) values (${input.id}, ${input.recordId}, ${actor.id})
+        on conflict (id) do update set seen_at = now()`,
+  );
+}
+
+/**
+ * The tab is still there (its stream's ping): keeps its row fresh, puts it back if it was
+ * taken for stale (a long pause), and removes the stale rows of others on the same record.
+ */
+export async function touchPresence(db: DbOrTx, actor: Actor, input: { id: string; recordId: string }): Promise<void> {
+  await queryRows(
+    db,
+    sql`with stale as (
+          delete from presence
+           where record_id = ${input.recordId} and id <> ${input.id}
+             and seen_at < now() - make_interval(secs => ${PRESENCE_TTL_SECONDS})
+        )
+        insert into presence (id, record_id, user_id) values (${input.id}, ${input.recordId}, ${actor.id})
+        on conflict (id) do update set seen_at = now()`,
+  );
+}
+
+/** The tab closed the record (or went away). */
+export async function leavePresence(db: DbOrTx, input: { id: string }): Promise<void> {
+  await queryRows(db, sql`delete from presence where id = ${input.id}`);
+}
+
+/**
+ * The tab has unsaved edits, or no longer has. Only the tab's own user can say so: a row of
+ * someone else's is left alone (false back), as is a row that no longer exists.
+ */
+export async function setPresenceEditing(
+  db: DbOrTx,
+  actor: Actor,
+  input: { id: string; editing: boolean },
+): Promise<boolean> {
+  const rows = await queryRows<{ id: string }>(
+    db,
+    sql`update presence set editing = ${input.editing}, seen_at = now()
+         where id = ${input.id} and user_id = ${actor.id} returning id`,
+  );
+  return rows.length > 0;
+}
+
+/** Everyone who has the record open, each person once, in the order they opened it. */
+export async function presentUsers(db: DbOrTx, recordId: string): Promise<PresentUser[]> {
+  const rows = await queryRows<{ id: string; name: string; since: string | Date; editing: boolean }>(
+    db,
+    sql`select u.id, u.name, min(p.since) as since, bool_or(p.editing) as editing
+          from presence p join users u on u.id = p.user_id
+         where p.record_id = ${recordId}
+           and p.seen_at >= now() - make_interval(secs => ${PRESENCE_TTL_SECONDS})
+         group by u.id, u.name
+         order by min(p.since), u.name`,
+  );
+  return rows.map((row) => ({ id: row.id, name: row.name, since: isoString(row.since), editing: row.editing }));
+}

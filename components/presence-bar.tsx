@@ -21,7 +21,13 @@ export function PresenceBar({ users, me }: { users: PresentUser[]; me: string })
   if (others.length === 0) return null;
   const editing = others.filter((user) => user.editing);
   return (
-    <section className="presence row small" aria-label="Who else has this record open" data-testid="presence">
+    // A polite live region, not role="status": the page's save status stays the one status.
+    <section
+      className="presence row small"
+      aria-label="Who else has this record open"
+      aria-live="polite"
+      data-testid="presence"
+    >
       <span className="muted">Also here:</span>
       <ul className="presence-list">
         {others.map((user) => (
@@ -41,7 +47,7 @@ export function PresenceBar({ users, me }: { users: PresentUser[]; me: string })
         ))}
       </ul>
       {editing.length > 0 ? (
-        <span className="muted" role="status">
+        <span className="muted">
           {editing.map((user) => user.name).join(" and ")} {editing.length === 1 ? "has" : "have"} unsaved changes here:
           if you both change the same field, whoever saves second chooses what to keep.
         </span>

@@ -142,7 +142,7 @@ test("presence: Alice sees Bob (on the other app instance) open the record, star
 
   await bob.getByLabel("Description").fill("Bob is typing");
   await expect(seenByAlice).toContainText("Bob · editing");
-  await expect(seenByAlice.getByRole("status")).toContainText("Bob has unsaved changes here");
+  await expect(seenByAlice).toContainText("Bob has unsaved changes here");
   await alice.screenshot({ path: "test-results/presence.png" });
 
   // Bob saves: no unsaved edits any more.

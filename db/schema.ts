@@ -186,6 +186,11 @@ export const leases = pgTable("leases", {
   acquiredAt: timestamp("acquired_at", { withTimezone: true }).notNull().defaultNow(),
   renewedAt: timestamp("renewed_at", { withTimezone: true }).notNull().defaultNow(),
   expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  /**
+   * The browser tab (a token it makes) that holds the lease for its user; null when taken
+   * through the API. Another tab of the same user does not renew or release it.
+   */
+  tab: uuid("tab"),
 });
 export type Lease = typeof leases.$inferSelect;
 

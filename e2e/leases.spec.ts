@@ -61,3 +61,43 @@ test("a lease: Alice edits, Bob sees her editing read-only, the admin takes over
 
   await Promise.all([admin.dispose(), aliceApi.dispose(), alice.context().close(), adminPage.context().close()]);
 });
+
+test("a lease belongs to a tab: Alice's second tab is read-only until she edits there instead; closing it leaves the first tab's edits", async ({
+  browser,
+}) => {
+  const admin = await apiAs("admin@example.com");
+  const record = await admin.createRecord("customers", { name: unique("Two tabs"), tier: "Gold" });
+  const context = await browser.newContext();
+  const first = await context.newPage();
+  await signIn(first, "alice@example.com");
+  await first.goto(`/records/${record.id}`);
+  await expect(first.getByTestId("lease-banner")).toContainText("You are editing this record");
+  await first.getByLabel("Company").fill("Typed in the first tab");
+
+  const second = await context.newPage();
+  await second.goto(`/records/${record.id}`);
+  await expect(second.getByTestId("lease-holder")).toContainText(
+    "You are editing this record in another tab or window",
+  );
+  await expect(second.getByRole("textbox")).toHaveCount(0);
+  await second.screenshot({ path: "test-results/lease-other-tab.png" });
+
+  await second.getByRole("button", { name: "Edit here instead" }).click();
+  await expect(second.getByTestId("lease-banner")).toContainText("You are editing this record");
+  await expect(second.getByLabel("Company")).toBeEditable();
+  // The first tab is told at once, turns read-only and keeps what was typed there.
+  await expect(
+    first.getByRole("alert").filter({ hasText: "You went on editing in another tab or window" }),
+  ).toBeVisible({ timeout: 4_000 });
+  await expect(first.getByRole("textbox")).toHaveCount(0);
+  await first.screenshot({ path: "test-results/lease-went-elsewhere.png" });
+
+  // Closing the second tab releases its lease; the first tab edits again, with its edits back.
+  await second.close({ runBeforeUnload: true });
+  await first.getByRole("button", { name: "Edit again" }).click({ timeout: 4_000 });
+  await expect(first.getByLabel("Company")).toHaveValue("Typed in the first tab");
+  await first.getByRole("button", { name: "Save" }).click();
+  await expect.poll(async () => (await admin.getRecord(record.id)).data.company).toBe("Typed in the first tab");
+
+  await Promise.all([admin.dispose(), context.close()]);
+});

@@ -31,6 +31,8 @@ function useServerNow(clockOffsetMs: number): number {
 
 export type LeaseBannerProps = {
   lease: Pick<UseLease, "status" | "lease" | "lostTo" | "error" | "busy" | "clockOffsetMs" | "takeOver" | "retry">;
+  /** This user's id: a lease of theirs that this tab does not hold is held in another tab. */
+  me: string;
   /** Admins may take over at any time, with a reason. */
   isAdmin: boolean;
   /** Viewers only watch: no take-over controls. Default true. */
@@ -42,8 +44,9 @@ export type LeaseBannerProps = {
  * since 10:02, active 20 s ago", "Take over" once it has expired (admins: any time, with a
  * reason), and the notice that one's own lease was taken over and the edits are kept.
  */
-export function LeaseBanner({ lease: state, isAdmin, canEdit = true }: LeaseBannerProps) {
+export function LeaseBanner({ lease: state, me, isAdmin, canEdit = true }: LeaseBannerProps) {
   const serverNow = useServerNow(state.clockOffsetMs);
+  const elsewhere = state.lease?.holder.id === me ? state.lease : null;
   switch (state.status) {
     case "idle":
       return null;
@@ -70,6 +73,15 @@ export function LeaseBanner({ lease: state, isAdmin, canEdit = true }: LeaseBann
         </div>
       );
     case "held_by_other":
+      if (elsewhere) {
+        return (
+          <section className="notice warn stack" role="status" aria-label="Edit lock" data-testid="lease-banner">
+            <HolderLine lease={elsewhere} serverNow={serverNow} mine />
+            <EditHereInstead state={state} note="This tab stays read-only meanwhile, so the two cannot clash." />
+            {state.error ? <p role="alert">{state.error}</p> : null}
+          </section>
+        );
+      }
       return (
         <section className="notice warn stack" role="status" aria-label="Edit lock" data-testid="lease-banner">
           {state.lease ? (
@@ -87,9 +99,12 @@ export function LeaseBanner({ lease: state, isAdmin, canEdit = true }: LeaseBann
       return (
         <section className="notice error stack" aria-label="Edit lock" data-testid="lease-banner">
           <p role="alert" style={{ margin: 0 }}>
-            <strong>{lostText(state.lostTo)}</strong> — your edits are kept as a draft.
+            <strong>{elsewhere ? "You went on editing in another tab or window" : lostText(state.lostTo)}</strong> —
+            your edits here are kept as a draft.
           </p>
-          {state.lease ? (
+          {elsewhere ? (
+            <EditHereInstead state={state} note="They come back into the form when you edit here again." />
+          ) : state.lease ? (
             <>
               <HolderLine lease={state.lease} serverNow={serverNow} />
               <TakeOverControls state={state} lease={state.lease} isAdmin={isAdmin} serverNow={serverNow} />
@@ -118,12 +133,14 @@ function isExpired(lease: LeaseView, serverNow: number): boolean {
   return lease.expired || serverNow >= Date.parse(lease.expiresAt);
 }
 
-function HolderLine({ lease, serverNow }: { lease: LeaseView; serverNow: number }) {
+function HolderLine({ lease, serverNow, mine = false }: { lease: LeaseView; serverNow: number; mine?: boolean }) {
   const expired = isExpired(lease, serverNow);
   return (
     <p style={{ margin: 0 }} data-testid="lease-holder">
-      <strong>{lease.holder.name} is editing</strong> — since{" "}
-      <time dateTime={lease.acquiredAt}>{clockTime(lease.acquiredAt)}</time>, active{" "}
+      <strong>
+        {mine ? "You are editing this record in another tab or window" : `${lease.holder.name} is editing`}
+      </strong>{" "}
+      — since <time dateTime={lease.acquiredAt}>{clockTime(lease.acquiredAt)}</time>, active{" "}
       <time dateTime={lease.renewedAt}>{agoText(serverNow - Date.parse(lease.renewedAt))}</time>
       {expired ? (
         <>
@@ -134,6 +151,18 @@ function HolderLine({ lease, serverNow }: { lease: LeaseView; serverNow: number 
         "."
       )}
     </p>
+  );
+}
+
+/** Moves this user's lease from their other tab to this one (no reason needed, nothing recorded). */
+function EditHereInstead({ state, note }: { state: LeaseBannerProps["lease"]; note: string }) {
+  return (
+    <div className="row">
+      <button type="button" className="primary" onClick={() => void state.takeOver()} disabled={state.busy}>
+        {state.busy ? "Taking over…" : "Edit here instead"}
+      </button>
+      <span className="muted small">{note}</span>
+    </div>
   );
 }
 

@@ -54,12 +54,15 @@ function takeoverBy(actor: UserRef, reason: string): LeaseEventView {
   };
 }
 
-/** A fake server: whoever `holder` is holds the lease; Alice is this browser. */
+/**
+ * A fake server: whoever `holder` is holds the lease; Alice is this browser tab. With
+ * `otherTab`, Alice's lease is held by another tab of hers.
+ */
 function fakeServer() {
-  const server = { lease: null as LeaseView | null, lostTo: null as LeaseEventView | null };
+  const server = { lease: null as LeaseView | null, lostTo: null as LeaseEventView | null, otherTab: false };
   const acquire = vi.fn(async (renew: boolean): Promise<LeaseAnswer> => {
     const current = server.lease;
-    if (current && current.holder.id !== ALICE.id) return locked(current, server.lostTo);
+    if (current && (current.holder.id !== ALICE.id || server.otherTab)) return locked(current, server.lostTo);
     if (!current && renew) return locked(null, server.lostTo);
     server.lease = leaseOf(ALICE, current ? new Date(current.acquiredAt) : new Date());
     return { ok: true, lease: server.lease };
@@ -67,6 +70,7 @@ function fakeServer() {
   const api: LeaseApi = {
     acquire,
     takeOver: vi.fn(async () => {
+      server.otherTab = false;
       server.lease = leaseOf(ALICE);
       return { ok: true as const, lease: server.lease };
     }),
@@ -220,6 +224,40 @@ describe("a lease session", () => {
     await vi.advanceTimersByTimeAsync(POLL_MS * 2);
     expect(vi.mocked(api.read).mock.calls.length).toBe(reads);
     expect(vi.mocked(api.acquire).mock.calls).toEqual([[false]]);
+  });
+
+  it("notices when another tab of the same user takes the lease (a renewal it did not make), and can take it back", async () => {
+    const { server, api } = fakeServer();
+    const { session, state } = run(api);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(state().status).toBe("held");
+
+    await vi.advanceTimersByTimeAsync(1_000);
+    server.otherTab = true;
+    server.lease = leaseOf(ALICE, new Date(Date.parse(state().lease?.acquiredAt ?? "")));
+    session.nudge();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(state()).toMatchObject({ status: "lost", lostTo: null, lease: { holder: ALICE } });
+
+    expect(await session.takeOver()).toBe(true);
+    expect(state()).toMatchObject({ status: "held", lease: { holder: ALICE } });
+    session.stop();
+  });
+
+  it("starts read-only while another tab of the same user holds the lease, and takes it once that tab lets go", async () => {
+    const { server, api } = fakeServer();
+    server.lease = leaseOf(ALICE);
+    server.otherTab = true;
+    const { session, state } = run(api);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(state()).toMatchObject({ status: "held_by_other", lease: { holder: ALICE } });
+
+    server.lease = null;
+    server.otherTab = false;
+    session.nudge();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(state()).toMatchObject({ status: "held", lease: { holder: ALICE } });
+    session.stop();
   });
 
   it("takes over on request", async () => {

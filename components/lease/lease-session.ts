@@ -204,8 +204,15 @@ export function startLeaseSession(
     if (now() >= renewDue) return renew();
     const seen = await ask(api.read);
     if (stopped || suspended || !held) return;
-    const mine = "holder" in seen && seen.holder?.id === held.holder.id && !("expired" in seen && seen.expired);
-    if ("holder" in seen && !mine) return renew(); // the renewal gives the authoritative answer
+    // Renewed by anyone but this tab (someone else, or another tab of this user taking it):
+    // the renewal gives the authoritative answer.
+    const unchanged =
+      "holder" in seen &&
+      seen.holder?.id === held.holder.id &&
+      "renewedAt" in seen &&
+      seen.renewedAt === held.renewedAt &&
+      !seen.expired;
+    if ("holder" in seen && !unchanged) return renew();
     schedule(Math.min(options.pollMs, renewDue - now()), check);
   }
 

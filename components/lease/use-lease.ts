@@ -37,15 +37,16 @@ export type UseLease = LeaseSnapshot & {
   nudge: () => void;
 };
 
-function leaseApi(recordId: string): LeaseApi {
+/** `tab`: this tab's own id, so another tab of the same user neither renews nor releases its lease. */
+function leaseApi(recordId: string, tab: string): LeaseApi {
   return {
-    acquire: (renew) => acquireLeaseAction({ recordId, renew }),
-    takeOver: (reason) => takeOverLeaseAction({ recordId, reason }),
-    release: () => releaseLeaseAction({ recordId }),
+    acquire: (renew) => acquireLeaseAction({ recordId, tab, renew }),
+    takeOver: (reason) => takeOverLeaseAction({ recordId, tab, reason }),
+    release: () => releaseLeaseAction({ recordId, tab }),
     // A server action cannot outlive the page; a keepalive fetch can (same origin, so the
     // browser sends the Origin header the API checks for cookie-authenticated writes).
     releaseOnExit: () => {
-      void fetch(`/api/records/${encodeURIComponent(recordId)}/lease`, {
+      void fetch(`/api/records/${encodeURIComponent(recordId)}/lease?tab=${tab}`, {
         method: "DELETE",
         keepalive: true,
         credentials: "same-origin",
@@ -77,7 +78,7 @@ export function useLease(recordId: string, options: UseLeaseOptions): UseLease {
     setSnapshot({ ...INITIAL_LEASE_SNAPSHOT, status: watchOnly ? "idle" : "acquiring" });
     const current = startLeaseSession(
       recordId,
-      leaseApi(recordId),
+      leaseApi(recordId, crypto.randomUUID()),
       (patch) => setSnapshot((previous) => ({ ...previous, ...patch })),
       { pollMs, watchOnly },
     );

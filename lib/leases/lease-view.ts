@@ -48,6 +48,9 @@ export function lockedMessage(
   actorId: string | null = null,
 ): string {
   if (!lease) return "You do not hold the edit lock on this record. Open it for editing (acquire its lease) first.";
+  if (lease.holder.id === actorId && !lease.expired) {
+    return "You are editing this record in another tab or window. Continue there, or take over here.";
+  }
   if (lease.holder.id === actorId) {
     return "Your edit lock on this record has expired. Renew it (open the record for editing again) to save.";
   }

@@ -24,6 +24,12 @@ export type AcquireLeaseInput = {
   reason?: string | null;
   /** A heartbeat: only extend a lease the actor still holds; never take a free or expired one. */
   renew?: boolean;
+  /**
+   * The browser tab asking (a token it made). A live lease of this user held by another of
+   * their tabs is then `locked` (naming this user) unless `takeover` moves it here. Null or
+   * absent (the HTTP API): any lease of this user counts as the caller's.
+   */
+  tab?: string | null;
 };
 
 /**
@@ -56,10 +62,16 @@ type LeaseRow = {
   expires_at: string | Date;
   expired: boolean;
   server_now: string | Date;
+  tab: string | null;
 };
 
 const LEASE_COLUMNS = sql`l.record_id, l.user_id, u.name as user_name, l.acquired_at, l.renewed_at, l.expires_at,
-  l.expires_at <= now() as expired, now() as server_now`;
+  l.expires_at <= now() as expired, now() as server_now, l.tab`;
+
+/** The lease row `leases` is the caller's tab's: either side without a tab matches any tab. */
+function sameTab(tab: string | null): SQL {
+  return sql`(leases.tab is null or ${tab}::uuid is null or leases.tab = ${tab}::uuid)`;
+}
 
 function toLeaseView(row: LeaseRow): LeaseView {
   return {
@@ -230,7 +242,8 @@ type Attempt =
 export async function acquireLease(db: DbOrTx, actor: Actor, input: AcquireLeaseInput): Promise<AcquireLeaseResult> {
   const target = await leaseTarget(db, input.recordId, { deletedToo: false });
   if (target) return err(target);
-  if (input.renew) return renewLease(db, actor, input.recordId);
+  const tab = input.tab ?? null;
+  if (input.renew) return renewLease(db, actor, input.recordId, tab);
   const reason = input.reason?.trim() || null;
   const ttl = leaseTtlSeconds();
   // A lease released between our failed upsert and the read of its holder: try again, a few times.
@@ -244,6 +257,10 @@ export async function acquireLease(db: DbOrTx, actor: Actor, input: AcquireLease
              where l.record_id = ${input.recordId} for update of l`,
       );
       const other = seen && seen.user_id !== actor.id ? seen : null;
+      // This user's live lease, held by another of their tabs: "take over" moves it here.
+      if (seen && !other && !seen.expired && !input.takeover && seen.tab !== null && tab !== null && seen.tab !== tab) {
+        return { kind: "refused", error: await lockedError(tx, actor, input.recordId, toLeaseView(seen)) };
+      }
       const adminTakeover = Boolean(input.takeover && other && hasRole(actor, "admin"));
       if (input.takeover && other && !other.expired) {
         if (!adminTakeover) {
@@ -272,14 +289,16 @@ export async function acquireLease(db: DbOrTx, actor: Actor, input: AcquireLease
         server_now: string | Date;
       }>(
         tx,
-        sql`insert into leases (record_id, user_id, acquired_at, renewed_at, expires_at)
-            values (${input.recordId}, ${actor.id}, now(), now(), now() + make_interval(secs => ${ttl}))
+        sql`insert into leases (record_id, user_id, acquired_at, renewed_at, expires_at, tab)
+            values (${input.recordId}, ${actor.id}, now(), now(), now() + make_interval(secs => ${ttl}), ${tab}::uuid)
             on conflict (record_id) do update
                set user_id = excluded.user_id,
                    acquired_at = case when leases.user_id = excluded.user_id then leases.acquired_at else now() end,
                    renewed_at = now(),
-                   expires_at = excluded.expires_at
-             where leases.user_id = excluded.user_id
+                   expires_at = excluded.expires_at,
+                   tab = excluded.tab
+             where (leases.user_id = excluded.user_id
+                    and (${sameTab(tab)} or leases.expires_at <= now() or ${Boolean(input.takeover)}::boolean))
                 or (leases.user_id = ${other?.user_id ?? null}::uuid
                     and (leases.expires_at <= now() or ${adminTakeover}::boolean))
             returning acquired_at, renewed_at, expires_at, now() as server_now`,
@@ -321,7 +340,11 @@ export async function acquireLease(db: DbOrTx, actor: Actor, input: AcquireLease
     // Read after the upsert's transaction: a winner that committed meanwhile is seen here.
     const current = await getLease(db, input.recordId);
     // Released, or newly taken by someone we did not lock, in between: the next try sees it.
-    if (!current || current.holder.id === actor.id) continue;
+    if (!current) continue;
+    if (current.holder.id === actor.id) {
+      if (current.expired || input.takeover) continue;
+      return err(await lockedError(db, actor, input.recordId, current)); // another tab of theirs
+    }
     if (input.takeover && (current.expired || hasRole(actor, "admin"))) continue;
     if (input.takeover) {
       return err({
@@ -334,13 +357,17 @@ export async function acquireLease(db: DbOrTx, actor: Actor, input: AcquireLease
   return err(await lockedError(db, actor, input.recordId, await getLease(db, input.recordId)));
 }
 
-/** A heartbeat extends only a lease the actor still holds (expired or not, as long as nobody took it). */
-async function renewLease(db: DbOrTx, actor: Actor, recordId: string): Promise<AcquireLeaseResult> {
+/**
+ * A heartbeat extends only a lease the actor's tab still holds (expired or not, as long as
+ * nobody, nor another of their tabs, took it).
+ */
+async function renewLease(db: DbOrTx, actor: Actor, recordId: string, tab: string | null): Promise<AcquireLeaseResult> {
   const [row] = await queryRows<LeaseRow>(
     db,
     sql`with renewed as (
-          update leases set renewed_at = now(), expires_at = now() + make_interval(secs => ${leaseTtlSeconds()})
-           where record_id = ${recordId} and user_id = ${actor.id}
+          update leases set renewed_at = now(), expires_at = now() + make_interval(secs => ${leaseTtlSeconds()}),
+                            tab = coalesce(${tab}::uuid, leases.tab)
+           where record_id = ${recordId} and user_id = ${actor.id} and ${sameTab(tab)}
           returning *
         )
         select ${LEASE_COLUMNS} from renewed l join users u on u.id = l.user_id`,
@@ -362,12 +389,13 @@ export type ReleaseLeaseResult = Result<
 
 /**
  * Gives a lease up: its holder, or an admin, who thereby "breaks" someone else's lease (recorded
- * with the reason, in the same statement as the delete). Releasing a lease nobody holds is fine.
+ * with the reason, in the same statement as the delete). Releasing a lease nobody holds is fine,
+ * and so is a tab releasing what another tab of the same user holds: that lease stays.
  */
 export async function releaseLease(
   db: DbOrTx,
   actor: Actor,
-  input: { recordId: string; reason?: string | null },
+  input: { recordId: string; reason?: string | null; tab?: string | null },
 ): Promise<ReleaseLeaseResult> {
   const target = await leaseTarget(db, input.recordId, { deletedToo: true });
   if (target) return err(target);
@@ -381,7 +409,10 @@ export async function releaseLease(
   }>(
     db,
     sql`with released as (
-          delete from leases where record_id = ${input.recordId} and (user_id = ${actor.id} or ${isAdmin}::boolean)
+          delete from leases
+           where record_id = ${input.recordId}
+             and ((user_id = ${actor.id} and ${sameTab(input.tab ?? null)})
+                  or (user_id <> ${actor.id} and ${isAdmin}::boolean))
           returning user_id
         ), event as (
           insert into lease_events (record_id, action, actor_id, previous_holder_id, reason)
@@ -407,7 +438,8 @@ export async function releaseLease(
     return { ok: true, released: true, broke };
   }
   const current = await getLease(db, input.recordId);
-  if (!current) return { ok: true, released: false, broke: null };
+  // Nobody holds it, or another tab of this user does (and keeps it).
+  if (!current || current.holder.id === actor.id) return { ok: true, released: false, broke: null };
   return err({
     code: "forbidden",
     message: `Only ${current.holder.name} or an admin can release this edit lock.`,

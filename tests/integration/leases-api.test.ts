@@ -4,6 +4,7 @@ import * as leaseRoute from "@/app/api/records/[id]/lease/route";
 import * as recordRoute from "@/app/api/records/[id]/route";
 import { queryRows } from "@/db/client";
 import type { FieldDefinition } from "@/lib/fields";
+import { acquireLease } from "@/lib/leases/leases";
 import { type ApiResponse, callRoute, closeRouteDatabase, ORIGIN, useDatabaseInRoutes } from "../support/api";
 import {
   createCollection,
@@ -233,6 +234,22 @@ describe("DELETE /api/records/:id/lease", () => {
       sql`select action, previous_holder_id, reason from lease_events where record_id = ${id}`,
     );
     expect(event).toEqual({ action: "break", previous_holder_id: bob.id, reason: "Bob went home" });
+  });
+
+  it("?tab= lets a closing tab go without releasing what another tab of the same user holds; 400 for a bad tab", async () => {
+    const id = await newCustomer();
+    const tab = "33333333-3333-4333-8333-333333333333";
+    const otherTab = "44444444-4444-4444-8444-444444444444";
+    expect((await acquireLease(database.db, alice, { recordId: id, tab })).ok).toBe(true);
+
+    const bad = await lease.delete(id, alice, "?tab=not-a-uuid");
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ error: "bad_query", message: expect.stringContaining("tab") });
+
+    expect((await lease.delete(id, alice, `?tab=${otherTab}`)).status).toBe(204);
+    expect((await lease.get(id, carol)).body).toMatchObject({ holder: { id: alice.id } });
+    expect((await lease.delete(id, alice, `?tab=${tab}`)).status).toBe(204);
+    expect((await lease.get(id, carol)).body).toEqual({ holder: null });
   });
 
   it("accepts the page's own cookie-authenticated release (pagehide) and refuses a cross-origin one", async () => {

@@ -556,6 +556,86 @@ describe("deleting and restoring in a lease collection", () => {
   });
 });
 
+describe("a lease belongs to the browser tab that took it", () => {
+  const TAB_ONE = "11111111-1111-4111-8111-111111111111";
+  const TAB_TWO = "22222222-2222-4222-8222-222222222222";
+
+  it("locks the same user's other tab (naming that user) until it takes over, without recording a take-over", async () => {
+    const record = await newCustomer();
+    const first = await acquired(await acquireLease(database.db, alice, { recordId: record.id, tab: TAB_ONE }));
+    // The same tab again renews, as before.
+    await acquired(await acquireLease(database.db, alice, { recordId: record.id, tab: TAB_ONE }));
+
+    const second = await acquireLease(database.db, alice, { recordId: record.id, tab: TAB_TWO });
+    expect(second).toMatchObject({
+      ok: false,
+      error: {
+        code: "locked",
+        holder: { id: alice.id, name: "Alice" },
+        expired: false,
+        message: expect.stringContaining("another tab"),
+      },
+    });
+    // Its heartbeat cannot renew the other tab's lease either.
+    expect(await acquireLease(database.db, alice, { recordId: record.id, tab: TAB_TWO, renew: true })).toMatchObject({
+      ok: false,
+      error: { code: "locked", holder: { id: alice.id } },
+    });
+
+    // "Edit here instead": the lease moves to the second tab; the first one's heartbeat is refused.
+    const moved = await acquired(
+      await acquireLease(database.db, alice, { recordId: record.id, tab: TAB_TWO, takeover: true }),
+    );
+    expect(moved.tookOver).toBeNull();
+    expect(moved.lease.acquiredAt).toBe(first.lease.acquiredAt);
+    expect(await acquireLease(database.db, alice, { recordId: record.id, tab: TAB_ONE, renew: true })).toMatchObject({
+      ok: false,
+      error: { code: "locked", holder: { id: alice.id }, lostTo: null },
+    });
+    expect(await eventRows(record.id)).toEqual([]);
+    // Either tab may save: the lease guards people, and the version check guards the rest.
+    const saved = await saveRecord(database.db, alice, {
+      recordId: record.id,
+      baseVersion: 1,
+      values: { notes: "from a tab" },
+      patch: true,
+    });
+    expect(saved.ok).toBe(true);
+  });
+
+  it("closing one tab does not release the lease another tab of the same user holds", async () => {
+    const record = await newCustomer();
+    await acquired(await acquireLease(database.db, alice, { recordId: record.id, tab: TAB_ONE }));
+    expect(await releaseLease(database.db, alice, { recordId: record.id, tab: TAB_TWO })).toEqual({
+      ok: true,
+      released: false,
+      broke: null,
+    });
+    expect(await leaseRows(record.id)).toEqual([{ user_id: alice.id }]);
+    expect(await releaseLease(database.db, alice, { recordId: record.id, tab: TAB_ONE })).toMatchObject({
+      ok: true,
+      released: true,
+    });
+    expect(await leaseRows(record.id)).toEqual([]);
+  });
+
+  it("lets another tab take an expired lease of the same user, and the API (no tab) use any tab's lease", async () => {
+    const record = await newCustomer();
+    await acquired(await acquireLease(database.db, alice, { recordId: record.id, tab: TAB_ONE }));
+    // Through the API, without a tab: the lease is this user's, renewed, still the tab's.
+    await acquired(await acquireLease(database.db, alice, { recordId: record.id, renew: true }));
+    await acquired(await acquireLease(database.db, alice, { recordId: record.id, tab: TAB_ONE, renew: true }));
+    await expireLease(record.id);
+    await acquired(await acquireLease(database.db, alice, { recordId: record.id, tab: TAB_TWO }));
+    expect(await acquireLease(database.db, alice, { recordId: record.id, tab: TAB_ONE, renew: true })).toMatchObject({
+      ok: false,
+      error: { code: "locked", holder: { id: alice.id } },
+    });
+    // And an API release (no tab) lets go of whichever tab's lease it is.
+    expect(await releaseLease(database.db, alice, { recordId: record.id })).toMatchObject({ ok: true, released: true });
+  });
+});
+
 describe("releasing and breaking leases", () => {
   it("lets the holder release (idempotently), refuses other editors, and records an admin's break", async () => {
     const record = await newCustomer();

@@ -7,10 +7,12 @@ import { acquireLease, releaseLease } from "@/lib/leases/leases";
 /** The record page's edit lease (DESIGN.md guarantee 6): the same domain calls as the HTTP API. */
 
 const recordId = z.string().max(100);
+/** The browser tab asking: another tab of the same user neither renews nor releases its lease. */
+const tab = z.uuid();
 
 /** Acquires the lease when the form opens; `renew` is the heartbeat, which never takes a lease it lost. */
 export const acquireLeaseAction = action(
-  { role: "editor", input: z.object({ recordId, renew: z.boolean().optional() }), name: "acquireLease" },
+  { role: "editor", input: z.object({ recordId, tab, renew: z.boolean().optional() }), name: "acquireLease" },
   async ({ db, actor }, input) => {
     const result = await acquireLease(db, actor, input);
     return result.ok ? { ok: true as const, lease: result.lease } : result;
@@ -21,7 +23,7 @@ export const acquireLeaseAction = action(
 export const takeOverLeaseAction = action(
   {
     role: "editor",
-    input: z.object({ recordId, reason: z.string().trim().max(500).optional() }),
+    input: z.object({ recordId, tab, reason: z.string().trim().max(500).optional() }),
     name: "takeOverLease",
   },
   async ({ db, actor }, input) => {
@@ -32,7 +34,7 @@ export const takeOverLeaseAction = action(
 
 /** Gives the lease up when the form closes (navigating away within the app). */
 export const releaseLeaseAction = action(
-  { role: "editor", input: z.object({ recordId }), name: "releaseLease" },
+  { role: "editor", input: z.object({ recordId, tab }), name: "releaseLease" },
   async ({ db, actor }, input) => {
     const result = await releaseLease(db, actor, input);
     return result.ok ? { ok: true as const, released: result.released } : result;

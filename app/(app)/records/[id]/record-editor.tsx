@@ -306,7 +306,7 @@ export function RecordEditor({
 
       <PresenceBar users={present} me={me.id} />
 
-      {leased ? <LeaseBanner lease={lease} isAdmin={isAdmin} canEdit={canEdit} /> : null}
+      {leased ? <LeaseBanner lease={lease} me={me.id} isAdmin={isAdmin} canEdit={canEdit} /> : null}
 
       {leased && editable && dirty && lease.lostTo ? (
         <div className="notice row" role="status">

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { LeaseView } from "@/lib/leases/lease-view";
 import { acquireLease, getLease, releaseLease } from "@/lib/leases/leases";
-import { loadRecord } from "@/lib/records/queries";
+import { isUuid, loadRecord } from "@/lib/records/queries";
 import { apiRoute, fail, readJson } from "../../../_lib/route";
 
 type Params = { id: string };
@@ -44,13 +44,20 @@ export const POST = apiRoute<Params>("editor", async ({ request, db, actor, para
   return leaseResponse(result.lease);
 });
 
-/** Releases the lease: 204. Its holder, or an admin breaking it (`?reason=` is recorded); else 403. */
+/**
+ * Releases the lease: 204. Its holder, or an admin breaking it (`?reason=` is recorded); else
+ * 403. With `?tab=`, a lease that another tab of the same user holds stays (still 204).
+ */
 export const DELETE = apiRoute<Params>("editor", async ({ request, db, actor, params }) => {
-  const reason = new URL(request.url).searchParams.get("reason");
+  const search = new URL(request.url).searchParams;
+  const reason = search.get("reason");
   if (reason !== null && reason.length > 500) {
     return fail({ code: "invalid", fields: { reason: "At most 500 characters" } });
   }
-  const result = await releaseLease(db, actor, { recordId: params.id, reason });
+  // `?tab=`: the browser tab letting go (its keepalive request when the page goes away).
+  const tab = search.get("tab");
+  if (tab !== null && !isUuid(tab)) return fail({ code: "bad_query", message: "tab: must be the tab's id (a UUID)" });
+  const result = await releaseLease(db, actor, { recordId: params.id, reason, tab });
   if (!result.ok) return fail(result.error);
   return new Response(null, { status: 204 });
 });

@@ -1,3 +1,5 @@
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { parseLiveEvent } from "@/lib/live-events";
 import { EVENT_STREAM_HEADERS, eventStream, liveEventMessage, PING_INTERVAL_MS, presenceMessage } from "./event-stream";
@@ -66,7 +68,12 @@ describe("eventStream", () => {
     const abort = new AbortController();
     const onClose = vi.fn();
     const onPing = vi.fn();
-    const stream = eventStream({ signal: abort.signal, first: "event: ready\ndata: {}\n\n", onClose, onPing });
+    const stream = eventStream({
+      request: new Request("http://localhost/", { signal: abort.signal }),
+      first: "event: ready\ndata: {}\n\n",
+      onClose,
+      onPing,
+    });
     for (const [name, value] of Object.entries(EVENT_STREAM_HEADERS)) {
       expect(stream.response.headers.get(name)).toBe(value);
     }
@@ -81,16 +88,40 @@ describe("eventStream", () => {
     expect(await readAll(stream.response)).toBe("event: ready\ndata: {}\n\nevent: x\ndata: 1\n\n: ping\n\n: ping\n\n");
   });
 
+  it("still closes when its client goes away after everyone else has dropped the Request (garbage collected)", async () => {
+    setFlagsFromString("--expose-gc");
+    const collectGarbage = runInNewContext("gc") as () => void;
+    const abort = new AbortController();
+    const onClose = vi.fn();
+    // Only the stream refers to the Request from here on, as in a route handler that returned.
+    const stream = eventStream({
+      request: new Request("http://localhost/", { signal: abort.signal }),
+      first: ": hi\n\n",
+      onClose,
+    });
+    for (let round = 0; round < 3; round++) {
+      collectGarbage();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    abort.abort();
+    expect(onClose).toHaveBeenCalledTimes(1);
+    await stream.response.body?.cancel();
+  });
+
   it("closes when the reader cancels, and at once for an already aborted request", async () => {
     const onClose = vi.fn();
-    const stream = eventStream({ signal: new AbortController().signal, first: ": hi\n\n", onClose });
+    const stream = eventStream({ request: new Request("http://localhost/"), first: ": hi\n\n", onClose });
     await stream.response.body?.cancel();
     expect(onClose).toHaveBeenCalledTimes(1);
 
     const aborted = new AbortController();
     aborted.abort();
     const onAbortedClose = vi.fn();
-    eventStream({ signal: aborted.signal, first: ": hi\n\n", onClose: onAbortedClose });
+    eventStream({
+      request: new Request("http://localhost/", { signal: aborted.signal }),
+      first: ": hi\n\n",
+      onClose: onAbortedClose,
+    });
     expect(onAbortedClose).toHaveBeenCalledTimes(1);
   });
 });

@@ -50,13 +50,19 @@ export type EventStream = {
  * A `text/event-stream` response that starts with `first`, pings every PING_INTERVAL_MS (and
  * calls `onPing` then) and calls `onClose` exactly once: when the client goes away (the
  * request's signal aborts, or the reader cancels the stream).
+ *
+ * It keeps the Request itself, not only its signal: undici aborts a Request's signal through
+ * a WeakRef to the Request's own AbortController, so once the Request is garbage collected
+ * its signal never aborts, and a stream whose client went away would stay open for good.
  */
 export function eventStream(options: {
-  signal: AbortSignal;
+  request: Request;
   first: string;
   onClose: () => void;
   onPing?: () => void;
 }): EventStream {
+  // Referred to by `close`, so the Request lives as long as the stream is open.
+  const { request } = options;
   const encoder = new TextEncoder();
   let controller: ReadableStreamDefaultController<Uint8Array> | null = null;
   let closed = false;
@@ -79,7 +85,7 @@ export function eventStream(options: {
     if (closed) return;
     closed = true;
     clearInterval(ping);
-    options.signal.removeEventListener("abort", close);
+    request.signal.removeEventListener("abort", close);
     try {
       controller?.close();
     } catch {
@@ -101,7 +107,7 @@ export function eventStream(options: {
       close();
     },
   });
-  if (options.signal.aborted) close();
-  else options.signal.addEventListener("abort", close, { once: true });
+  if (request.signal.aborted) close();
+  else request.signal.addEventListener("abort", close, { once: true });
   return { response: new Response(body, { headers: EVENT_STREAM_HEADERS }), send: write };
 }

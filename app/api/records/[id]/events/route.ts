@@ -41,7 +41,7 @@ export const GET = apiRoute<Params>("viewer", async ({ request, db, actor, param
   }
 
   const stream = eventStream({
-    signal: request.signal,
+    request,
     first: sseEvent("ready", {
       id: record.id,
       version: record.version,

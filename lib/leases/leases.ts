@@ -249,6 +249,14 @@ export async function acquireLease(db: DbOrTx, actor: Actor, input: AcquireLease
   // A lease released between our failed upsert and the read of its holder: try again, a few times.
   for (let attempt = 0; attempt < 3; attempt++) {
     const outcome = await db.transaction(async (tx): Promise<Attempt> => {
+      // Share-lock the record: a delete (which releases the record's lease in its own
+      // statement) either committed before, and it is gone here, or waits until this lease
+      // is in and then removes it. No lease outlives its record.
+      const [record] = await queryRows<{ live: boolean }>(
+        tx,
+        sql`select deleted_at is null as live from records where id = ${input.recordId} for share`,
+      );
+      if (!record?.live) return { kind: "refused", error: { code: "not_found" } };
       // Lock the current lease row, if any: until we commit, nobody renews, releases or takes
       // it, so a take-over below names exactly whose lease it replaced.
       const [seen] = await queryRows<LeaseRow>(

@@ -495,6 +495,18 @@ describe("deleting and restoring in a lease collection", () => {
     expect((await listLeases(database.db)).map((l) => l.recordId)).not.toContain(record.id);
   });
 
+  it("never leaves a lease on a deleted record: an acquisition racing a delete waits for it and finds the record gone", async () => {
+    const record = await newCustomer();
+    // The delete has passed its checks and holds the record's row when Bob asks for the lease.
+    const result = await whileHeld(
+      { waiters: 1 },
+      (tx) => tx.execute(sql`update records set deleted_at = now(), version = version + 1 where id = ${record.id}`),
+      () => acquireLease(database.db, bob, { recordId: record.id }),
+    );
+    expect(result).toEqual({ ok: false, error: { code: "not_found" } });
+    expect(await leaseRows(record.id)).toEqual([]);
+  });
+
   it("refuses a restore while someone else holds a live lease, naming them, and restores nothing", async () => {
     const record = await deletedCustomer();
     await plantLease(record.id, bob.id, "1 minute");

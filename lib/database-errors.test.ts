@@ -44,11 +44,14 @@ describe("the checks built on it", () => {
     }
   });
 
-  it("isDatabaseUnavailable knows connection failures, not bugs", () => {
+  it("isDatabaseUnavailable knows connection failures and rolled-back victims, not bugs", () => {
     expect(isDatabaseUnavailable(wrapped(withCode("ECONNREFUSED")))).toBe(true);
     expect(isDatabaseUnavailable(wrapped(withCode("08006")))).toBe(true);
     expect(isDatabaseUnavailable(wrapped(withCode("57P01")))).toBe(true);
     expect(isDatabaseUnavailable(new AggregateError([withCode("ETIMEDOUT")]))).toBe(true);
+    // Rolled back as a deadlock's or a serialization conflict's victim: safe to send again.
+    expect(isDatabaseUnavailable(wrapped(withCode("40P01")))).toBe(true);
+    expect(isDatabaseUnavailable(wrapped(withCode("40001")))).toBe(true);
     expect(isDatabaseUnavailable(wrapped(withCode("42P01")))).toBe(false);
     expect(isDatabaseUnavailable(new Error("plain"))).toBe(false);
   });

@@ -1,4 +1,8 @@
-/** Failures that mean "the database is not reachable now", as opposed to a bug. */
+/**
+ * Failures that mean "the database cannot do this now; the same request will succeed when sent
+ * again", as opposed to a bug: it is unreachable, restarting, out of connections, or it chose
+ * this transaction as a deadlock's or a serialization conflict's victim and rolled it back.
+ */
 const UNAVAILABLE_CODES = new Set([
   "ECONNREFUSED",
   "ECONNRESET",
@@ -12,6 +16,8 @@ const UNAVAILABLE_CODES = new Set([
   "57P02", // crash_shutdown
   "57P03", // cannot_connect_now
   "53300", // too_many_connections
+  "40P01", // deadlock_detected: this transaction was rolled back, nothing of it landed
+  "40001", // serialization_failure: likewise
 ]);
 
 /** How deep `findCause` looks: drizzle wraps driver errors once or twice; a cycle must not hang. */

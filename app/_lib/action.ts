@@ -50,7 +50,7 @@ export function action<S extends z.ZodType, R extends { ok: boolean }>(
           ok: false,
           error: {
             code: "unavailable",
-            message: "The database is not reachable right now. Your edits are kept; try again.",
+            message: "The database is busy or unreachable right now. Your edits are kept; try again.",
           },
         };
       }

@@ -249,21 +249,24 @@ export async function acquireLease(db: DbOrTx, actor: Actor, input: AcquireLease
   // A lease released between our failed upsert and the read of its holder: try again, a few times.
   for (let attempt = 0; attempt < 3; attempt++) {
     const outcome = await db.transaction(async (tx): Promise<Attempt> => {
-      // Share-lock the record: a delete (which releases the record's lease in its own
-      // statement) either committed before, and it is gone here, or waits until this lease
-      // is in and then removes it. No lease outlives its record.
-      const [record] = await queryRows<{ live: boolean }>(
-        tx,
-        sql`select deleted_at is null as live from records where id = ${input.recordId} for share`,
-      );
-      if (!record?.live) return { kind: "refused", error: { code: "not_found" } };
       // Lock the current lease row, if any: until we commit, nobody renews, releases or takes
-      // it, so a take-over below names exactly whose lease it replaced.
+      // it, so a take-over below names exactly whose lease it replaced. The lease row first,
+      // then the record: saves and deletes lock in that order too (their WHERE reads the lease
+      // FOR SHARE before the row is updated), so the two never wait for each other in a cycle.
       const [seen] = await queryRows<LeaseRow>(
         tx,
         sql`select ${LEASE_COLUMNS} from leases l join users u on u.id = l.user_id
              where l.record_id = ${input.recordId} for update of l`,
       );
+      // Share-lock the record: a delete either committed before, and it is gone here, or waits
+      // until this lease is in and then removes it with its own statement. (In a lease
+      // collection a delete needs the deleter's lease, so it usually already waited above.)
+      // No lease outlives its record.
+      const [record] = await queryRows<{ live: boolean }>(
+        tx,
+        sql`select deleted_at is null as live from records where id = ${input.recordId} for share`,
+      );
+      if (!record?.live) return { kind: "refused", error: { code: "not_found" } };
       const other = seen && seen.user_id !== actor.id ? seen : null;
       // This user's live lease, held by another of their tabs: "take over" moves it here.
       if (seen && !other && !seen.expired && !input.takeover && seen.tab !== null && tab !== null && seen.tab !== tab) {

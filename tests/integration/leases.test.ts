@@ -507,6 +507,20 @@ describe("deleting and restoring in a lease collection", () => {
     expect(await leaseRows(record.id)).toEqual([]);
   });
 
+  it("takes its locks in the order saves do (lease, then record): a save in flight and an acquisition never deadlock", async () => {
+    const record = await newCustomer();
+    await acquired(await acquireLease(database.db, alice, { recordId: record.id }));
+    // Alice's save has read her lease FOR SHARE (its WHERE) and is about to update the row when
+    // Bob opens the record. Bob must wait for the lease without holding the record meanwhile.
+    const result = await whileHeld(
+      { waiters: 1 },
+      (tx) => tx.execute(sql`select 1 from leases where record_id = ${record.id} for share`),
+      () => acquireLease(database.db, bob, { recordId: record.id }),
+      (tx) => tx.execute(sql`update records set updated_at = now() where id = ${record.id}`),
+    );
+    expect(result).toMatchObject({ ok: false, error: { code: "locked", holder: { id: alice.id } } });
+  });
+
   it("refuses a restore while someone else holds a live lease, naming them, and restores nothing", async () => {
     const record = await deletedCustomer();
     await plantLease(record.id, bob.id, "1 minute");

@@ -140,7 +140,7 @@ export function errorResponse(error: ApiError): ErrorResponse {
     case "unavailable":
       return {
         status: 503,
-        body: { error: "unavailable", message: "The database is not reachable right now. Try again shortly." },
+        body: { error: "unavailable", message: "The database is busy or unreachable right now. Try again shortly." },
         headers: { "Retry-After": "2" },
       };
     case "internal":

@@ -11,6 +11,8 @@ export type RecordEventsOptions = {
   onLease?: () => void;
   /** This tab has unsaved edits: others who have the record open see "editing". */
   editing?: boolean;
+  /** This user's id: their own entry in the presence list shows whether "editing" arrived. */
+  me?: string;
 };
 
 /**
@@ -73,19 +75,28 @@ export function useRecordEvents(recordId: string, options: RecordEventsOptions =
     };
   }, [recordId, queryClient]);
 
-  // A new presence starts as "not editing": say so only when that is not true, and every change after.
+  // A new presence starts as "not editing": say so only when that is not true, and every change
+  // after. If the server did not take it (an error, or the row had been dropped as stale and
+  // came back as "not editing"), the next presence list shows it and it is said again.
   const editing = options.editing ?? false;
+  const me = options.me;
   const told = useRef<{ presenceId: string; editing: boolean } | null>(null);
   useEffect(() => {
     if (!presenceId) return;
     const before = told.current?.presenceId === presenceId ? told.current.editing : false;
-    if (before === editing) return;
-    told.current = { presenceId, editing };
-    void setPresenceEditingAction({ presenceId, editing }).catch(() => {
-      // Only a courtesy to others; the next change tries again.
-      if (told.current?.presenceId === presenceId) told.current = null;
-    });
-  }, [presenceId, editing]);
+    // Each presence list (a new array) is a chance to notice that "editing" did not stick.
+    const lost = editing && before && !present.some((user) => user.id === me && user.editing);
+    if (before === editing && !lost) return;
+    const sent = { presenceId, editing };
+    told.current = sent;
+    void setPresenceEditingAction(sent)
+      .then((answer) => answer.ok && answer.updated)
+      .catch(() => false)
+      .then((taken) => {
+        // Only a courtesy to others: forget it, so the next change or presence list says it again.
+        if (!taken && told.current === sent) told.current = null;
+      });
+  }, [presenceId, editing, present, me]);
 
   return present;
 }

@@ -24,11 +24,17 @@ export type PresentUser = UserRef & {
   editing: boolean;
 };
 
-/** A tab opened the record. `id` is the stream's own id, made by the caller. */
+/**
+ * A tab opened the record. `id` is the stream's own id, made by the caller. Also clears stale
+ * rows of every record (left by processes that died), so none pile up on records nobody opens.
+ */
 export async function joinPresence(db: DbOrTx, actor: Actor, input: { id: string; recordId: string }): Promise<void> {
   await queryRows(
     db,
-    sql`insert into presence (id, record_id, user_id) values (${input.id}, ${input.recordId}, ${actor.id})
+    sql`with stale as (
+          delete from presence where seen_at < now() - make_interval(secs => ${PRESENCE_TTL_SECONDS})
+        )
+        insert into presence (id, record_id, user_id) values (${input.id}, ${input.recordId}, ${actor.id})
         on conflict (id) do update set seen_at = now()`,
   );
 }

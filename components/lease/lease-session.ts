@@ -162,7 +162,7 @@ export function startLeaseSession(
         const mine = held;
         held = null;
         const lostTo = error.lostTo && mine && error.lostTo.at >= mine.acquiredAt ? error.lostTo : null;
-        // Released elsewhere (this user's other tab) and taken by nobody: simply take it again.
+        // Released elsewhere (through the API, or by a delete and restore) and taken by nobody: take it again.
         if (!lostTo && !error.holder) return void acquire();
         set({ status: "lost", lease: leaseFromLocked(error, recordId, serverNowIso()), lostTo, error: null });
         return void watch();

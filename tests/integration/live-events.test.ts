@@ -372,20 +372,33 @@ describe("GET /api/records/:id/events", () => {
     await expect.poll(() => presenceRows(record.id)).toBe(1);
   });
 
-  it("presence: a tab whose process died stops counting, and the next ping of anyone watching removes it", async () => {
+  it("presence: a tab whose process died stops counting, and the next ping or join removes it", async () => {
     const record = await newTicket();
-    await queryRows(
-      database.db,
-      sql`insert into presence (id, record_id, user_id, since, seen_at)
-          values (gen_random_uuid(), ${record.id}, ${other.id}, now() - interval '10 minutes', now() - interval '1 minute')`,
-    );
     const vera = await openEvents(record.id, viewer);
     const ready = (await vera.next()).data as { presenceId: string };
-    // Otto's row is over PRESENCE_TTL_SECONDS old: not listed, though still there.
     expect((await vera.nextPresence()).data).toMatchObject({ users: [{ id: viewer.id }] });
+    const staleRow = (recordId: string) =>
+      queryRows(
+        database.db,
+        sql`insert into presence (id, record_id, user_id, since, seen_at)
+            values (gen_random_uuid(), ${recordId}, ${other.id}, now() - interval '10 minutes', now() - interval '1 minute')`,
+      );
+    // Otto's tab went away with its process a minute ago: over PRESENCE_TTL_SECONDS, not listed,
+    // though still there until Vera's next ping removes it.
+    await staleRow(record.id);
+    expect(await presentUsers(database.db, record.id)).toMatchObject([{ id: viewer.id }]);
     expect(await presenceRows(record.id)).toBe(2);
     await touchPresence(database.db, viewer, { id: ready.presenceId, recordId: record.id });
     expect(await presenceRows(record.id)).toBe(1);
+
+    // Opening any record also clears stale rows elsewhere (records nobody opens again).
+    const elsewhere = await newTicket();
+    await staleRow(elsewhere.id);
+    expect(await presenceRows(elsewhere.id)).toBe(1);
+    const another = await openEvents((await newTicket()).id, editor);
+    expect((await another.next()).event).toBe("ready");
+    expect(await presenceRows(elsewhere.id)).toBe(0);
+
     // A tab taken for stale (a long pause) is put back by its own next ping.
     await queryRows(database.db, sql`delete from presence where id = ${ready.presenceId}`);
     await touchPresence(database.db, viewer, { id: ready.presenceId, recordId: record.id });

@@ -113,7 +113,7 @@ export function RecordEditor({
   valuesNow.current = values;
   const goneInBackground = latest.isError && (latest.error as { status?: number }).status === 404;
   useLeaveWarning(dirty);
-  const present = useRecordEvents(recordId, { onLease: lease.nudge, editing: editable && dirty });
+  const present = useRecordEvents(recordId, { onLease: lease.nudge, editing: editable && dirty, me: me.id });
 
   // A draft left by a reload or a crashed tab is offered, never applied silently.
   useEffect(() => {

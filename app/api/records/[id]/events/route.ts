@@ -40,6 +40,14 @@ export const GET = apiRoute<Params>("viewer", async ({ request, db, actor, param
     throw error;
   }
 
+  // This stream's presence writes, one after another: a leave never overtakes a touch still in
+  // flight (which would put the row back after the tab had gone).
+  let presenceWrites = Promise.resolve();
+  const writePresence = (what: string, write: () => Promise<void>) => {
+    presenceWrites = presenceWrites.then(write).catch((error: unknown) => {
+      console.error(`[events] could not ${what} presence:`, error);
+    });
+  };
   const stream = eventStream({
     request,
     first: sseEvent("ready", {
@@ -48,17 +56,11 @@ export const GET = apiRoute<Params>("viewer", async ({ request, db, actor, param
       deleted: record.deletedAt !== null,
       presenceId: presence.id,
     }),
-    onPing: () => {
-      touchPresence(db, actor, presence).catch((error: unknown) => {
-        console.error("[events] could not touch presence:", error);
-      });
-    },
+    onPing: () => writePresence("touch", () => touchPresence(db, actor, presence)),
     onClose: () => {
       unsubscribe();
-      leavePresence(db, presence).catch((error: unknown) => {
-        // The row goes stale and is removed by the next ping of anyone watching the record.
-        console.error("[events] could not leave presence:", error);
-      });
+      // If this fails, the row goes stale and the next join or ping on the record removes it.
+      writePresence("leave", () => leavePresence(db, presence));
     },
   });
   stream.send(presenceMessage(record.id, present));

@@ -25,18 +25,33 @@ export type PresentUser = UserRef & {
 };
 
 /**
- * A tab opened the record. `id` is the stream's own id, made by the caller. Also clears stale
- * rows of every record (left by processes that died), so none pile up on records nobody opens.
+ * A tab opened the record. `id` is the stream's own id, made by the caller. Answers the
+ * record's version as of the join, null for an unknown record.
+ *
+ * Live events are only sent for records someone has open (migration 0006), so the join
+ * share-locks the record row: a save in flight either commits first, and the version answered
+ * here has it, or its trigger runs after the join has committed and sees the row. Either way
+ * the tab hears of it. Joining also clears stale rows of every record (left by processes that
+ * died), so none pile up on records nobody opens.
  */
-export async function joinPresence(db: DbOrTx, actor: Actor, input: { id: string; recordId: string }): Promise<void> {
-  await queryRows(
+export async function joinPresence(
+  db: DbOrTx,
+  actor: Actor,
+  input: { id: string; recordId: string },
+): Promise<{ version: number; deleted: boolean } | null> {
+  const [row] = await queryRows<{ version: number; deleted: boolean }>(
     db,
-    sql`with stale as (
+    sql`with target as (
+          select id, version, deleted_at from records where id = ${input.recordId} for share
+        ), stale as (
           delete from presence where seen_at < now() - make_interval(secs => ${PRESENCE_TTL_SECONDS})
+        ), joined as (
+          insert into presence (id, record_id, user_id) select ${input.id}, id, ${actor.id} from target
+          on conflict (id) do update set seen_at = now()
         )
-        insert into presence (id, record_id, user_id) values (${input.id}, ${input.recordId}, ${actor.id})
-        on conflict (id) do update set seen_at = now()`,
+        select version, deleted_at is not null as deleted from target`,
   );
+  return row ?? null;
 }
 
 /**

@@ -1,8 +1,10 @@
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Database, getDatabase, openPostgres } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
 import type { FieldDefinition } from "@/lib/fields";
 import { type LiveEvent, subscribe, subscriberCount } from "@/lib/live-events";
+import { joinPresence } from "@/lib/presence";
 import { saveRecord } from "@/lib/records/save-record";
 import { type PostgresServer, startPostgresServer } from "../support/postgres-server";
 import { createCollection, createTestRecord, createUser } from "../support/test-database";
@@ -42,6 +44,8 @@ describe("live events across a database restart", () => {
     const collection = await createCollection(writer.db, { fields: FIELDS });
     const user = await createUser(writer.db, { name: "Rita" });
     const record = await createTestRecord(writer.db, user, collection, { title: "v1" });
+    // Live events are sent for records someone has open.
+    await joinPresence(writer.db, user, { id: randomUUID(), recordId: record.id });
     const received: LiveEvent[] = [];
     const unsubscribe = await subscribe(record.id, (event) => received.push(event));
     let version = record.version;

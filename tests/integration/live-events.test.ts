@@ -4,12 +4,13 @@ import { GET as eventsRoute } from "@/app/api/records/[id]/events/route";
 import { queryRows } from "@/db/client";
 import type { FieldDefinition } from "@/lib/fields";
 import { acquireLease, releaseLease } from "@/lib/leases/leases";
-import { subscriberCount } from "@/lib/live-events";
+import { subscribe, subscriberCount } from "@/lib/live-events";
 import { presentUsers, setPresenceEditing, touchPresence } from "@/lib/presence";
 import type { RecordView } from "@/lib/records/record-view";
 import { deleteRecord, restoreRecord, saveRecord } from "@/lib/records/save-record";
 import { reserveSeats } from "@/lib/reservations/reserve-seats";
 import { callRoute, closeRouteDatabase, expectError, ORIGIN, useDatabaseInRoutes } from "../support/api";
+import { whileLocked } from "../support/lock-gate";
 import {
   createCollection,
   createTestDatabase,
@@ -403,6 +404,37 @@ describe("GET /api/records/:id/events", () => {
     await queryRows(database.db, sql`delete from presence where id = ${ready.presenceId}`);
     await touchPresence(database.db, viewer, { id: ready.presenceId, recordId: record.id });
     expect(await presentUsers(database.db, record.id)).toMatchObject([{ id: viewer.id }]);
+  });
+
+  it("notifies nothing for a record nobody has open, so those commits never take NOTIFY's lock", async () => {
+    const unwatched = await newTicket();
+    const heard: string[] = [];
+    // Listening in this process, but with no presence row: nobody has the record open.
+    const stop = await subscribe(unwatched.id, (event) => heard.push(event.kind));
+    try {
+      const watched = await newTicket();
+      const stream = await openEvents(watched.id);
+      expect((await stream.next()).event).toBe("ready");
+      await saveAs(other, unwatched, { notes: "Nobody is looking" });
+      // Notifications arrive in commit order: once the watched record's has, none came before it.
+      await saveAs(other, watched, { notes: "Someone is looking" });
+      expect(await stream.next()).toMatchObject({ event: "record", data: { id: watched.id, version: 2 } });
+      expect(heard).toEqual([]);
+    } finally {
+      stop();
+    }
+  });
+
+  it("a save in flight while a stream opens is either in its first version or announced after it", async () => {
+    const record = await newTicket();
+    // The save holds the record row when the stream joins; the join waits for it to commit.
+    const stream = await whileLocked(
+      database.url,
+      { waiters: 1, timeoutMs: 30_000 },
+      (tx) => tx.execute(sql`update records set version = version + 1 where id = ${record.id}`),
+      () => openEvents(record.id),
+    );
+    expect(await stream.next()).toMatchObject({ event: "ready", data: { version: 2 } });
   });
 
   it("leaves no subscriber behind", async () => {

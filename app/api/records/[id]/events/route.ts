@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { type LiveEvent, subscribe } from "@/lib/live-events";
 import { joinPresence, leavePresence, presentUsers, touchPresence } from "@/lib/presence";
-import { loadRecord } from "@/lib/records/queries";
+import { isUuid } from "@/lib/records/queries";
 import { eventStream, liveEventMessage, presenceMessage, sseEvent } from "../../../_lib/event-stream";
 import { apiRoute, fail } from "../../../_lib/route";
 
@@ -18,22 +18,24 @@ type Params = { id: string };
  * and leaves when the stream closes.
  */
 export const GET = apiRoute<Params>("viewer", async ({ request, db, actor, params }) => {
+  if (!isUuid(params.id)) return fail({ code: "not_found" });
+  // As PostgreSQL writes it, so the notifications (which name records that way) match.
+  const recordId = params.id.toLowerCase();
   // Events until the stream exists are kept, then sent after `ready`.
   const early: LiveEvent[] = [];
   let deliver: (event: LiveEvent) => void = (event) => early.push(event);
   // Subscribed before the record is read: a write committed in between is not missed.
-  const unsubscribe = await subscribe(params.id, (event) => deliver(event));
-  const presence = { id: randomUUID(), recordId: params.id };
-  let record: Awaited<ReturnType<typeof loadRecord>>;
+  const unsubscribe = await subscribe(recordId, (event) => deliver(event));
+  const presence = { id: randomUUID(), recordId };
+  let joined: Awaited<ReturnType<typeof joinPresence>>;
   let present: Awaited<ReturnType<typeof presentUsers>>;
   try {
-    record = await loadRecord(db, params.id);
-    if (!record) {
+    joined = await joinPresence(db, actor, presence);
+    if (!joined) {
       unsubscribe();
       return fail({ code: "not_found" });
     }
-    await joinPresence(db, actor, presence);
-    present = await presentUsers(db, record.id);
+    present = await presentUsers(db, presence.recordId);
   } catch (error) {
     unsubscribe();
     await leavePresence(db, presence).catch(() => {});
@@ -50,10 +52,11 @@ export const GET = apiRoute<Params>("viewer", async ({ request, db, actor, param
   };
   const stream = eventStream({
     request,
+    // The version as of the join: anything saved after it is announced (see joinPresence).
     first: sseEvent("ready", {
-      id: record.id,
-      version: record.version,
-      deleted: record.deletedAt !== null,
+      id: presence.recordId,
+      version: joined.version,
+      deleted: joined.deleted,
       presenceId: presence.id,
     }),
     onPing: () => writePresence("touch", () => touchPresence(db, actor, presence)),
@@ -63,7 +66,7 @@ export const GET = apiRoute<Params>("viewer", async ({ request, db, actor, param
       writePresence("leave", () => leavePresence(db, presence));
     },
   });
-  stream.send(presenceMessage(record.id, present));
+  stream.send(presenceMessage(presence.recordId, present));
 
   // A change of presence is announced by id only; the list is read again, one read at a time
   // (a burst of joins and leaves makes at most one more read, which sees them all).

@@ -26,6 +26,10 @@ test("a lease: Alice edits, Bob sees her editing read-only, the admin takes over
   await expect(bob.getByRole("button", { name: "Save" })).toHaveCount(0);
   // The lease is not expired, so Bob (an editor) cannot take over yet.
   await expect(bob.getByRole("button", { name: "Take over" })).toHaveCount(0);
+  // The table says so too, before anyone opens the record.
+  await bob.goto(`/collections/customers?q=${encodeURIComponent(name)}`);
+  await expect(bob.getByRole("row").filter({ hasText: name })).toContainText("Alice is editing");
+  await bob.screenshot({ path: "test-results/table-editing.png" });
   // Bob gives up (an open page would take the lease as soon as it is free).
   await bob.context().close();
 

@@ -4,7 +4,7 @@ import type { EditMode, LeaseEventAction } from "@/db/schema";
 import { type Actor, hasRole } from "@/lib/auth/actor";
 import { leaseTtlSeconds } from "@/lib/env";
 import { isUuid } from "@/lib/records/queries";
-import { isoString } from "@/lib/records/record-view";
+import { isoString, type UserRef } from "@/lib/records/record-view";
 import { err, type Result } from "@/lib/result";
 import { type LeaseEventView, type LeaseView, type LockedError, lockedMessage } from "./lease-view";
 
@@ -83,6 +83,20 @@ function toLeaseView(row: LeaseRow): LeaseView {
     expired: row.expired,
     serverNow: isoString(row.server_now),
   };
+}
+
+/** Who holds a live (unexpired) lease on each of these records: the table's "Alice is editing". */
+export async function liveLeaseHolders(db: DbOrTx, recordIds: readonly string[]): Promise<Map<string, UserRef>> {
+  // Checked UUIDs, so one array literal (one parameter, one prepared statement for any count).
+  const ids = recordIds.filter(isUuid);
+  if (ids.length === 0) return new Map();
+  const rows = await queryRows<{ record_id: string; user_id: string; user_name: string }>(
+    db,
+    sql`select l.record_id, l.user_id, u.name as user_name
+          from leases l join users u on u.id = l.user_id
+         where l.record_id = any(${`{${ids.join(",")}}`}::uuid[]) and l.expires_at > now()`,
+  );
+  return new Map(rows.map((row) => [row.record_id, { id: row.user_id, name: row.user_name }]));
 }
 
 /** The record's lease, expired or not; null when nobody holds one. */

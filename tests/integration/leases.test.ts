@@ -8,6 +8,7 @@ import {
   getLease,
   listLeaseEvents,
   listLeases,
+  liveLeaseHolders,
   releaseLease,
 } from "@/lib/leases/leases";
 import type { RecordView } from "@/lib/records/record-view";
@@ -700,6 +701,18 @@ describe("releasing and breaking leases", () => {
       error: { code: "locked", holder: null, lostTo: { action: "break", reason: "Stuck since Friday" } },
     });
     expect(await leaseRows(record.id)).toEqual([]);
+  });
+
+  it("names the holders of live leases among given records, for the table (expired and free ones left out)", async () => {
+    const live = await newCustomer("Live");
+    const expired = await newCustomer("Expired");
+    const free = await newCustomer("Free");
+    await acquired(await acquireLease(database.db, alice, { recordId: live.id }));
+    await acquired(await acquireLease(database.db, bob, { recordId: expired.id }));
+    await expireLease(expired.id);
+    const holders = await liveLeaseHolders(database.db, [live.id, expired.id, free.id, "not-a-uuid"]);
+    expect([...holders]).toEqual([[live.id, { id: alice.id, name: "Alice" }]]);
+    expect(await liveLeaseHolders(database.db, [])).toEqual(new Map());
   });
 
   it("lists current leases, expired ones too, and the latest take-overs and breaks", async () => {

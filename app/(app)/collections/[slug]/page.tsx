@@ -6,7 +6,9 @@ import { RelativeTime } from "@/components/relative-time";
 import { hasRole } from "@/lib/auth/actor";
 import { findCollection } from "@/lib/collections";
 import { displayValue } from "@/lib/fields";
+import { liveLeaseHolders } from "@/lib/leases/leases";
 import { listRecords } from "@/lib/records/list-records";
+import type { UserRef } from "@/lib/records/record-view";
 
 type Search = { q?: string; sort?: string; dir?: string; cursor?: string };
 
@@ -43,6 +45,14 @@ export default async function CollectionPage({
   if (!result.ok) result = await listRecords(db, collection, { limit: 50 });
   const items = result.ok ? result.items : [];
   const nextCursor = result.ok ? result.nextCursor : null;
+  // Lease collections: who is editing which record right now (as of this page's load).
+  const editing =
+    collection.editMode === "lease"
+      ? await liveLeaseHolders(
+          db,
+          items.map((record) => record.id),
+        )
+      : new Map();
   const columns = collection.fields.filter((f) => f.listed);
   const sort = search.sort ?? "updatedAt";
   const currentDir = dir ?? (sort === "updatedAt" || sort === "createdAt" ? "desc" : "asc");
@@ -123,7 +133,10 @@ export default async function CollectionPage({
                   {columns.map((f, i) => (
                     <td key={f.key}>
                       {i === 0 ? (
-                        <Link href={`/records/${record.id}`}>{displayValue(f, record.data[f.key])}</Link>
+                        <>
+                          <Link href={`/records/${record.id}`}>{displayValue(f, record.data[f.key])}</Link>
+                          <EditingPill holder={editing.get(record.id)} me={actor.id} />
+                        </>
                       ) : (
                         displayValue(f, record.data[f.key])
                       )}
@@ -146,5 +159,13 @@ export default async function CollectionPage({
         ) : null}
       </div>
     </>
+  );
+}
+
+/** "Alice is editing" beside a record whose edit lease someone holds. */
+function EditingPill({ holder, me }: { holder: UserRef | undefined; me: string }) {
+  if (!holder) return null;
+  return (
+    <span className="pill editing-pill">{holder.id === me ? "You are editing" : `${holder.name} is editing`}</span>
   );
 }

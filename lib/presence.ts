@@ -16,6 +16,9 @@ import { isoString, type UserRef } from "@/lib/records/record-view";
 
 export const PRESENCE_TTL_SECONDS = 45;
 
+/** The moment before which a presence row is stale: its tab has not been seen for the TTL. */
+const STALE_BEFORE = sql`now() - make_interval(secs => ${PRESENCE_TTL_SECONDS})`;
+
 /** One person who has the record open, in one or more tabs. */
 export type PresentUser = UserRef & {
   /** When their earliest open tab opened it. */
@@ -44,7 +47,7 @@ export async function joinPresence(
     sql`with target as (
           select id, version, deleted_at from records where id = ${input.recordId} for share
         ), stale as (
-          delete from presence where seen_at < now() - make_interval(secs => ${PRESENCE_TTL_SECONDS})
+          delete from presence where seen_at < ${STALE_BEFORE}
         ), joined as (
           insert into presence (id, record_id, user_id) select ${input.id}, id, ${actor.id} from target
           on conflict (id) do update set seen_at = now()
@@ -64,7 +67,7 @@ export async function touchPresence(db: DbOrTx, actor: Actor, input: { id: strin
     sql`with stale as (
           delete from presence
            where record_id = ${input.recordId} and id <> ${input.id}
-             and seen_at < now() - make_interval(secs => ${PRESENCE_TTL_SECONDS})
+             and seen_at < ${STALE_BEFORE}
         )
         insert into presence (id, record_id, user_id) values (${input.id}, ${input.recordId}, ${actor.id})
         on conflict (id) do update set seen_at = now()`,
@@ -100,7 +103,7 @@ export async function presentUsers(db: DbOrTx, recordId: string): Promise<Presen
     sql`select u.id, u.name, min(p.since) as since, bool_or(p.editing) as editing
           from presence p join users u on u.id = p.user_id
          where p.record_id = ${recordId}
-           and p.seen_at >= now() - make_interval(secs => ${PRESENCE_TTL_SECONDS})
+           and p.seen_at >= ${STALE_BEFORE}
          group by u.id, u.name
          order by min(p.since), u.name`,
   );

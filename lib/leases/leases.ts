@@ -282,10 +282,6 @@ export async function acquireLease(db: DbOrTx, actor: Actor, input: AcquireLease
       );
       if (!record?.live) return { kind: "refused", error: { code: "not_found" } };
       const other = seen && seen.user_id !== actor.id ? seen : null;
-      // This user's live lease, held by another of their tabs: "take over" moves it here.
-      if (seen && !other && !seen.expired && !input.takeover && seen.tab !== null && tab !== null && seen.tab !== tab) {
-        return { kind: "refused", error: await lockedError(tx, actor, input.recordId, toLeaseView(seen)) };
-      }
       const adminTakeover = Boolean(input.takeover && other && hasRole(actor, "admin"));
       if (input.takeover && other && !other.expired) {
         if (!adminTakeover) {
@@ -322,6 +318,8 @@ export async function acquireLease(db: DbOrTx, actor: Actor, input: AcquireLease
                    renewed_at = now(),
                    expires_at = excluded.expires_at,
                    tab = excluded.tab
+             -- This user's live lease in another of their tabs is theirs to move here only by
+             -- "take over"; otherwise it stays, and the caller is told below.
              where (leases.user_id = excluded.user_id
                     and (${sameTab(tab)} or leases.expires_at <= now() or ${Boolean(input.takeover)}::boolean))
                 or (leases.user_id = ${other?.user_id ?? null}::uuid

@@ -16,6 +16,7 @@ const ACTION_WORDS: Record<RevisionAction, string> = {
   overwrite: "overwrote",
   delete: "deleted",
   restore: "restored",
+  revert: "restored an older version",
 };
 
 /** Every revision: who, when, what they did, each field's from → to, and every value at that version. */

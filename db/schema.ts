@@ -26,8 +26,15 @@ export const users = pgTable(
     email: text("email").notNull().unique(),
     name: text("name").notNull(),
     role: text("role").$type<Role>().notNull(),
-    passwordHash: text("password_hash").notNull(),
+    /** Null until an invited person sets a password (`invites`). */
+    passwordHash: text("password_hash"),
+    /** A deactivated person signs in nowhere; their sessions and tokens stop (guarantee 12). */
+    active: boolean("active").notNull().default(true),
+    /** People are versioned like records: every accepted change is one compare-and-set. */
+    version: integer("version").notNull().default(1),
     createdAt: createdAt(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    lastSeenAt: timestamp("last_seen_at", { withTimezone: true }),
   },
   (t) => [check("users_role_check", sql`${t.role} in ('viewer', 'editor', 'admin')`)],
 );
@@ -44,10 +51,66 @@ export const sessions = pgTable(
       .references(() => users.id, { onDelete: "cascade" }),
     createdAt: createdAt(),
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    /** Touched (at most once a minute) by each authenticated request: the idle timeout and "last seen". */
+    lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull().defaultNow(),
+    /** The browser or client that signed in, shown in /settings' list of sessions. */
+    userAgent: text("user_agent"),
   },
-  (t) => [index("sessions_user_idx").on(t.userId)],
+  (t) => [index("sessions_user_idx").on(t.userId), index("sessions_expires_idx").on(t.expiresAt)],
 );
 export type Session = typeof sessions.$inferSelect;
+
+export const TOKEN_SCOPES = ["read", "write"] as const;
+export type TokenScope = (typeof TOKEN_SCOPES)[number];
+
+/** Personal API tokens for scripts: stored hashed (like sessions), shown once, revocable. */
+export const apiTokens = pgTable(
+  "api_tokens",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    scope: text("scope").$type<TokenScope>().notNull(),
+    /** SHA-256 of the whole token. */
+    tokenHash: text("token_hash").notNull().unique(),
+    /** The token's first characters (after its `tdm_` prefix), to recognise it in a list. */
+    prefix: text("prefix").notNull(),
+    createdAt: createdAt(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+  },
+  (t) => [
+    index("api_tokens_user_idx").on(t.userId),
+    check("api_tokens_scope_check", sql`${t.scope} in ('read', 'write')`),
+  ],
+);
+export type ApiToken = typeof apiTokens.$inferSelect;
+
+export const INVITE_KINDS = ["invite", "reset"] as const;
+export type InviteKind = (typeof INVITE_KINDS)[number];
+
+/** One-time links to set a password: an invitation or a reset. Only the token's hash is stored. */
+export const invites = pgTable(
+  "invites",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    kind: text("kind").$type<InviteKind>().notNull(),
+    createdBy: uuid("created_by")
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    usedAt: timestamp("used_at", { withTimezone: true }),
+  },
+  (t) => [index("invites_user_idx").on(t.userId)],
+);
+export type Invite = typeof invites.$inferSelect;
 
 /** Failed sign-ins per key (an email or a client address) in the current window. */
 export const loginThrottle = pgTable("login_throttle", {
@@ -67,11 +130,22 @@ export const collections = pgTable("collections", {
   editMode: text("edit_mode").$type<EditMode>().notNull().default("optimistic"),
   /** The integer field that caps reservations (events: "capacity"); null when records take none. */
   capacityField: text("capacity_field"),
+  /**
+   * Fields an admin removed: their values stay in the records (hidden), and adding the same
+   * key again brings them back (guarantee 11). The schema editor offers them for restoring.
+   */
+  removedFields: jsonb("removed_fields").$type<FieldDefinition[]>().notNull().default([]),
+  /** The schema is versioned like a record: one compare-and-set and one revision per change. */
+  version: integer("version").notNull().default(1),
   createdAt: createdAt(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  updatedBy: uuid("updated_by").references(() => users.id),
 });
 export type Collection = typeof collections.$inferSelect;
 
-export type RecordData = Record<string, string | number | boolean>;
+/** A stored value: multiselect holds an array of its options; user and link hold ids. */
+export type StoredValue = string | number | boolean | string[];
+export type RecordData = Record<string, StoredValue>;
 
 export const records = pgTable(
   "records",
@@ -103,7 +177,7 @@ export const records = pgTable(
 );
 export type RecordRow = typeof records.$inferSelect;
 
-export const REVISION_ACTIONS = ["create", "update", "merge", "overwrite", "delete", "restore"] as const;
+export const REVISION_ACTIONS = ["create", "update", "merge", "overwrite", "delete", "restore", "revert"] as const;
 export type RevisionAction = (typeof REVISION_ACTIONS)[number];
 
 export type FieldChange = { from: unknown; to: unknown };
@@ -125,13 +199,190 @@ export const revisions = pgTable(
     snapshot: jsonb("snapshot").$type<RecordData>().notNull(),
     /** The client-made id of the save that wrote this revision: a repeat returns this outcome. */
     saveId: text("save_id"),
+    /** The bulk edit, import or undo this write was part of; null for a single write. */
+    batchId: uuid("batch_id"),
+    /** For action `revert`: the version whose values it brought back. */
+    revertedFrom: integer("reverted_from"),
   },
   (t) => [
     primaryKey({ columns: [t.recordId, t.version] }),
     uniqueIndex("revisions_user_save_id_idx").on(t.userId, t.saveId).where(sql`${t.saveId} is not null`),
+    index("revisions_batch_idx").on(t.batchId).where(sql`${t.batchId} is not null`),
+    index("revisions_at_idx").on(t.at, t.recordId, t.version),
+    index("revisions_user_at_idx").on(t.userId, t.at),
   ],
 );
 export type Revision = typeof revisions.$inferSelect;
+
+export const ENTITY_KINDS = ["collection", "user", "view", "comment"] as const;
+export type EntityKind = (typeof ENTITY_KINDS)[number];
+
+/**
+ * Revisions of everything versioned that is not a record: collections (schema), people,
+ * shared views and comments. Same rule as records: one accepted write = one revision, in the
+ * same statement as the compare-and-set; versions 1, 2, 3, … per entity.
+ */
+export const entityRevisions = pgTable(
+  "entity_revisions",
+  {
+    kind: text("kind").$type<EntityKind>().notNull(),
+    entityId: uuid("entity_id").notNull(),
+    version: integer("version").notNull(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+    action: text("action").notNull(),
+    changes: jsonb("changes").$type<FieldChanges>().notNull(),
+    snapshot: jsonb("snapshot").$type<Record<string, unknown>>().notNull(),
+    saveId: text("save_id"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.kind, t.entityId, t.version] }),
+    uniqueIndex("entity_revisions_user_save_id_idx").on(t.userId, t.saveId).where(sql`${t.saveId} is not null`),
+  ],
+);
+export type EntityRevision = typeof entityRevisions.$inferSelect;
+
+/** Saved list views: a filter, a sort and columns; personal, or shared (versioned). */
+export const views = pgTable(
+  "views",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    collectionId: uuid("collection_id")
+      .notNull()
+      .references(() => collections.id),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id),
+    name: text("name").notNull(),
+    shared: boolean("shared").notNull().default(false),
+    filter: jsonb("filter").$type<Record<string, unknown>>().notNull().default({}),
+    sort: text("sort"),
+    dir: text("dir").$type<"asc" | "desc">(),
+    columns: jsonb("columns").$type<string[]>(),
+    version: integer("version").notNull().default(1),
+    createdAt: createdAt(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedBy: uuid("updated_by")
+      .notNull()
+      .references(() => users.id),
+    deletedAt: timestamp("deleted_at", { withTimezone: true }),
+  },
+  (t) => [index("views_collection_idx").on(t.collectionId, t.userId)],
+);
+export type View = typeof views.$inferSelect;
+
+/** Per person and collection: chosen columns (order, widths) and the default view. */
+export const listPreferences = pgTable(
+  "list_preferences",
+  {
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    collectionId: uuid("collection_id")
+      .notNull()
+      .references(() => collections.id),
+    columns: jsonb("columns").$type<{ key: string; width?: number }[]>(),
+    defaultViewId: uuid("default_view_id"),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.collectionId] })],
+);
+
+export const BATCH_KINDS = ["bulk", "import", "undo"] as const;
+export type BatchKind = (typeof BATCH_KINDS)[number];
+
+/** A bulk edit, an import or an undo: who, when, and one result per item (guarantee 10). */
+export const batches = pgTable(
+  "batches",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    collectionId: uuid("collection_id")
+      .notNull()
+      .references(() => collections.id),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id),
+    kind: text("kind").$type<BatchKind>().notNull(),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+    summary: jsonb("summary").$type<Record<string, number>>().notNull(),
+    results: jsonb("results").$type<Record<string, unknown>[]>().notNull(),
+    /** For kind `undo`: the batch it undid. */
+    undoes: uuid("undoes"),
+    /** `Idempotency-Key` of the request that made it: a repeat returns this batch. */
+    requestKey: text("request_key"),
+  },
+  (t) => [
+    index("batches_user_idx").on(t.userId, t.at),
+    uniqueIndex("batches_user_request_key_idx").on(t.userId, t.requestKey).where(sql`${t.requestKey} is not null`),
+  ],
+);
+export type Batch = typeof batches.$inferSelect;
+
+export const NOTIFICATION_KINDS = ["overwritten", "lease_taken", "restored", "mention"] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+/** Written in the same transaction as the write that causes it: none lost, none invented. */
+export const notifications = pgTable(
+  "notifications",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    kind: text("kind").$type<NotificationKind>().notNull(),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+    recordId: uuid("record_id").references(() => records.id),
+    /** Who caused it. */
+    actorId: uuid("actor_id").references(() => users.id),
+    message: text("message").notNull(),
+    fields: jsonb("fields").$type<string[]>().notNull().default([]),
+    /** Kind-specific details: the record version, mine vs theirs values, the lease reason, … */
+    details: jsonb("details").$type<Record<string, unknown>>().notNull().default({}),
+    readAt: timestamp("read_at", { withTimezone: true }),
+  },
+  (t) => [index("notifications_user_idx").on(t.userId, t.at)],
+);
+export type Notification = typeof notifications.$inferSelect;
+
+/** Who follows a record (created, edited or commented on it, or chose to). */
+export const follows = pgTable(
+  "follows",
+  {
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    recordId: uuid("record_id")
+      .notNull()
+      .references(() => records.id),
+    /** False when the person unfollowed: an edit then does not follow them again. */
+    following: boolean("following").notNull().default(true),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.recordId] }), index("follows_record_idx").on(t.recordId)],
+);
+
+/** A conversation on a record, outside its versioned data: a comment never bumps the record. */
+export const comments = pgTable(
+  "comments",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    recordId: uuid("record_id")
+      .notNull()
+      .references(() => records.id),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id),
+    body: text("body").notNull(),
+    version: integer("version").notNull().default(1),
+    createdAt: createdAt(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    deletedAt: timestamp("deleted_at", { withTimezone: true }),
+  },
+  (t) => [index("comments_record_idx").on(t.recordId, t.createdAt)],
+);
+export type Comment = typeof comments.$inferSelect;
 
 /**
  * Seats taken per record that takes reservations. Kept outside the versioned `data`, so a
@@ -194,7 +445,7 @@ export const leases = pgTable("leases", {
 });
 export type Lease = typeof leases.$inferSelect;
 
-export const LEASE_EVENT_ACTIONS = ["takeover", "break"] as const;
+export const LEASE_EVENT_ACTIONS = ["takeover", "break", "deactivated"] as const;
 export type LeaseEventAction = (typeof LEASE_EVENT_ACTIONS)[number];
 
 /** Every take-over and break of a lease: who, whose, when and why. */

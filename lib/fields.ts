@@ -5,7 +5,19 @@ import { z } from "zod";
  * browser (form validation) and the server (every write), so both say the same thing.
  */
 
-export const FIELD_TYPES = ["text", "longtext", "number", "integer", "boolean", "date", "select", "email"] as const;
+export const FIELD_TYPES = [
+  "text",
+  "longtext",
+  "number",
+  "integer",
+  "boolean",
+  "date",
+  "select",
+  "email",
+  "multiselect",
+  "user",
+  "link",
+] as const;
 export type FieldType = (typeof FIELD_TYPES)[number];
 
 export const fieldDefinitionSchema = z.object({
@@ -19,10 +31,13 @@ export const fieldDefinitionSchema = z.object({
   maxLength: z.number().int().positive().optional(),
   /** Shown in the table. */
   listed: z.boolean().optional(),
+  /** For `link`: the slug of the collection whose records it points to. */
+  collection: z.string().optional(),
 });
 export type FieldDefinition = z.infer<typeof fieldDefinitionSchema>;
 
-export type FieldValue = string | number | boolean;
+/** multiselect: an array of its options (a set, kept in option order); user, link: an id. */
+export type FieldValue = string | number | boolean | string[];
 export type RecordValues = Record<string, FieldValue>;
 /** What a form or a merge patch sends: null (or absence) clears a field. */
 export type RecordInput = Record<string, unknown>;
@@ -41,6 +56,8 @@ export const recordInputSchema = z.custom<RecordInput>(
  * PostgreSQL's jsonb refuses (String#isWellFormed would say it, but is ES2024).
  */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const TEXT_LIMIT = 500;
 const LONGTEXT_LIMIT = 50_000;
@@ -90,6 +107,20 @@ function buildValueSchema(field: FieldDefinition): z.ZodType<FieldValue> {
         error: `Must be one of: ${options.join(", ")}`,
       });
     }
+    case "multiselect": {
+      const options = field.options ?? [];
+      return z
+        .array(z.string(), { error: "Must be a list of options" })
+        .refine((values) => values.every((v) => options.includes(v)), {
+          error: `Each must be one of: ${options.join(", ")}`,
+        })
+        .refine((values) => new Set(values).size === values.length, { error: "Lists an option more than once" })
+        .transform((values) => options.filter((o) => values.includes(o)));
+    }
+    case "user":
+      return z.string({ error: "Must be a person's id" }).regex(UUID_PATTERN, { error: "Must be a person's id" });
+    case "link":
+      return z.string({ error: "Must be a record id" }).regex(UUID_PATTERN, { error: "Must be a record id" });
     case "boolean":
       return z.boolean({ error: "Must be true or false" });
     case "number":
@@ -103,9 +134,14 @@ function buildValueSchema(field: FieldDefinition): z.ZodType<FieldValue> {
   }
 }
 
-/** Empty strings and nulls mean "no value": the key is left out of the stored data. */
+/** Empty strings, empty lists and nulls mean "no value": the key is left out of the stored data. */
 function isEmpty(value: unknown): boolean {
-  return value === null || value === undefined || (typeof value === "string" && value.trim() === "");
+  return (
+    value === null ||
+    value === undefined ||
+    (typeof value === "string" && value.trim() === "") ||
+    (Array.isArray(value) && value.length === 0)
+  );
 }
 
 export type ValidationResult = { ok: true; values: RecordValues } | { ok: false; fields: Record<string, string> };
@@ -163,5 +199,6 @@ export function searchTextOf(fields: readonly FieldDefinition[], values: RecordV
 export function displayValue(field: FieldDefinition | undefined, value: unknown): string {
   if (value === undefined || value === null || value === "") return "—";
   if (field?.type === "boolean" || typeof value === "boolean") return value ? "Yes" : "No";
+  if (Array.isArray(value)) return value.length === 0 ? "—" : value.join(", ");
   return String(value);
 }

@@ -8,7 +8,7 @@ import { BreakLeaseForm } from "./break-lease-form";
 
 export const metadata: Metadata = { title: "Admin" };
 
-const ACTION_WORDS = { takeover: "took over", break: "broke" } as const;
+const ACTION_WORDS = { takeover: "took over", break: "broke", deactivated: "released (deactivated)" } as const;
 
 /** Current edit leases, which an admin can break, and who took over or broke which lease, when and why. */
 export default async function AdminPage() {

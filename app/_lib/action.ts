@@ -4,18 +4,11 @@ import type { Db } from "@/db/client";
 import type { Role } from "@/db/schema";
 import type { Actor } from "@/lib/auth/actor";
 import { isDatabaseUnavailable } from "@/lib/database-errors";
+import { type ActionFailed, FAILURE_MESSAGES } from "@/lib/errors";
 import { zodFields } from "@/lib/zod-fields";
 import { authorizeFromCookies } from "./session";
 
-/** What every server action can answer besides its own outcomes. */
-export type ActionFailure =
-  | { code: "unauthenticated"; message: string }
-  | { code: "forbidden"; message: string }
-  | { code: "invalid"; fields: Record<string, string> }
-  | { code: "unavailable"; message: string }
-  | { code: "internal"; message: string };
-
-export type ActionFailed = { ok: false; error: ActionFailure };
+export type { ActionFailed, ActionFailure } from "@/lib/errors";
 
 /**
  * The one action builder: authenticate and authorise (through `authorize`), parse the
@@ -36,7 +29,7 @@ export function action<S extends z.ZodType, R extends { ok: boolean }>(
             auth.error.code === "unauthenticated"
               ? {
                   code: "unauthenticated",
-                  message: "Your session has ended. Sign in again in another tab; your edits here are kept.",
+                  message: FAILURE_MESSAGES.unauthenticated,
                 }
               : auth.error,
         };
@@ -50,14 +43,14 @@ export function action<S extends z.ZodType, R extends { ok: boolean }>(
           ok: false,
           error: {
             code: "unavailable",
-            message: "The database is busy or unreachable right now. Your edits are kept; try again.",
+            message: FAILURE_MESSAGES.unavailable,
           },
         };
       }
       console.error(`[action] ${options.name} failed:`, error);
       return {
         ok: false,
-        error: { code: "internal", message: "Something went wrong on our side. Your edits are kept; try again." },
+        error: { code: "internal", message: FAILURE_MESSAGES.internal },
       };
     }
   };

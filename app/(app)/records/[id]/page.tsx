@@ -2,17 +2,31 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requirePageActor } from "@/app/_lib/session";
-import { RecordHistory } from "@/components/record-history";
 import { RelativeTime } from "@/components/relative-time";
 import { hasRole } from "@/lib/auth/actor";
-import { loadRecord, toRecordView } from "@/lib/records/queries";
+import { getRevision, loadRecord, toRecordView } from "@/lib/records/queries";
 import { getReservationSummary } from "@/lib/reservations/queries";
-import { RecordEditor } from "./record-editor";
+import { RecordHistory } from "./_components/record-history";
+import { type OpenConflict, RecordEditor } from "./record-editor";
 import { ReservationsPanel } from "./reservations-panel";
+
+const MAX_INT = 2_147_483_647;
 
 export const metadata: Metadata = { title: "Record" };
 
-export default async function RecordPage({ params }: { params: Promise<{ id: string }> }) {
+/** `?restore=<version>`: open the editor's three-way dialog with that version's values as "mine". */
+function restoreVersion(value: string | string[] | undefined): number | null {
+  const version = typeof value === "string" && /^[1-9][0-9]{0,9}$/.test(value) ? Number(value) : null;
+  return version !== null && version <= MAX_INT ? version : null;
+}
+
+export default async function RecordPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { db, actor } = await requirePageActor();
   const record = await loadRecord(db, (await params).id);
   if (!record) notFound();
@@ -36,6 +50,10 @@ export default async function RecordPage({ params }: { params: Promise<{ id: str
   }
   // Null unless the record's collection takes reservations (a capacity field).
   const reservations = await getReservationSummary(db, record.id);
+  const restore = restoreVersion((await searchParams).restore);
+  const old = restore !== null && restore < record.version ? await getRevision(db, record.id, restore) : null;
+  const openConflict: OpenConflict | undefined =
+    old && restore !== null ? { mine: old.data, origin: { kind: "restore", version: restore } } : undefined;
   return (
     <div className="stack">
       <div>{back}</div>
@@ -50,6 +68,7 @@ export default async function RecordPage({ params }: { params: Promise<{ id: str
         me={{ id: actor.id, name: actor.name }}
         canEdit={hasRole(actor, "editor")}
         isAdmin={hasRole(actor, "admin")}
+        openConflict={openConflict}
       />
       {reservations ? (
         <ReservationsPanel

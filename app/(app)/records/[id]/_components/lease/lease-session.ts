@@ -1,4 +1,4 @@
-import type { ActionFailure } from "@/app/_lib/action";
+import { type ActionFailure, FAILURE_MESSAGES, failureMessage } from "@/lib/errors";
 import type { LeaseEventView, LeaseView, LockedError } from "@/lib/leases/lease-view";
 import type { AcquireLeaseError } from "@/lib/leases/leases";
 
@@ -77,15 +77,11 @@ export type LeaseSessionOptions = {
   now?: () => number;
 };
 
-const UNREACHABLE: ActionFailure = {
-  code: "unavailable",
-  message: "The server could not be reached. Your edits are kept; trying again.",
-};
+/** No answer at all: handled like `unavailable` (keep what we have, ask again soon). */
+const UNREACHABLE: ActionFailure = { code: "unavailable", message: FAILURE_MESSAGES.unreachable };
 
 export function leaseErrorMessage(error: AcquireLeaseError | ActionFailure): string {
-  if ("message" in error) return error.message;
-  if (error.code === "invalid") return Object.values(error.fields).join(" ") || "Check the reason and try again.";
-  return "This record no longer exists.";
+  return failureMessage(error, error.code === "invalid" ? "Check the reason and try again." : undefined);
 }
 
 /** A LockedError's holder as a lease, until the next read brings the exact one. */

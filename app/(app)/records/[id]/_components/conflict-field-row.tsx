@@ -1,74 +1,16 @@
 "use client";
 
-import { type ReactNode, useEffect, useId, useRef, useState } from "react";
+import { useId, useState } from "react";
 import { FieldInput } from "@/components/field-input";
 import { RelativeTime } from "@/components/relative-time";
 import { displayValue, type FieldDefinition, type RecordValues } from "@/lib/fields";
 import { fromFormValues, toFormValues } from "@/lib/form-values";
-import {
-  type Attribution,
-  attributeChanges,
-  type Decision,
-  type FieldMerge,
-  mergedValues,
-  resolveField,
-  revertedByOverwrite,
-  type Value,
-} from "@/lib/records/merge";
-import type { RecordView, RevisionView } from "@/lib/records/record-view";
+import { type Attribution, type Decision, type FieldMerge, resolveField, type Value } from "@/lib/records/merge";
 import { WordDiff } from "./word-diff";
 
-/** A modal on the native <dialog>: focus stays inside, Esc closes it (and loses nothing). */
-export function Modal({
-  title,
-  description,
-  onClose,
-  children,
-  footer,
-  testId,
-}: {
-  title: ReactNode;
-  description?: ReactNode;
-  onClose: () => void;
-  children: ReactNode;
-  footer: ReactNode;
-  testId?: string;
-}) {
-  const ref = useRef<HTMLDialogElement>(null);
-  const titleId = useId();
-  const descriptionId = useId();
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
-    return () => dialog?.close();
-  }, []);
-  return (
-    <dialog
-      ref={ref}
-      className="dialog"
-      aria-labelledby={titleId}
-      aria-describedby={description ? descriptionId : undefined}
-      data-testid={testId}
-      onCancel={(event) => {
-        event.preventDefault();
-        onClose();
-      }}
-    >
-      <header>
-        <h2 id={titleId}>{title}</h2>
-        {description ? (
-          <p id={descriptionId} className="muted" style={{ margin: 0 }}>
-            {description}
-          </p>
-        ) : null}
-      </header>
-      <div className="body">{children}</div>
-      <footer>{footer}</footer>
-    </dialog>
-  );
-}
+/** One field of the conflict dialog: what you started from, theirs (who, when), mine, and the choice. */
 
-function names(items: readonly { user: { name: string } }[] | undefined): string {
+export function names(items: readonly { user: { name: string } }[] | undefined): string {
   const unique = [...new Set((items ?? []).map((a) => a.user.name))];
   if (unique.length <= 1) return unique[0] ?? "they";
   return `${unique.slice(0, -1).join(", ")} and ${unique.at(-1)}`;
@@ -82,7 +24,7 @@ const STATUS_TEXT: Record<FieldMerge["status"], (who: string) => string> = {
   conflict: () => "You both changed this — choose the result",
 };
 
-function asText(field: FieldDefinition | undefined, value: unknown): string {
+export function asText(field: FieldDefinition | undefined, value: unknown): string {
   return value === null || value === undefined ? "" : displayValue(field, value);
 }
 
@@ -140,7 +82,7 @@ function TextRegions({ merge }: { merge: FieldMerge }) {
   );
 }
 
-function FieldRow({
+export function FieldRow({
   field,
   merge,
   attributions,
@@ -244,112 +186,5 @@ function FieldRow({
         </div>
       ) : null}
     </section>
-  );
-}
-
-export type ConflictDialogProps = {
-  fields: readonly FieldDefinition[];
-  baseVersion: number;
-  current: RecordView;
-  /** Every revision since the user's base, oldest first. */
-  changes: RevisionView[];
-  merges: FieldMerge[];
-  decisions: Record<string, Decision>;
-  busy: boolean;
-  onDecide: (key: string, decision: Decision) => void;
-  onMerge: (values: Record<string, Value>) => void;
-  onOverwrite: () => void;
-  onDiscard: () => void;
-  onClose: () => void;
-};
-
-/** Base, theirs (who changed what, when) and mine, field by field; Merge, Overwrite or Discard mine. */
-export function ConflictDialog(props: ConflictDialogProps) {
-  const { fields, current, changes, merges, decisions, busy } = props;
-  const attributions = attributeChanges(changes);
-  const people = names(changes);
-  const open = merges.filter((m) => !resolveField(m, decisions[m.key])).length;
-  const merged = mergedValues(current.data, merges, decisions);
-  const reverted = revertedByOverwrite(merges);
-  const label = (key: string) => fields.find((f) => f.key === key)?.label ?? key;
-  return (
-    <Modal
-      testId="conflict-dialog"
-      title={`${people === "they" ? current.updatedBy.name : people} changed this record while you were editing`}
-      description={
-        <>
-          It is now at version {current.version}; you started from version {props.baseVersion}. Your edits are safe:{" "}
-          {open > 0
-            ? `${open} ${open === 1 ? "field needs" : "fields need"} your decision.`
-            : "everything can be merged — check and save."}
-        </>
-      }
-      onClose={props.onClose}
-      footer={
-        <>
-          <button
-            type="button"
-            className="primary"
-            disabled={busy || merged === null}
-            onClick={() => merged && props.onMerge(merged)}
-          >
-            Merge
-          </button>
-          <button type="button" disabled={busy} onClick={props.onOverwrite}>
-            Overwrite
-          </button>
-          <button type="button" disabled={busy} onClick={props.onDiscard}>
-            Discard mine
-          </button>
-          <span className="spacer" />
-          <button type="button" onClick={props.onClose}>
-            Keep editing
-          </button>
-        </>
-      }
-    >
-      <div className="stack">
-        {merges.length === 0 ? (
-          <p>Their changes touch none of the fields you edited and no field differs — merging keeps everything.</p>
-        ) : null}
-        {merges.map((merge) => {
-          const field = fields.find((f) => f.key === merge.key);
-          return field ? (
-            <FieldRow
-              key={merge.key}
-              field={field}
-              merge={merge}
-              attributions={attributions[merge.key]}
-              decision={decisions[merge.key]}
-              onDecide={(decision) => props.onDecide(merge.key, decision)}
-            />
-          ) : null;
-        })}
-        <div className="notice small" data-testid="overwrite-reverts">
-          {reverted.length > 0 ? (
-            <>
-              <strong>Overwrite</strong> saves your form exactly as it is and reverts their changes to{" "}
-              {reverted
-                .map(
-                  (m) =>
-                    `${label(m.key)} (${names(attributions[m.key])}: ${
-                      asText(
-                        fields.find((f) => f.key === m.key),
-                        m.theirs,
-                      ) || "empty"
-                    })`,
-                )
-                .join(", ")}
-              .
-            </>
-          ) : (
-            <>
-              <strong>Overwrite</strong> saves your form exactly as it is; it reverts none of their changes.
-            </>
-          )}{" "}
-          <strong>Discard mine</strong> takes their version; your edits stay in your local draft.
-        </div>
-      </div>
-    </Modal>
   );
 }

@@ -1,7 +1,7 @@
 "use client";
 
+import { RelativeTime } from "@/components/relative-time";
 import type { PresentUser } from "@/lib/presence";
-import { RelativeTime } from "./relative-time";
 
 function initials(name: string): string {
   const letters = name

@@ -1,9 +1,9 @@
 "use client";
 
 import { useCallback, useEffect, useRef, useState } from "react";
-import { acquireLeaseAction, releaseLeaseAction, takeOverLeaseAction } from "@/app/(app)/records/[id]/lease-actions";
 import { fetchLease } from "@/components/api-client";
 import type { UserRef } from "@/lib/records/record-view";
+import { acquireLeaseAction, releaseLeaseAction, takeOverLeaseAction } from "../../lease-actions";
 import {
   INITIAL_LEASE_SNAPSHOT,
   type LeaseApi,

@@ -2,9 +2,9 @@
 
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
-import { setPresenceEditingAction } from "@/app/(app)/records/[id]/actions";
 import type { PresentUser } from "@/lib/presence";
 import { queryKeys } from "@/lib/query-keys";
+import { setPresenceEditingAction } from "../actions";
 
 export type RecordEventsOptions = {
   /** A lease changed: the lease session looks at once (a take-over is noticed in a second). */

@@ -2,12 +2,12 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
+import { fetchRevision, fetchRevisions } from "@/components/api-client";
+import { RelativeTime } from "@/components/relative-time";
 import type { RevisionAction } from "@/db/schema";
 import { displayValue, type FieldDefinition } from "@/lib/fields";
 import { queryKeys } from "@/lib/query-keys";
 import type { RevisionView } from "@/lib/records/record-view";
-import { fetchRevision, fetchRevisions } from "./api-client";
-import { RelativeTime } from "./relative-time";
 
 const ACTION_WORDS: Record<RevisionAction, string> = {
   create: "created",

@@ -154,26 +154,28 @@ export function validateRecord(fields: readonly FieldDefinition[], input: unknow
   if (typeof input !== "object" || input === null || Array.isArray(input)) {
     return { ok: false, fields: { _: "Must be an object of field values" } };
   }
-  // No prototype: a key named `__proto__` is then an ordinary key, reported like any other.
-  const errors: Record<string, string> = Object.create(null);
+  // Collected as entries, then made a plain object with `Object.fromEntries` (which defines own
+  // properties, so a key named `__proto__` is reported like any other): an object without a
+  // prototype cannot cross a server action to the form (React refuses to serialise it).
+  const errors = new Map<string, string>();
   const values: RecordValues = {};
   const known = new Set(fields.map((f) => f.key));
   for (const key of Object.keys(input)) {
-    if (!known.has(key)) errors[key] = "Unknown field";
+    if (!known.has(key)) errors.set(key, "Unknown field");
   }
   for (const field of fields) {
     const raw = (input as Record<string, unknown>)[field.key];
     if (isEmpty(raw)) {
-      if (field.required) errors[field.key] = `${field.label} is required`;
+      if (field.required) errors.set(field.key, `${field.label} is required`);
       continue;
     }
     const parsed = valueSchema(field).safeParse(
       typeof raw === "string" && field.type !== "longtext" ? raw.trim() : raw,
     );
     if (parsed.success) values[field.key] = parsed.data;
-    else errors[field.key] = parsed.error.issues[0]?.message ?? "Invalid value";
+    else errors.set(field.key, parsed.error.issues[0]?.message ?? "Invalid value");
   }
-  return Object.keys(errors).length > 0 ? { ok: false, fields: errors } : { ok: true, values };
+  return errors.size > 0 ? { ok: false, fields: Object.fromEntries(errors) } : { ok: true, values };
 }
 
 /**

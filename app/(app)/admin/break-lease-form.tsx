@@ -1,7 +1,9 @@
 "use client";
 
+import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useId, useState } from "react";
+import { mutateAction } from "@/components/call-action";
 import { breakLeaseAction } from "./actions";
 
 /** Read by screen readers (the input's full label), not shown in the crowded table row. */
@@ -27,37 +29,23 @@ export function BreakLeaseForm({
   const router = useRouter();
   const reasonId = useId();
   const [reason, setReason] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const breakLease = useMutation({
+    mutationFn: (input: { recordId: string; reason: string }) => mutateAction(breakLeaseAction, input),
+    onSuccess: () => {
+      setReason("");
+      router.refresh();
+    },
+  });
+  const busy = breakLease.isPending;
+  const error = breakLease.error?.message ?? null;
 
-  async function submit(event: FormEvent) {
+  function submit(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const result = await breakLeaseAction({ recordId, reason });
-      if (result.ok) {
-        setReason("");
-        router.refresh();
-        return;
-      }
-      const failure = result.error;
-      setError(
-        "message" in failure
-          ? failure.message
-          : "fields" in failure
-            ? Object.values(failure.fields).join(" ")
-            : "This record no longer exists.",
-      );
-    } catch {
-      setError("The server could not be reached. Try again.");
-    } finally {
-      setBusy(false);
-    }
+    breakLease.mutate({ recordId, reason });
   }
 
   return (
-    <form className="row" onSubmit={(event) => void submit(event)} style={{ flexWrap: "nowrap" }}>
+    <form className="row" onSubmit={submit} style={{ flexWrap: "nowrap" }}>
       <label htmlFor={reasonId} className="small">
         Reason
         <span style={VISUALLY_HIDDEN}>

@@ -1,12 +1,16 @@
+import type { KnownError } from "@/lib/errors";
 import type { LockedError } from "@/lib/leases/lease-view";
 import type { RecordView, RevisionView } from "@/lib/records/record-view";
 import { insufficientCapacityMessage } from "@/lib/reservations/seats";
 
 /**
  * The one place where domain outcomes become HTTP answers. Every error body is
- * `{ error: "<code>", message: "…", …details }`, and never carries raw error text.
+ * `{ error: "<code>", message: "…", …details }`, and never carries raw error text. The codes
+ * are the shared vocabulary of `lib/errors.ts` (a code outside it fails the type check).
  */
-export type ApiError =
+type Coded<T extends KnownError> = T;
+
+export type ApiError = Coded<
   | { code: "unauthenticated" }
   | { code: "forbidden"; message?: string }
   | { code: "not_found"; deleted?: { at: string; by: { id: string; name: string } }; message?: string }
@@ -24,7 +28,8 @@ export type ApiError =
   | { code: "invalid_credentials" }
   | { code: "rate_limited"; retryAfterSeconds: number }
   | { code: "unavailable" }
-  | { code: "internal" };
+  | { code: "internal" }
+>;
 
 function formatBytes(bytes: number): string {
   return bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MiB` : `${bytes} bytes`;

@@ -3,7 +3,9 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { fetchRecord, fetchReservations } from "@/components/api-client";
+import { callAction } from "@/components/call-action";
 import { RelativeTime } from "@/components/relative-time";
+import { failureMessage } from "@/lib/errors";
 import { queryKeys } from "@/lib/query-keys";
 import type { UserRef } from "@/lib/records/record-view";
 import type { ReservationSummary, ReservationView } from "@/lib/reservations/queries";
@@ -83,7 +85,11 @@ export function ReservationsPanel({
     setReserving(true);
     setNotice(null);
     try {
-      const result = await reserveSeatsAction({ recordId, seats: parsed.data, requestId: requestId.current });
+      const result = await callAction(reserveSeatsAction, {
+        recordId,
+        seats: parsed.data,
+        requestId: requestId.current,
+      });
       if (result.ok) {
         requestId.current = null;
         const { reservation } = result;
@@ -97,8 +103,9 @@ export function ReservationsPanel({
         return;
       }
       const { error } = result;
-      if (error.code === "unavailable" || error.code === "internal") {
-        setNotice({ kind: "error", message: error.message });
+      // Unanswered: the request id is kept, so reserving again cannot book twice.
+      if (result.retryable) {
+        setNotice({ kind: "error", message: result.message });
         return;
       }
       requestId.current = null;
@@ -117,13 +124,8 @@ export function ReservationsPanel({
           setNotice({ kind: "error", message: "That request could not be matched; please reserve again." });
           break;
         default:
-          setNotice({ kind: "error", message: error.message });
+          setNotice({ kind: "error", message: result.message });
       }
-    } catch {
-      setNotice({
-        kind: "error",
-        message: "The server could not be reached. Try again; you will not be booked twice.",
-      });
     } finally {
       setReserving(false);
     }
@@ -133,7 +135,7 @@ export function ReservationsPanel({
     setCancelling(reservation.id);
     setNotice(null);
     try {
-      const result = await cancelReservationAction({ recordId, reservationId: reservation.id });
+      const result = await callAction(cancelReservationAction, { recordId, reservationId: reservation.id });
       if (result.ok) {
         const cancelled = result.reservation;
         setNotice({ kind: "ok", message: `Cancelled: ${seatsWord(cancelled.seats)} returned.` });
@@ -145,14 +147,8 @@ export function ReservationsPanel({
         }));
         return;
       }
-      const { error } = result;
-      setNotice({
-        kind: "error",
-        message: "message" in error ? error.message : "This reservation could not be cancelled.",
-      });
+      setNotice({ kind: "error", message: failureMessage(result.error, "This reservation could not be cancelled.") });
       refresh();
-    } catch {
-      setNotice({ kind: "error", message: "The server could not be reached. Try again." });
     } finally {
       setCancelling(null);
     }

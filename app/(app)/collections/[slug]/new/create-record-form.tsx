@@ -1,7 +1,9 @@
 "use client";
 
+import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
+import { callAction } from "@/components/call-action";
 import { RecordFields } from "@/components/record-fields";
 import { type FieldDefinition, validateRecord } from "@/lib/fields";
 import { type FormValues, fromFormValues, toFormValues } from "@/lib/form-values";
@@ -12,12 +14,22 @@ export function CreateRecordForm({ collection }: { collection: { slug: string; f
   const [values, setValues] = useState<FormValues>(() => toFormValues(collection.fields, {}));
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
   // One id per set of values: pressing Create again after a lost answer cannot create twice,
   // while changed values are a new request (a new id), never a replay of the old one.
   const saveId = useRef<string>(crypto.randomUUID());
+  const create = useMutation({
+    mutationFn: (input: Parameters<typeof createRecordAction>[0]) => callAction(createRecordAction, input),
+    onSuccess: (outcome) => {
+      if (outcome.ok) return router.push(`/records/${outcome.record.id}`);
+      const { error } = outcome;
+      if (error.code === "invalid") setErrors(error.fields);
+      else if (error.code === "not_found") setMessage("This collection no longer exists.");
+      else if (error.code === "idempotency_mismatch") setMessage("Please try again.");
+      else setMessage(outcome.message);
+    },
+  });
 
-  async function submit(event: React.FormEvent) {
+  function submit(event: React.FormEvent) {
     event.preventDefault();
     const input = fromFormValues(collection.fields, values);
     const checked = validateRecord(collection.fields, input);
@@ -25,28 +37,8 @@ export function CreateRecordForm({ collection }: { collection: { slug: string; f
       setErrors(checked.fields);
       return;
     }
-    setPending(true);
     setMessage(null);
-    try {
-      const result = await createRecordAction({
-        collectionSlug: collection.slug,
-        values: input,
-        saveId: saveId.current,
-      });
-      if (result.ok) {
-        router.push(`/records/${result.record.id}`);
-        return;
-      }
-      const { error } = result;
-      if (error.code === "invalid") setErrors(error.fields);
-      else if (error.code === "not_found") setMessage("This collection no longer exists.");
-      else if (error.code === "idempotency_mismatch") setMessage("Please try again.");
-      else setMessage(error.message);
-    } catch {
-      setMessage("The server could not be reached. Your values are kept; try again.");
-    } finally {
-      setPending(false);
-    }
+    create.mutate({ collectionSlug: collection.slug, values: input, saveId: saveId.current });
   }
 
   return (
@@ -67,8 +59,8 @@ export function CreateRecordForm({ collection }: { collection: { slug: string; f
         </p>
       ) : null}
       <div className="row">
-        <button type="submit" className="primary" disabled={pending}>
-          {pending ? "Creating…" : "Create"}
+        <button type="submit" className="primary" disabled={create.isPending}>
+          {create.isPending ? "Creating…" : "Create"}
         </button>
       </div>
     </form>

@@ -1,0 +1,5 @@
+import { NotFoundPanel } from "@/components/route-error";
+
+export default function CollectionNotFound() {
+  return <NotFoundPanel what="collection" />;
+}

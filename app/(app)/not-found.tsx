@@ -1,0 +1,6 @@
+import { NotFoundPanel } from "@/components/route-error";
+
+/** Inside the signed-in layout (header and navigation stay). */
+export default function NotFound() {
+  return <NotFoundPanel />;
+}

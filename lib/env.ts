@@ -2,7 +2,7 @@ import { z } from "zod";
 
 /**
  * The one place that reads the app's environment variables, validated with zod (t3-style).
- * Startup (db/startup.ts) calls `env()` first, so a bad value stops the process with a message
+ * Startup (lib/startup.ts) calls `env()` first, so a bad value stops the process with a message
  * naming the variable instead of surfacing later as a 500. An empty string means "unset".
  *
  * `env()` reads `process.env` at every call (cheaply: the parse is cached per raw values), so

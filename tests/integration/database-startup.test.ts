@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { openPostgres } from "@/db/client";
-import { DatabaseUnreachableError, databaseLocation, retryWhileUnreachable } from "@/db/startup";
+import { DatabaseUnreachableError, databaseLocation, retryWhileUnreachable } from "@/lib/startup";
 import { freePort } from "../support/postgres-server";
 
 /** Start-up against a PostgreSQL that is not up (yet): wait for it a while, then say so clearly. */

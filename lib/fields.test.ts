@@ -299,7 +299,11 @@ describe("validateChanges: a save is validated for the fields it changes (guaran
 
   it("clearing a flagged value, or fixing it, is a change like any other", () => {
     const fixed = validateChanges(fields, stored, { ...stored, status: "Open", count: null, owner: "Ann" }, removed);
-    expect(fixed).toEqual({ ok: true, values: { title: "Old", status: "Open", owner: "Ann", notes: "hidden" }, invalid: {} });
+    expect(fixed).toEqual({
+      ok: true,
+      values: { title: "Old", status: "Open", owner: "Ann", notes: "hidden" },
+      invalid: {},
+    });
   });
 });
 

@@ -12,6 +12,7 @@ import { err, type Result } from "@/lib/result";
 import { diffValues } from "./diff";
 import { findSavedRevision, type LoadedRecord, loadRecord, revisionsSince, toRecordView } from "./queries";
 import { isoString, presentRecord, type RecordView, type RevisionView, type UserRef } from "./record-view";
+import { referenceProblems } from "./references";
 import { isReplayOf, type Operation } from "./replay";
 
 export type SaveError =
@@ -72,6 +73,8 @@ export async function saveRecord(db: DbOrTx, actor: Actor, input: SaveRecordInpu
   if (Object.keys(changes).length === 0) {
     return { ok: true, record: toRecordView(current), replayed: false };
   }
+  const dangling = await referenceProblems(db, current.fields, valid.values, Object.keys(changes));
+  if (Object.keys(dangling).length > 0) return err({ code: "invalid", fields: dangling });
   try {
     const written = await compareAndSet(db, actor, {
       record: current,
@@ -164,6 +167,8 @@ export async function createRecord(db: DbOrTx, actor: Actor, input: CreateRecord
 
   const valid = validateRecord(collection.fields, input.values, collection.removed_fields);
   if (!valid.ok) return err({ code: "invalid", fields: valid.fields });
+  const dangling = await referenceProblems(db, collection.fields, valid.values, Object.keys(valid.values));
+  if (Object.keys(dangling).length > 0) return err({ code: "invalid", fields: dangling });
   const data = JSON.stringify(valid.values);
   // Records that take reservations get their seat counter in the same statement.
   const counter = collection.capacity_field

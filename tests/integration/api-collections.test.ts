@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { GET as listRecordsRoute } from "@/app/api/collections/[slug]/records/route";
+import { POST as createRecordRoute, GET as listRecordsRoute } from "@/app/api/collections/[slug]/records/route";
 import { GET as collectionRevisionsRoute } from "@/app/api/collections/[slug]/revisions/route";
 import { GET as getCollection, PATCH as patchCollection } from "@/app/api/collections/[slug]/route";
 import { POST as createCollectionRoute, GET as listCollectionsRoute } from "@/app/api/collections/route";
@@ -457,5 +457,55 @@ describe("changing a schema", () => {
     } finally {
       unsubscribe();
     }
+  });
+});
+
+describe("multi-select, user and link fields", () => {
+  it("user and link values must name an active person and a live record of the linked collection (422 otherwise)", async () => {
+    const customers = await newCollection([{ key: "title", label: "Name", type: "text", required: true }]);
+    const ada = await record(customers, { title: "Ada" });
+    const gone = await record(customers, { title: "Gone" });
+    await queryRows(database.db, sql`update records set deleted_at = now() where id = ${gone.id}`);
+    const inactive = await createUser(database.db, { name: "Ina" });
+    await queryRows(database.db, sql`update users set active = false where id = ${inactive.id}`);
+    const slug = await newCollection([
+      { key: "title", label: "Title", type: "text", required: true },
+      { key: "tags", label: "Tags", type: "multiselect", options: ["bug", "billing", "urgent"] },
+      { key: "assignee", label: "Assignee", type: "user" },
+      { key: "customer", label: "Customer", type: "link", collection: customers },
+    ]);
+    const post = (data: Record<string, unknown>) =>
+      callRoute(createRecordRoute, {
+        method: "POST",
+        path: `/api/collections/${slug}/records`,
+        params: { slug },
+        token: editor.token,
+        json: { data },
+        headers: origin,
+      });
+    const bad = await post({ title: "T", assignee: inactive.id, customer: gone.id, tags: ["nope"] });
+    expectError(bad, 422, "invalid");
+    expect(Object.keys(bad.body.fields)).toEqual(["tags"]);
+    const dangling = await post({ title: "T", assignee: inactive.id, customer: gone.id });
+    expectError(dangling, 422, "invalid");
+    expect(Object.keys(dangling.body.fields).sort()).toEqual(["assignee", "customer"]);
+    const other = await newCollection([{ key: "title", label: "Name", type: "text", required: true }]);
+    const elsewhere = await record(other, { title: "Elsewhere" });
+    expect(Object.keys((await post({ title: "T", customer: elsewhere.id })).body.fields)).toEqual(["customer"]);
+
+    const good = await post({ title: "T", assignee: editor.id, customer: ada.id, tags: ["urgent", "bug"] });
+    expect(good.status, JSON.stringify(good.body)).toBe(201);
+    expect(good.body.data).toEqual({ title: "T", assignee: editor.id, customer: ada.id, tags: ["bug", "urgent"] });
+    // The linked record deleted later: the record still saves its other fields.
+    await queryRows(database.db, sql`update records set deleted_at = now() where id = ${ada.id}`);
+    const saved = await callRoute(patchRecord, {
+      method: "PATCH",
+      path: `/api/records/${good.body.id}`,
+      params: { id: good.body.id },
+      token: editor.token,
+      json: { data: { title: "T2" } },
+      headers: { ...origin, "if-match": '"1"' },
+    });
+    expect(saved.status).toBe(200);
   });
 });

@@ -11,8 +11,9 @@ import { FIELD_KEY_PATTERN, FIELD_TYPES, type FieldDefinition, isMetaName } from
 export const SLUG_PATTERN = /^[a-z][a-z0-9-]{0,62}$/;
 
 /**
- * Words the app's routes use next to a collection's slug (`/collections/:slug/new`,
- * `/api/collections/events`, …) or in its own paths: a collection named so would be shadowed.
+ * Words the app's routes use beside or after a collection's slug (`/collections/:slug/trash`,
+ * `/admin/collections/new`, …): a collection named so would be confusing or shadowed. Not
+ * `events`: the demo has an Events collection, and `/api/collections/:slug/events` is a suffix.
  */
 export const RESERVED_SLUGS = new Set([
   "new",
@@ -21,7 +22,6 @@ export const RESERVED_SLUGS = new Set([
   "import",
   "export",
   "views",
-  "events",
   "bulk",
   "records",
   "revisions",

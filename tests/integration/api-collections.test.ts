@@ -140,7 +140,7 @@ describe("creating a collection", () => {
   });
 
   it("refuses slugs and keys that collide with routes or meta fields, naming each bad path", async () => {
-    for (const slug of ["new", "trash", "import", "events", "records", "Tickets", "1st", "a_b", ""]) {
+    for (const slug of ["new", "trash", "import", "bulk", "records", "Tickets", "1st", "a_b", ""]) {
       const response = await create({ slug, name: "X", fields: [] });
       expectError(response, 422, "invalid");
       expect(Object.keys(response.body.fields)).toEqual(["slug"]);

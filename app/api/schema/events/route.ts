@@ -7,7 +7,7 @@ import { apiRoute } from "../../_lib/route";
  * `text/event-stream` of schema changes in every collection: `ready` with each collection's
  * version first, then `schema {slug, version}` whenever an admin creates or changes one (on any
  * app instance: PostgreSQL's NOTIFY), and a `: ping` every 15 s. The collections list and the
- * admin pages refresh on it. ("events" is a reserved slug, so this path names no collection.)
+ * admin pages refresh on it.
  */
 export const GET = apiRoute("viewer", async ({ request, db }) => {
   let send: (message: string) => void = () => {};

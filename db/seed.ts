@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Actor } from "@/lib/auth/actor";
 import { hashPassword } from "@/lib/auth/password";
+import { createCollection } from "@/lib/collections/write-collection";
 import { env } from "@/lib/env";
 import type { FieldDefinition } from "@/lib/fields";
 import { createRecord } from "@/lib/records/save-record";
@@ -62,7 +63,14 @@ export const DEMO_COLLECTIONS: {
         options: ["Low", "Normal", "High", "Urgent"],
         listed: true,
       },
-      { key: "assignee", label: "Assignee", type: "email", listed: true },
+      { key: "assignee", label: "Assignee", type: "user", listed: true },
+      {
+        key: "tags",
+        label: "Tags",
+        type: "multiselect",
+        options: ["billing", "bug", "hardware", "request"],
+        listed: true,
+      },
       { key: "due", label: "Due", type: "date", listed: true },
       { key: "estimate_hours", label: "Estimate (hours)", type: "number", min: 0 },
       { key: "count", label: "Count", type: "integer" },
@@ -85,7 +93,8 @@ export const DEMO_COLLECTIONS: {
   },
 ];
 
-const DEMO_RECORDS: Record<string, Record<string, string | number | boolean>[]> = {
+/** Values of `user` fields are the demo people's emails here, and their ids once seeded. */
+const DEMO_RECORDS: Record<string, Record<string, string | number | boolean | string[]>[]> = {
   customers: [
     {
       name: "Ada Lovelace",
@@ -117,6 +126,7 @@ const DEMO_RECORDS: Record<string, Record<string, string | number | boolean>[]> 
       status: "Open",
       priority: "High",
       assignee: "alice@example.com",
+      tags: ["billing", "bug"],
       due: "2026-12-01",
       count: 0,
       description: "Customer reports 19% instead of 21%.\nCheck the tax table.",
@@ -126,9 +136,10 @@ const DEMO_RECORDS: Record<string, Record<string, string | number | boolean>[]> 
       status: "In progress",
       priority: "Normal",
       assignee: "bob@example.com",
+      tags: ["request"],
       count: 0,
     },
-    { title: "Printer on floor 2 jams", status: "Resolved", priority: "Low", count: 0 },
+    { title: "Printer on floor 2 jams", status: "Resolved", priority: "Low", tags: ["hardware"], count: 0 },
   ],
   events: [
     {
@@ -173,18 +184,29 @@ export async function seedDemoData(db: DbOrTx): Promise<{ seeded: boolean }> {
       );
       if (row) actors.push({ id: row.id, ...user });
     }
-    for (const c of DEMO_COLLECTIONS) {
-      await queryRows(
-        tx,
-        sql`insert into collections (slug, name, fields, edit_mode, capacity_field)
-            values (${c.slug}, ${c.name}, ${JSON.stringify(c.fields)}::jsonb, ${c.editMode}, ${c.capacityField ?? null})
-            on conflict (slug) do nothing`,
-      );
-    }
     const author = actors.find((a) => a.role === "admin");
     if (!author) throw new Error("seeding inserted no admin user");
+    // Through the same domain function as the admin pages and the API: each is its revision 1.
+    for (const c of DEMO_COLLECTIONS) {
+      const created = await createCollection(tx, author, {
+        slug: c.slug,
+        name: c.name,
+        editMode: c.editMode,
+        capacityField: c.capacityField ?? null,
+        fields: c.fields,
+      });
+      if (!created.ok) throw new Error(`demo collection ${c.slug} is invalid: ${JSON.stringify(created.error)}`);
+    }
+    const idOf = new Map(actors.map((a) => [a.email, a.id]));
     for (const [slug, rows] of Object.entries(DEMO_RECORDS)) {
-      for (const values of rows) {
+      const fields = DEMO_COLLECTIONS.find((c) => c.slug === slug)?.fields ?? [];
+      for (const row of rows) {
+        const values = Object.fromEntries(
+          Object.entries(row).map(([key, value]) => {
+            const isUser = fields.find((f) => f.key === key)?.type === "user";
+            return [key, isUser && typeof value === "string" ? (idOf.get(value) ?? value) : value];
+          }),
+        );
         const created = await createRecord(tx, author, { collectionSlug: slug, values });
         if (!created.ok) throw new Error(`demo record for ${slug} is invalid: ${JSON.stringify(created.error)}`);
       }

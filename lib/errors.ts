@@ -24,6 +24,9 @@ export const ERROR_CODES = [
   "rate_limited",
   "unavailable",
   "internal",
+  "schema_conflict",
+  "schema_impact",
+  "slug_taken",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

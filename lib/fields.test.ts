@@ -4,7 +4,10 @@ import {
   displayValue,
   type FieldDefinition,
   fieldDefinitionSchema,
+  fitValue,
+  presentValues,
   searchTextOf,
+  validateChanges,
   validateRecord,
 } from "./fields";
 
@@ -249,5 +252,81 @@ describe("fieldDefinitionSchema", () => {
 
   it("refuses unknown field types", () => {
     expect(fieldDefinitionSchema.safeParse({ key: "x", label: "X", type: "color" }).success).toBe(false);
+  });
+});
+
+describe("validateChanges: a save is validated for the fields it changes (guarantee 11)", () => {
+  const fields: FieldDefinition[] = [
+    { key: "title", label: "Title", type: "text", required: true },
+    { key: "status", label: "Status", type: "select", options: ["Open", "Closed"] },
+    { key: "count", label: "Count", type: "integer", max: 10 },
+    { key: "owner", label: "Owner", type: "text", required: true },
+  ];
+  const removed: FieldDefinition[] = [{ key: "notes", label: "Notes", type: "longtext" }];
+  const stored = { title: "Old", status: "Waiting", count: 42, notes: "hidden" };
+
+  it("untouched values that no longer fit are kept, flagged and do not block the save", () => {
+    const result = validateChanges(fields, stored, { ...stored, title: " New " }, removed);
+    expect(result).toEqual({
+      ok: true,
+      values: { title: "New", status: "Waiting", count: 42, notes: "hidden" },
+      invalid: {
+        status: "'Waiting' is no longer an option",
+        count: "Must be at most 10",
+        owner: "Owner is required",
+      },
+    });
+  });
+
+  it("a changed value must fit; a removed field named with a new value is refused with a clear message", () => {
+    expect(validateChanges(fields, stored, { ...stored, status: "Pending", notes: "new" }, removed)).toEqual({
+      ok: false,
+      fields: { status: "Must be one of: Open, Closed", notes: "This field was removed from the collection" },
+    });
+    expect(validateChanges(fields, stored, { title: "T", colour: "red" })).toEqual({
+      ok: false,
+      fields: { colour: "Unknown field" },
+    });
+  });
+
+  it("a form without the removed field, or sending it back unchanged, keeps its value", () => {
+    const form = { title: "Old", status: "Waiting", count: 42 };
+    const kept = validateChanges(fields, stored, form, removed);
+    expect(kept.ok && kept.values.notes).toBe("hidden");
+    const sentBack = validateChanges(fields, stored, { ...form, notes: "hidden" }, removed);
+    expect(sentBack.ok && sentBack.values.notes).toBe("hidden");
+  });
+
+  it("clearing a flagged value, or fixing it, is a change like any other", () => {
+    const fixed = validateChanges(fields, stored, { ...stored, status: "Open", count: null, owner: "Ann" }, removed);
+    expect(fixed).toEqual({
+      ok: true,
+      values: { title: "Old", status: "Open", owner: "Ann", notes: "hidden" },
+      invalid: {},
+    });
+  });
+});
+
+describe("fitValue: whether a stored value fits a field after a schema change", () => {
+  const integer: FieldDefinition = { key: "n", label: "N", type: "integer" };
+  it("converts without loss, or says why not", () => {
+    expect(fitValue(integer, "42")).toEqual({ ok: true, value: 42 });
+    expect(fitValue(integer, "4.5")).toEqual({ ok: false, message: "Must be a whole number" });
+    expect(fitValue(integer, "abc")).toEqual({ ok: false, message: "Must be a number" });
+    expect(fitValue({ key: "t", label: "T", type: "text" }, 12)).toEqual({ ok: true, value: "12" });
+    expect(fitValue({ key: "m", label: "M", type: "multiselect", options: ["a", "b"] }, "a")).toEqual({
+      ok: true,
+      value: ["a"],
+    });
+    expect(fitValue({ key: "m", label: "M", type: "multiselect", options: ["a"] }, ["a", "x", "y"])).toEqual({
+      ok: false,
+      message: "'x', 'y' are no longer options",
+    });
+    expect(fitValue({ key: "s", label: "S", type: "select", options: ["a"] }, ["a"])).toEqual({ ok: true, value: "a" });
+  });
+
+  it("presentValues hides removed fields and flags misfits", () => {
+    expect(presentValues([integer], { n: "42", gone: "x" })).toEqual({ data: { n: 42 }, invalid: {} });
+    expect(presentValues([integer], { n: "x" })).toEqual({ data: { n: "x" }, invalid: { n: "Must be a number" } });
   });
 });

@@ -36,6 +36,12 @@ const liveEventSchema = z.discriminatedUnion("kind", [
     presenceId: z.string(),
   }),
   z.object({
+    /** A collection's schema changed (lib/collections/write-collection.ts): delivered to SCHEMA_TOPIC. */
+    kind: z.literal("schema"),
+    slug: z.string(),
+    version: z.number().int(),
+  }),
+  z.object({
     kind: z.literal("reservations"),
     recordId: z.string(),
     taken: z.number().int(),
@@ -44,6 +50,11 @@ const liveEventSchema = z.discriminatedUnion("kind", [
 ]);
 
 export type LiveEvent = z.infer<typeof liveEventSchema>;
+/** Events about one record: everything but schema changes. */
+export type RecordLiveEvent = Exclude<LiveEvent, { kind: "schema" }>;
+
+/** What `subscribe` takes to hear every collection's schema changes (not a record id). */
+export const SCHEMA_TOPIC = "schema";
 export type LiveEventListener = (event: LiveEvent) => void;
 
 /** A notification's payload as a LiveEvent; null for anything else (never throws). */
@@ -70,7 +81,7 @@ const hub: Hub = globalForLive.tandemLiveEvents;
 function dispatch(payload: string): void {
   const event = parseLiveEvent(payload);
   if (!event) return;
-  const listeners = hub.listeners.get(event.recordId);
+  const listeners = hub.listeners.get(event.kind === "schema" ? SCHEMA_TOPIC : event.recordId);
   if (!listeners) return;
   for (const listener of [...listeners]) {
     try {
@@ -101,7 +112,8 @@ async function ensureListening(): Promise<void> {
 }
 
 /**
- * Calls `listener` with every live event of the record until the returned function is called.
+ * Calls `listener` with every live event of the record (or, for SCHEMA_TOPIC, every schema
+ * change) until the returned function is called.
  * Resolves once the process is LISTENing, so anything committed after that is delivered.
  */
 export async function subscribe(recordId: string, listener: LiveEventListener): Promise<() => void> {

@@ -25,6 +25,7 @@ type Layer = (typeof LAYERS)[number];
 const KNOWN: Record<string, string> = {
   "db/seed.ts → @/lib/auth/password": "seeding moves out of db/ (to scripts/) once no one else edits it",
   "db/seed.ts → @/lib/records/save-record": "seeding moves out of db/ (to scripts/) once no one else edits it",
+  "db/seed.ts → @/lib/collections/write-collection": "seeding moves out of db/ (to scripts/) once no one else edits it",
 };
 
 type Import = { file: string; specifier: string; typeOnly: boolean };

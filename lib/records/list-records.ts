@@ -3,7 +3,7 @@ import { type DbOrTx, queryRows } from "@/db/client";
 import type { CollectionView } from "@/lib/collections";
 import { err, type Result } from "@/lib/result";
 import { isUuid, type RecordRowColumns, recordViewFromRow } from "./queries";
-import type { RecordView } from "./record-view";
+import { presentRecord, type RecordView } from "./record-view";
 
 export const BUILTIN_SORTS = ["updatedAt", "createdAt"] as const;
 export const MAX_PAGE = 200;
@@ -146,7 +146,7 @@ export async function listRecords(db: DbOrTx, collection: CollectionView, query:
   const last = page.at(-1);
   return {
     ok: true,
-    items: page.map((row) => recordViewFromRow(row, collection.slug)),
+    items: page.map((row) => presentRecord(collection.fields, recordViewFromRow(row, collection.slug))),
     nextCursor: rows.length > limit && last ? encodeCursor({ v: last.sort_key ?? null, id: last.id }) : null,
   };
 }

@@ -6,6 +6,7 @@ import {
   type FieldMerge,
   mergedValues,
   mergeField,
+  mergeSet,
   mergeText,
   revertedByOverwrite,
   threeWayMerge,
@@ -185,5 +186,31 @@ describe("revertedByOverwrite", () => {
       { title: "t", count: 7, notes: "same" },
     );
     expect(revertedByOverwrite(merges).map((m) => m.key)).toEqual(["count"]);
+  });
+});
+
+describe("multi-select merges as a set", () => {
+  const tags: FieldDefinition = { key: "tags", label: "Tags", type: "multiselect", options: ["a", "b", "c", "d"] };
+
+  it("two people adding different tags never conflict: both additions are kept, in option order", () => {
+    const merged = mergeField(tags, ["a"], ["a", "c"], ["a", "b"]);
+    expect(merged?.status).toBe("merged");
+    expect(merged?.proposal).toEqual({ value: ["a", "b", "c"], source: "merged" });
+  });
+
+  it("a tag removed on either side is removed; one added on the other side stays", () => {
+    expect(mergeSet(tags, ["a", "b"], ["b"], ["a", "b", "d"])).toEqual(["b", "d"]);
+    expect(mergeSet(tags, ["a", "b"], ["a", "b", "c"], ["a"])).toEqual(["a", "c"]);
+  });
+
+  it("both removing everything leaves no value; identical changes are the same, not a merge", () => {
+    expect(mergeField(tags, ["a"], null, [])?.proposal?.value ?? null).toBeNull();
+    expect(mergeField(tags, ["a"], ["a", "b"], ["a", "b"])?.status).toBe("same");
+    expect(mergeField(tags, ["a", "b"], ["a", "b"], ["a", "b"])).toBeNull();
+  });
+
+  it("only one side changing takes that side, like any field", () => {
+    expect(mergeField(tags, ["a"], ["a", "b"], ["a"])?.status).toBe("mine");
+    expect(mergeField(tags, ["a"], ["a"], ["c"])?.status).toBe("theirs");
   });
 });

@@ -32,7 +32,34 @@ export type FieldMerge = {
 };
 
 export function sameValue(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) || Array.isArray(b)) {
+    const x = Array.isArray(a) ? a : a == null ? [] : [a];
+    const y = Array.isArray(b) ? b : b == null ? [] : [b];
+    return x.length === y.length && x.every((v, i) => v === y[i]);
+  }
   return (a ?? null) === (b ?? null);
+}
+
+const asSet = (value: Value): string[] =>
+  Array.isArray(value) ? value : typeof value === "string" && value !== "" ? [value] : [];
+
+/**
+ * Three-way merge of a set (a multi-select): what either side added is in, what either side
+ * removed is out. Two people adding different tags never conflict. Kept in the field's option
+ * order (then first-seen order for values that are not options any more).
+ */
+export function mergeSet(field: FieldDefinition, base: Value, mine: Value, theirs: Value): string[] {
+  const b = new Set(asSet(base));
+  const m = new Set(asSet(mine));
+  const t = new Set(asSet(theirs));
+  const removed = new Set([...b].filter((v) => !m.has(v) || !t.has(v)));
+  const result = new Set([...b, ...m, ...t].filter((v) => !removed.has(v)));
+  const options = field.options ?? [];
+  const rank = (v: string) => {
+    const i = options.indexOf(v);
+    return i === -1 ? options.length : i;
+  };
+  return [...result].sort((x, y) => rank(x) - rank(y));
 }
 
 function lines(value: Value): string[] {
@@ -75,6 +102,14 @@ export function mergeField(field: FieldDefinition, base: Value, mine: Value, the
     return { ...entry, status: "theirs", proposal: { value: entry.theirs, source: "theirs" } };
   }
   if (sameValue(mine, theirs)) return { ...entry, status: "same", proposal: { value: entry.mine, source: "mine" } };
+  if (field.type === "multiselect") {
+    const merged = mergeSet(field, entry.base, entry.mine, entry.theirs);
+    return {
+      ...entry,
+      status: "merged",
+      proposal: { value: merged.length === 0 ? null : merged, source: "merged" },
+    };
+  }
   if (field.type === "longtext") {
     const { regions, merged } = mergeText(entry.base, entry.mine, entry.theirs);
     if (merged !== null) {

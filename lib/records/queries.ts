@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { type DbOrTx, queryRows } from "@/db/client";
 import type { EditMode, FieldChanges, RecordData, RevisionAction } from "@/db/schema";
 import type { FieldDefinition } from "@/lib/fields";
-import { isoString, type RecordView, type RevisionView, type UserRef } from "./record-view";
+import { isoString, presentRecord, type RecordView, type RevisionView, type UserRef } from "./record-view";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -16,6 +16,8 @@ export type LoadedRecord = RecordView & {
   collectionId: string;
   collectionName: string;
   fields: FieldDefinition[];
+  /** Fields an admin removed: their values stay in `data`, hidden from the record's JSON. */
+  removedFields: FieldDefinition[];
   editMode: EditMode;
   deletedAt: string | null;
   deletedBy: UserRef | null;
@@ -52,6 +54,7 @@ type LoadedRow = RecordRowColumns & {
   slug: string;
   collection_name: string;
   fields: FieldDefinition[];
+  removed_fields: FieldDefinition[];
   edit_mode: EditMode;
   deleted_at: string | Date | null;
   deleted_by: string | null;
@@ -62,7 +65,7 @@ export async function loadRecord(db: DbOrTx, id: string): Promise<LoadedRecord |
   if (!isUuid(id)) return null;
   const [row] = await queryRows<LoadedRow>(
     db,
-    sql`select r.id, r.collection_id, c.slug, c.name as collection_name, c.fields, c.edit_mode,
+    sql`select r.id, r.collection_id, c.slug, c.name as collection_name, c.fields, c.removed_fields, c.edit_mode,
                r.data, r.version, r.created_at, r.created_by, cu.name as created_by_name,
                r.updated_at, r.updated_by, uu.name as updated_by_name,
                r.deleted_at, r.deleted_by, du.name as deleted_by_name
@@ -79,15 +82,17 @@ export async function loadRecord(db: DbOrTx, id: string): Promise<LoadedRecord |
     collectionId: row.collection_id,
     collectionName: row.collection_name,
     fields: row.fields,
+    removedFields: row.removed_fields,
     editMode: row.edit_mode,
     deletedAt: row.deleted_at === null ? null : isoString(row.deleted_at),
     deletedBy: row.deleted_by === null ? null : { id: row.deleted_by, name: row.deleted_by_name ?? "" },
   };
 }
 
+/** The record's JSON: its collection's fields only, with values that no longer fit flagged. */
 export function toRecordView(record: LoadedRecord): RecordView {
   const { id, collection, version, data, createdAt, createdBy, updatedAt, updatedBy } = record;
-  return { id, collection, version, data, createdAt, createdBy, updatedAt, updatedBy };
+  return presentRecord(record.fields, { id, collection, version, data, createdAt, createdBy, updatedAt, updatedBy });
 }
 
 type RevisionRow = {

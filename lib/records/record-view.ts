@@ -1,4 +1,5 @@
 import type { FieldChanges, RecordData, RevisionAction } from "@/db/schema";
+import { type FieldDefinition, presentValues } from "@/lib/fields";
 
 export type UserRef = { id: string; name: string };
 
@@ -12,7 +13,19 @@ export type RecordView = {
   createdBy: UserRef;
   updatedAt: string;
   updatedBy: UserRef;
+  /** Values that no longer fit their field after a schema change: `{key: message}` (guarantee 11). */
+  invalid?: Record<string, string>;
 };
+
+/**
+ * A record as its JSON shows it under the collection's fields now: removed fields' values stay
+ * stored but are hidden, and values that no longer fit are flagged in `invalid`.
+ */
+export function presentRecord(fields: readonly FieldDefinition[], record: RecordView): RecordView {
+  const { data, invalid } = presentValues(fields, record.data);
+  const { invalid: _previous, ...rest } = record;
+  return Object.keys(invalid).length > 0 ? { ...rest, data, invalid } : { ...rest, data };
+}
 
 export type RevisionView = {
   version: number;

@@ -1,5 +1,5 @@
 import type { RecordData, RevisionAction } from "@/db/schema";
-import { applyMergePatch, type FieldDefinition, type RecordInput, validateRecord } from "@/lib/fields";
+import { applyMergePatch, type FieldDefinition, type RecordInput, validateChanges, validateRecord } from "@/lib/fields";
 
 /**
  * What a request carrying a save id (an `Idempotency-Key`) asks for. The revision that save id
@@ -40,6 +40,8 @@ export function isReplayOf(
   if (operation.kind === "delete") return true;
   const proposed =
     operation.kind === "save" && operation.patch ? applyMergePatch(saved.snapshot, operation.values) : operation.values;
-  const valid = validateRecord(fields, proposed);
+  // A create validates completely; a save only what it changes against the snapshot it wrote.
+  const valid =
+    operation.kind === "create" ? validateRecord(fields, proposed) : validateChanges(fields, saved.snapshot, proposed);
   return valid.ok && sameValues(valid.values, saved.snapshot);
 }

@@ -3,7 +3,7 @@ import { type DbOrTx, queryRows } from "@/db/client";
 import type { FieldChanges, RecordData, RevisionAction } from "@/db/schema";
 import type { Actor } from "@/lib/auth/actor";
 import { isConstraintViolation } from "@/lib/database-errors";
-import { applyMergePatch, type RecordInput, searchTextOf, validateRecord } from "@/lib/fields";
+import { applyMergePatch, type RecordInput, searchTextOf, validateChanges, validateRecord } from "@/lib/fields";
 import type { LockedError } from "@/lib/leases/lease-view";
 import { leaseFreeCondition, leaseHeldByOther, leaseHeldCondition, leaseRefusal } from "@/lib/leases/leases";
 import { capacityMirrorCte, capacityRefusal } from "@/lib/reservations/capacity";
@@ -11,7 +11,8 @@ import { capacityOf } from "@/lib/reservations/seats";
 import { err, type Result } from "@/lib/result";
 import { diffValues } from "./diff";
 import { findSavedRevision, type LoadedRecord, loadRecord, revisionsSince, toRecordView } from "./queries";
-import { isoString, type RecordView, type RevisionView, type UserRef } from "./record-view";
+import { isoString, presentRecord, type RecordView, type RevisionView, type UserRef } from "./record-view";
+import { referenceProblems } from "./references";
 import { isReplayOf, type Operation } from "./replay";
 
 export type SaveError =
@@ -64,13 +65,16 @@ export async function saveRecord(db: DbOrTx, actor: Actor, input: SaveRecordInpu
   if (locked) return err(locked);
 
   const proposed = input.patch ? applyMergePatch(current.data, input.values) : input.values;
-  const valid = validateRecord(current.fields, proposed);
+  // Guarantee 11: only what this save changes must fit; untouched misfits and removed fields' values are kept.
+  const valid = validateChanges(current.fields, current.data, proposed, current.removedFields);
   if (!valid.ok) return err({ code: "invalid", fields: valid.fields });
 
   const changes = diffValues(current.data, valid.values);
   if (Object.keys(changes).length === 0) {
     return { ok: true, record: toRecordView(current), replayed: false };
   }
+  const dangling = await referenceProblems(db, current.fields, valid.values, Object.keys(changes));
+  if (Object.keys(dangling).length > 0) return err({ code: "invalid", fields: dangling });
   try {
     const written = await compareAndSet(db, actor, {
       record: current,
@@ -142,8 +146,12 @@ export async function createRecord(db: DbOrTx, actor: Actor, input: CreateRecord
     id: string;
     slug: string;
     fields: LoadedRecord["fields"];
+    removed_fields: LoadedRecord["fields"];
     capacity_field: string | null;
-  }>(db, sql`select id, slug, fields, capacity_field from collections where slug = ${input.collectionSlug}`);
+  }>(
+    db,
+    sql`select id, slug, fields, removed_fields, capacity_field from collections where slug = ${input.collectionSlug}`,
+  );
   if (!collection) return err({ code: "not_found" });
   const replay = async (): Promise<CreateResult | null> => {
     if (!input.saveId) return null;
@@ -157,8 +165,10 @@ export async function createRecord(db: DbOrTx, actor: Actor, input: CreateRecord
   const replayed = await replay();
   if (replayed) return replayed;
 
-  const valid = validateRecord(collection.fields, input.values);
+  const valid = validateRecord(collection.fields, input.values, collection.removed_fields);
   if (!valid.ok) return err({ code: "invalid", fields: valid.fields });
+  const dangling = await referenceProblems(db, collection.fields, valid.values, Object.keys(valid.values));
+  if (Object.keys(dangling).length > 0) return err({ code: "invalid", fields: dangling });
   const data = JSON.stringify(valid.values);
   // Records that take reservations get their seat counter in the same statement.
   const counter = collection.capacity_field
@@ -235,13 +245,13 @@ async function compareAndSet(
         returning version, at`,
   );
   if (!row) return null;
-  return {
+  return presentRecord(write.record.fields, {
     ...toRecordView(write.record),
     version: row.version,
     data: write.data,
     updatedAt: isoString(row.at),
     updatedBy: { id: actor.id, name: actor.name },
-  };
+  });
 }
 
 /**
@@ -283,13 +293,13 @@ async function staleOutcome(
       return {
         ok: true,
         replayed: true,
-        record: {
+        record: presentRecord(current.fields, {
           ...toRecordView(current),
           version: saved.version,
           data: saved.snapshot,
           updatedAt: saved.at,
           updatedBy: { id: actor.id, name: actor.name },
-        },
+        }),
       };
     }
   }
@@ -344,7 +354,7 @@ export async function restoreRecord(db: DbOrTx, actor: Actor, input: RestoreReco
     if (outcome.ok || !untouched || latest.editMode !== "lease") return outcome;
     return err((await leaseHeldByOther(db, actor, latest.id)) ?? outcome.error);
   };
-  const valid = validateRecord(current.fields, input.values);
+  const valid = validateChanges(current.fields, current.data, input.values, current.removedFields);
   if (!valid.ok) return err({ code: "invalid", fields: valid.fields });
   const data = JSON.stringify(valid.values);
   try {
@@ -370,13 +380,13 @@ export async function restoreRecord(db: DbOrTx, actor: Actor, input: RestoreReco
       return {
         ok: true,
         replayed: false,
-        record: {
+        record: presentRecord(current.fields, {
           ...toRecordView(current),
           version: row.version,
           data: valid.values,
           updatedAt: isoString(row.at),
           updatedBy: { id: actor.id, name: actor.name },
-        },
+        }),
       };
     }
   } catch (error) {

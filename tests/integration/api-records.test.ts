@@ -735,7 +735,14 @@ describe("GET /api/collections", () => {
   it("lists collections with their field definitions, and answers 401 without a session", async () => {
     const response = await callRoute(listCollections, { path: "/api/collections", token: viewer.token });
     expect(response.status).toBe(200);
-    expect(response.body).toContainEqual({ slug, name: "Tickets", fields: FIELDS, editMode: "optimistic" });
+    expect(response.body).toContainEqual({
+      slug,
+      name: "Tickets",
+      fields: FIELDS,
+      editMode: "optimistic",
+      capacityField: null,
+      version: 1,
+    });
     expectError(await callRoute(listCollections, { path: "/api/collections" }), 401, "unauthenticated");
   });
 });

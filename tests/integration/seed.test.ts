@@ -30,6 +30,12 @@ describe("seedDemoData", () => {
     const seeded = await counts(database.db);
     expect(seeded).toMatchObject({ users: DEMO_USERS.length, collections: DEMO_COLLECTIONS.length, records: 9 });
     expect(seeded?.revisions).toBe(9);
+    // The collections were made by createCollection: each is its schema's revision 1.
+    const schemaRevisions = await queryRows<{ version: number; action: string }>(
+      database.db,
+      sql`select version, action from entity_revisions where kind = 'collection'`,
+    );
+    expect(schemaRevisions).toEqual(DEMO_COLLECTIONS.map(() => ({ version: 1, action: "create" })));
 
     expect(await seedDemoData(database.db)).toEqual({ seeded: false });
     expect(await counts(database.db)).toEqual(seeded);

@@ -99,7 +99,7 @@ export async function createCollection(
         values (${slug}, ${name}, ${JSON.stringify(options.fields)}::jsonb, ${editMode}) returning id`,
   );
   if (!row) throw new Error("collection insert returned no row");
-  return { id: row.id, slug, name, fields: options.fields, editMode };
+  return { id: row.id, slug, name, fields: options.fields, editMode, version: 1, capacityField: null };
 }
 
 /** A record at version 1, created through the domain function (so it has its create revision). */

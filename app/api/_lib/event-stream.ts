@@ -32,6 +32,8 @@ export function liveEventMessage(event: Exclude<LiveEvent, { kind: "presence" }>
       return sseEvent("lease", { recordId: event.recordId, holder: event.holder, expiresAt: event.expiresAt });
     case "reservations":
       return sseEvent("reservations", { recordId: event.recordId, taken: event.taken, capacity: event.capacity });
+    case "schema":
+      return sseEvent("schema", { slug: event.slug, version: event.version });
   }
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { CollectionDetail } from "@/lib/collections";
 import type { RecordView, RevisionView } from "@/lib/records/record-view";
 import { type ApiError, errorResponse } from "./http-errors";
 
@@ -10,6 +11,18 @@ const current: RecordView = {
   data: { title: "Printer jams" },
   createdAt: "2026-01-01T10:00:00.000Z",
   createdBy: alice,
+  updatedAt: "2026-01-02T10:00:00.000Z",
+  updatedBy: alice,
+};
+const collection: CollectionDetail = {
+  id: "7c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+  slug: "tickets",
+  name: "Tickets",
+  editMode: "optimistic",
+  capacityField: null,
+  fields: [{ key: "title", label: "Title", type: "text" }],
+  removedFields: [],
+  version: 3,
   updatedAt: "2026-01-02T10:00:00.000Z",
   updatedBy: alice,
 };
@@ -44,6 +57,36 @@ const CASES: { [C in ApiError["code"]]: Expected<C> } = {
     error: { code: "invalid", fields: { title: "Title is required", colour: "Unknown field" } },
     status: 422,
     body: { error: "invalid", fields: { title: "Title is required", colour: "Unknown field" } },
+  },
+  slug_taken: {
+    error: { code: "slug_taken", slug: "tickets" },
+    status: 409,
+    body: { error: "slug_taken" },
+  },
+  schema_conflict: {
+    error: { code: "schema_conflict", current: collection, changes },
+    status: 412,
+    body: { error: "version_mismatch", current: { slug: "tickets", version: 3 }, changes },
+    headers: { ETag: '"3"' },
+  },
+  schema_impact: {
+    error: {
+      code: "schema_impact",
+      impact: [
+        {
+          field: "count",
+          problem: "type",
+          records: 2,
+          examples: [{ id: current.id, value: "abc" }],
+          message: "2 records",
+        },
+      ],
+    },
+    status: 409,
+    body: {
+      error: "schema_impact",
+      impact: [{ field: "count", problem: "type", records: 2, examples: [{ id: current.id, value: "abc" }] }],
+    },
   },
   idempotency_mismatch: {
     error: { code: "idempotency_mismatch" },

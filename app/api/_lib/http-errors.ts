@@ -1,3 +1,5 @@
+import type { CollectionDetail } from "@/lib/collections";
+import type { ImpactItem } from "@/lib/collections/impact";
 import type { KnownError } from "@/lib/errors";
 import type { LockedError } from "@/lib/leases/lease-view";
 import type { RecordView, RevisionView } from "@/lib/records/record-view";
@@ -17,6 +19,9 @@ export type ApiError = Coded<
   | { code: "conflict"; current: RecordView; changes: RevisionView[] }
   | { code: "invalid"; fields: Record<string, string> }
   | { code: "idempotency_mismatch" }
+  | { code: "slug_taken"; slug: string }
+  | { code: "schema_conflict"; current: CollectionDetail; changes: RevisionView[] }
+  | { code: "schema_impact"; impact: ImpactItem[] }
   | LockedError
   | { code: "not_leased"; message: string }
   | { code: "insufficient_capacity"; remaining: number }
@@ -33,6 +38,21 @@ export type ApiError = Coded<
 
 function formatBytes(bytes: number): string {
   return bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MiB` : `${bytes} bytes`;
+}
+
+/** A collection as the API shows it (DESIGN.md, "Collections (schema)"). */
+export function collectionJson(c: CollectionDetail) {
+  return {
+    slug: c.slug,
+    name: c.name,
+    editMode: c.editMode,
+    capacityField: c.capacityField,
+    fields: c.fields,
+    removedFields: c.removedFields,
+    version: c.version,
+    updatedAt: c.updatedAt,
+    updatedBy: c.updatedBy,
+  };
 }
 
 export type ErrorResponse = { status: number; body: Record<string, unknown>; headers?: Record<string, string> };
@@ -70,6 +90,31 @@ export function errorResponse(error: ApiError): ErrorResponse {
           changes: error.changes,
         },
         headers: { ETag: `"${error.current.version}"` },
+      };
+    case "slug_taken":
+      return {
+        status: 409,
+        body: { error: "slug_taken", message: `A collection with the slug '${error.slug}' already exists.` },
+      };
+    case "schema_conflict":
+      return {
+        status: 412,
+        body: {
+          error: "version_mismatch",
+          message: `The collection's schema is at version ${error.current.version}, changed since the version you sent. Merge the changes and send the new ETag.`,
+          current: collectionJson(error.current),
+          changes: error.changes,
+        },
+        headers: { ETag: `"${error.current.version}"` },
+      };
+    case "schema_impact":
+      return {
+        status: 409,
+        body: {
+          error: "schema_impact",
+          message: `${error.impact.map((i) => i.message).join(" ")} Send the change again with ?accept_impact=1 to apply it.`,
+          impact: error.impact.map(({ field, problem, records, examples }) => ({ field, problem, records, examples })),
+        },
       };
     case "invalid":
       return {

@@ -1,7 +1,37 @@
 import { listCollections } from "@/lib/collections";
-import { apiRoute } from "../_lib/route";
+import { createCollectionSchema } from "@/lib/collections/schema-input";
+import { createCollection } from "@/lib/collections/write-collection";
+import { etagFor } from "../_lib/etag";
+import { collectionJson } from "../_lib/http-errors";
+import { apiRoute, fail, readJson } from "../_lib/route";
 
+/** Every collection with its field definitions and schema version. */
 export const GET = apiRoute("viewer", async ({ db }) => {
   const collections = await listCollections(db);
-  return Response.json(collections.map(({ slug, name, fields, editMode }) => ({ slug, name, fields, editMode })));
+  return Response.json(
+    collections.map(({ slug, name, fields, editMode, capacityField, version }) => ({
+      slug,
+      name,
+      fields,
+      editMode,
+      capacityField,
+      version,
+    })),
+  );
+});
+
+/** An admin creates a collection: 201 with its schema (revision 1), `ETag` and `Location`. */
+export const POST = apiRoute("admin", async ({ request, db, actor }) => {
+  const body = await readJson(request, createCollectionSchema);
+  if (!body.ok) return body.response;
+  const result = await createCollection(db, actor, body.value);
+  if (!result.ok) return fail(result.error);
+  return Response.json(collectionJson(result.collection), {
+    status: 201,
+    headers: {
+      ETag: etagFor(result.collection.version),
+      Location: `/api/collections/${result.collection.slug}`,
+      "Cache-Control": "private, no-cache",
+    },
+  });
 });

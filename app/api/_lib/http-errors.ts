@@ -1,6 +1,7 @@
 import type { LockedError } from "@/lib/leases/lease-view";
 import type { RecordView, RevisionView } from "@/lib/records/record-view";
 import { insufficientCapacityMessage } from "@/lib/reservations/seats";
+import type { UserRevisionView, UserView } from "@/lib/users/people";
 
 /**
  * The one place where domain outcomes become HTTP answers. Every error body is
@@ -12,6 +13,9 @@ export type ApiError =
   | { code: "not_found"; deleted?: { at: string; by: { id: string; name: string } }; message?: string }
   | { code: "conflict"; current: RecordView; changes: RevisionView[] }
   | { code: "invalid"; fields: Record<string, string> }
+  | { code: "user_conflict"; current: UserView; changes: UserRevisionView[] }
+  | { code: "email_taken"; message: string }
+  | { code: "last_admin"; message: string }
   | { code: "idempotency_mismatch" }
   | LockedError
   | { code: "not_leased"; message: string }
@@ -66,6 +70,20 @@ export function errorResponse(error: ApiError): ErrorResponse {
         },
         headers: { ETag: `"${error.current.version}"` },
       };
+    case "user_conflict":
+      return {
+        status: 412,
+        body: {
+          error: "version_mismatch",
+          message: `${error.current.name} is at version ${error.current.version}, changed since the version you sent. Look at the changes and try again.`,
+          current: error.current,
+          changes: error.changes,
+        },
+        headers: { ETag: `"${error.current.version}"` },
+      };
+    case "email_taken":
+    case "last_admin":
+      return { status: 409, body: { error: error.code, message: error.message } };
     case "invalid":
       return {
         status: 422,

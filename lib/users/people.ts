@@ -419,3 +419,17 @@ export async function updateMe(
     return { ok: true, user: toUserView(row) };
   });
 }
+
+/** What the /invite/:token page shows: whose link it is, or null when it is unknown, used or expired. */
+export async function findInviteLink(
+  db: DbOrTx,
+  token: string,
+): Promise<{ email: string; name: string; kind: InviteKind; expiresAt: string } | null> {
+  if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
+  const [row] = await queryRows<{ email: string; name: string; kind: InviteKind; expires_at: string | Date }>(
+    db,
+    sql`select u.email, u.name, i.kind, i.expires_at from invites i join users u on u.id = i.user_id
+         where i.token_hash = ${hashToken(token)} and i.used_at is null and i.expires_at > now() and u.active`,
+  );
+  return row ? { email: row.email, name: row.name, kind: row.kind, expiresAt: isoString(row.expires_at) } : null;
+}

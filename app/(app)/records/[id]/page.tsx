@@ -7,6 +7,7 @@ import { RelativeTime } from "@/components/relative-time";
 import { hasRole } from "@/lib/auth/actor";
 import { loadRecord, toRecordView } from "@/lib/records/queries";
 import { getReservationSummary } from "@/lib/reservations/queries";
+import { AccessNotice } from "./_components/access-notice";
 import { RecordEditor } from "./record-editor";
 import { ReservationsPanel } from "./reservations-panel";
 
@@ -39,6 +40,7 @@ export default async function RecordPage({ params }: { params: Promise<{ id: str
   return (
     <div className="stack">
       <div>{back}</div>
+      <AccessNotice />
       <RecordEditor
         initialRecord={toRecordView(record)}
         collection={{

@@ -23,6 +23,7 @@ describe("parseEnv", () => {
       PGLITE_DIR: undefined,
       APP_ORIGIN: undefined,
       SESSION_DAYS: 7,
+      SESSION_IDLE_MINUTES: 720,
       LOGIN_MAX_FAILURES: 10,
       LEASE_TTL_SECONDS: 120,
       DEMO_PASSWORD: "tandem-demo",
@@ -37,6 +38,7 @@ describe("parseEnv", () => {
         "PGLITE_DIR",
         "APP_ORIGIN",
         "SESSION_DAYS",
+        "SESSION_IDLE_MINUTES",
         "LOGIN_MAX_FAILURES",
         "LEASE_TTL_SECONDS",
         "DEMO_PASSWORD",
@@ -53,6 +55,7 @@ describe("parseEnv", () => {
         PGLITE_DIR: "/var/lib/tandem",
         APP_ORIGIN: "https://tandem.example.com",
         SESSION_DAYS: "0.5",
+        SESSION_IDLE_MINUTES: "30",
         LOGIN_MAX_FAILURES: " 3 ",
         LEASE_TTL_SECONDS: "30",
         DEMO_PASSWORD: "hunter2",
@@ -63,6 +66,7 @@ describe("parseEnv", () => {
       PGLITE_DIR: "/var/lib/tandem",
       APP_ORIGIN: "https://tandem.example.com",
       SESSION_DAYS: 0.5,
+      SESSION_IDLE_MINUTES: 30,
       LOGIN_MAX_FAILURES: 3,
       LEASE_TTL_SECONDS: 30,
       DEMO_PASSWORD: "hunter2",
@@ -72,6 +76,7 @@ describe("parseEnv", () => {
   it("refuses bad values, naming every variable at fault and what it must be", () => {
     const problems = problemsOf({
       SESSION_DAYS: "seven",
+      SESSION_IDLE_MINUTES: "0",
       LOGIN_MAX_FAILURES: "2.5",
       DATABASE_POOL_MAX: "0",
       LEASE_TTL_SECONDS: "-5",
@@ -85,6 +90,7 @@ describe("parseEnv", () => {
       "LEASE_TTL_SECONDS",
       "LOGIN_MAX_FAILURES",
       "SESSION_DAYS",
+      "SESSION_IDLE_MINUTES",
     ]);
     expect(problems.SESSION_DAYS).toContain('got "seven"');
     expect(problems.LOGIN_MAX_FAILURES).toContain("whole number");

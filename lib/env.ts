@@ -66,6 +66,8 @@ const envSchema = z.object({
       .optional(),
   ),
   SESSION_DAYS: positiveNumber(7),
+  /** A session unused for this long ends (idle timeout); default 12 hours. */
+  SESSION_IDLE_MINUTES: positiveInteger(720),
   /** Failed sign-ins per email and per client address within the throttle window. */
   LOGIN_MAX_FAILURES: positiveInteger(10),
   LEASE_TTL_SECONDS: positiveNumber(120),

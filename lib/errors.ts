@@ -27,6 +27,9 @@ export const ERROR_CODES = [
   "schema_conflict",
   "schema_impact",
   "slug_taken",
+  "email_taken",
+  "last_admin",
+  "user_conflict",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -42,6 +42,14 @@ const liveEventSchema = z.discriminatedUnion("kind", [
     version: z.number().int(),
   }),
   z.object({
+    /**
+     * A person's access changed: deactivated, role lowered, signed out (everywhere), reset, or
+     * a token revoked (lib/auth/access.ts). Each instance re-checks that person's open streams.
+     */
+    kind: z.literal("access"),
+    userId: z.string(),
+  }),
+  z.object({
     kind: z.literal("reservations"),
     recordId: z.string(),
     taken: z.number().int(),
@@ -78,10 +86,25 @@ const globalForLive = globalThis as unknown as { tandemLiveEvents?: Hub };
 globalForLive.tandemLiveEvents ??= { listeners: new Map(), listening: null };
 const hub: Hub = globalForLive.tandemLiveEvents;
 
+/**
+ * Record events go to the record's subscribers; access events to the person's
+ * (`access:<userId>`); schema events to SCHEMA_TOPIC.
+ */
+function listenerKey(event: LiveEvent): string {
+  switch (event.kind) {
+    case "access":
+      return `access:${event.userId}`;
+    case "schema":
+      return SCHEMA_TOPIC;
+    default:
+      return event.recordId;
+  }
+}
+
 function dispatch(payload: string): void {
   const event = parseLiveEvent(payload);
   if (!event) return;
-  const listeners = hub.listeners.get(event.kind === "schema" ? SCHEMA_TOPIC : event.recordId);
+  const listeners = hub.listeners.get(listenerKey(event));
   if (!listeners) return;
   for (const listener of [...listeners]) {
     try {
@@ -138,6 +161,13 @@ export async function subscribe(recordId: string, listener: LiveEventListener): 
     throw error;
   }
   return unsubscribe;
+}
+
+/** Calls `listener` whenever the person's access changes (guarantee 12), until unsubscribed. */
+export function subscribeAccess(userId: string, listener: (event: Extract<LiveEvent, { kind: "access" }>) => void) {
+  return subscribe(`access:${userId.toLowerCase()}`, (event) => {
+    if (event.kind === "access") listener(event);
+  });
 }
 
 /** How many subscriptions are open: for one record, or in all. */

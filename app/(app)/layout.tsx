@@ -16,7 +16,9 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
         </Link>
         <nav aria-label="Main">
           <Link href="/">Collections</Link>
+          {hasRole(actor, "admin") ? <Link href="/admin/users">People</Link> : null}
           {hasRole(actor, "admin") ? <Link href="/admin">Admin</Link> : null}
+          <Link href="/settings">Settings</Link>
         </nav>
         <div className="whoami">
           <span data-testid="current-user">{actor.name}</span>

@@ -7,7 +7,8 @@ import { sessionCookie } from "@/app/_lib/session-cookie";
 import { getDb } from "@/db/client";
 import { clientAddress } from "@/lib/auth/client-address";
 import { login } from "@/lib/auth/login";
-import { deleteSession, SESSION_COOKIE } from "@/lib/auth/sessions";
+import { SESSION_COOKIE } from "@/lib/auth/sessions";
+import { signOut } from "@/lib/auth/sign-out";
 import { isDatabaseUnavailable } from "@/lib/database-errors";
 import { safeNext } from "./safe-next";
 
@@ -23,7 +24,11 @@ export async function loginAction(_state: LoginState, form: FormData): Promise<L
   const requestHeaders = await headers();
   let result: Awaited<ReturnType<typeof login>>;
   try {
-    result = await login(await getDb(), { ...parsed.data, clientAddress: clientAddress(requestHeaders) });
+    result = await login(await getDb(), {
+      ...parsed.data,
+      clientAddress: clientAddress(requestHeaders),
+      userAgent: requestHeaders.get("user-agent"),
+    });
   } catch (error) {
     if (!isDatabaseUnavailable(error)) console.error("[action] login failed:", error);
     return { error: "Signing in is not possible right now. Try again in a moment.", email };
@@ -45,7 +50,7 @@ export async function loginAction(_state: LoginState, form: FormData): Promise<L
 export async function logoutAction(): Promise<void> {
   const jar = await cookies();
   const token = jar.get(SESSION_COOKIE)?.value;
-  if (token) await deleteSession(await getDb(), token).catch(() => {});
+  if (token) await signOut(await getDb(), token).catch(() => {});
   const requestHeaders = await headers();
   jar.set(sessionCookie(null, { url: requestHeaders.get("origin"), headers: requestHeaders }));
   redirect("/login");

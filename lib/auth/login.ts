@@ -23,7 +23,7 @@ export type LoginResult = Result<{ actor: Actor; token: string; expiresAt: Date 
  */
 export async function login(
   db: DbOrTx,
-  input: { email: string; password: string; clientAddress: string },
+  input: { email: string; password: string; clientAddress: string; userAgent?: string | null },
 ): Promise<LoginResult> {
   const email = input.email.trim().toLowerCase();
   const emailKey = `email:${email}`;
@@ -38,9 +38,10 @@ export async function login(
     return err({ code: "rate_limited", retryAfterSeconds: Math.max(1, ...over.map((row) => row.wait)) });
   }
 
-  const [user] = await queryRows<{ id: string; name: string; email: string; role: Role; password_hash: string }>(
+  // A deactivated person, and an invited one without a password yet, cannot sign in.
+  const [user] = await queryRows<{ id: string; name: string; email: string; role: Role; password_hash: string | null }>(
     db,
-    sql`select id, name, email, role, password_hash from users where email = ${email}`,
+    sql`select id, name, email, role, password_hash from users where email = ${email} and active`,
   );
   const passwordOk = await verifyPassword(user?.password_hash ?? (await decoyHash()), input.password);
   if (!user || !passwordOk) return err({ code: "invalid_credentials" });
@@ -48,7 +49,7 @@ export async function login(
   // Signed in: the account's failures are forgiven, and the address is not charged for it.
   await queryRows(db, sql`delete from login_throttle where key = ${emailKey}`);
   await uncountAttempt(db, [addressKey]);
-  const session = await createSession(db, user.id);
+  const session = await createSession(db, user.id, { userAgent: input.userAgent });
   return { ok: true, actor: { id: user.id, name: user.name, email: user.email, role: user.role }, ...session };
 }
 

@@ -399,7 +399,10 @@ async function renewLease(db: DbOrTx, actor: Actor, recordId: string, tab: strin
   return err(await lockedError(db, actor, recordId, await getLease(db, recordId)));
 }
 
-export type ReleaseLeaseError = LeaseTargetError | { code: "forbidden"; message: string };
+export type ReleaseLeaseError =
+  | LeaseTargetError
+  | { code: "forbidden"; message: string }
+  | { code: "invalid"; fields: Record<string, string> };
 export type ReleaseLeaseResult = Result<
   {
     /** False when there was no lease to release (releasing is idempotent). */
@@ -435,7 +438,9 @@ export async function releaseLease(
           delete from leases
            where record_id = ${input.recordId}
              and ((user_id = ${actor.id} and ${sameTab(input.tab ?? null)})
-                  or (user_id <> ${actor.id} and ${isAdmin}::boolean))
+                  -- Breaking someone else's lease takes a reason, checked here so a lease
+                  -- that changed hands meanwhile is never broken without one.
+                  or (user_id <> ${actor.id} and ${isAdmin}::boolean and ${reason}::text is not null))
           returning user_id
         ), event as (
           insert into lease_events (record_id, action, actor_id, previous_holder_id, reason)
@@ -463,6 +468,9 @@ export async function releaseLease(
   const current = await getLease(db, input.recordId);
   // Nobody holds it, or another tab of this user does (and keeps it).
   if (!current || current.holder.id === actor.id) return { ok: true, released: false, broke: null };
+  if (isAdmin && !reason) {
+    return err({ code: "invalid", fields: { reason: `Say why you break ${current.holder.name}'s edit lock.` } });
+  }
   return err({
     code: "forbidden",
     message: `Only ${current.holder.name} or an admin can release this edit lock.`,

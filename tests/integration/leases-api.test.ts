@@ -228,6 +228,13 @@ describe("DELETE /api/records/:id/lease", () => {
     expect((await lease.get(id, carol)).body).toEqual({ holder: null });
 
     expect((await lease.post(id, bob)).status).toBe(200);
+    // Breaking someone else's lease needs a reason (issue 10, defect 10): 422 naming it, lease kept.
+    for (const query of ["", "?reason=", "?reason=%20%20"]) {
+      const noReason = await lease.delete(id, admin, query);
+      expect(noReason.status).toBe(422);
+      expect(noReason.body).toMatchObject({ error: "invalid", fields: { reason: expect.stringContaining("Say why") } });
+    }
+    expect((await lease.get(id, carol)).body).toMatchObject({ holder: { id: bob.id } });
     expect((await lease.delete(id, admin, "?reason=Bob%20went%20home")).status).toBe(204);
     const [event] = await queryRows<{ action: string; previous_holder_id: string; reason: string }>(
       database.db,

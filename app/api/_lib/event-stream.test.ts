@@ -13,7 +13,8 @@ async function readAll(response: Response): Promise<string> {
 /** A notification's payload as the stream sends it. */
 function message(payload: object): string {
   const event = parseLiveEvent(JSON.stringify(payload));
-  if (!event || event.kind === "presence") throw new Error(`not a streamed event: ${JSON.stringify(payload)}`);
+  if (!event || event.kind === "presence" || event.kind === "access")
+    throw new Error(`not a streamed event: ${JSON.stringify(payload)}`);
   return liveEventMessage(event);
 }
 

@@ -18,7 +18,7 @@ export function sseEvent(name: string, data: unknown): string {
 }
 
 /** A live event as the API shows it (see DESIGN.md, `GET /api/records/:id/events`). */
-export function liveEventMessage(event: Exclude<LiveEvent, { kind: "presence" }>): string {
+export function liveEventMessage(event: Exclude<LiveEvent, { kind: "presence" | "access" }>): string {
   switch (event.kind) {
     case "record":
       return sseEvent("record", {
@@ -46,6 +46,8 @@ export type EventStream = {
   response: Response;
   /** Queues a message; messages sent before the stream starts go out right after the first one. */
   send: (message: string) => void;
+  /** Ends the stream from the server's side (the right to read it ended); calls `onClose`. */
+  close: () => void;
 };
 
 /**
@@ -111,5 +113,5 @@ export function eventStream(options: {
   });
   if (request.signal.aborted) close();
   else request.signal.addEventListener("abort", close, { once: true });
-  return { response: new Response(body, { headers: EVENT_STREAM_HEADERS }), send: write };
+  return { response: new Response(body, { headers: EVENT_STREAM_HEADERS }), send: write, close };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { CollectionDetail } from "@/lib/collections";
 import type { RecordView, RevisionView } from "@/lib/records/record-view";
+import type { UserRevisionView, UserView } from "@/lib/users/people";
 import { type ApiError, errorResponse } from "./http-errors";
 
 const alice = { id: "0b6f3c1e-8a4d-4c2b-9f1e-2d3c4b5a6978", name: "Alice" };
@@ -30,6 +31,27 @@ const changes: RevisionView[] = [
   { version: 4, action: "update", user: alice, at: current.updatedAt, changes: { title: { from: "A", to: "B" } } },
 ];
 
+const person: UserView = {
+  id: alice.id,
+  email: "alice@example.com",
+  name: "Alice",
+  role: "admin",
+  active: true,
+  version: 3,
+  createdAt: "2026-01-01T10:00:00.000Z",
+  lastSeenAt: null,
+  invited: false,
+};
+const personChanges: UserRevisionView[] = [
+  {
+    version: 3,
+    action: "update",
+    user: alice,
+    at: current.updatedAt,
+    changes: { role: { from: "editor", to: "admin" } },
+  },
+];
+
 type Expected<C extends ApiError["code"]> = {
   error: Extract<ApiError, { code: C }>;
   status: number;
@@ -52,6 +74,22 @@ const CASES: { [C in ApiError["code"]]: Expected<C> } = {
     status: 412,
     body: { error: "version_mismatch", current, changes },
     headers: { ETag: '"4"' },
+  },
+  user_conflict: {
+    error: { code: "user_conflict", current: person, changes: personChanges },
+    status: 412,
+    body: { error: "version_mismatch", current: person, changes: personChanges },
+    headers: { ETag: '"3"' },
+  },
+  email_taken: {
+    error: { code: "email_taken", message: "Someone already has the email bob@example.com." },
+    status: 409,
+    body: { error: "email_taken", message: "Someone already has the email bob@example.com." },
+  },
+  last_admin: {
+    error: { code: "last_admin", message: "Alice is the last active admin: make someone else an admin first." },
+    status: 409,
+    body: { error: "last_admin", message: "Alice is the last active admin: make someone else an admin first." },
   },
   invalid: {
     error: { code: "invalid", fields: { title: "Title is required", colour: "Unknown field" } },

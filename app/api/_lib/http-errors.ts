@@ -4,6 +4,7 @@ import type { KnownError } from "@/lib/errors";
 import type { LockedError } from "@/lib/leases/lease-view";
 import type { RecordView, RevisionView } from "@/lib/records/record-view";
 import { insufficientCapacityMessage } from "@/lib/reservations/seats";
+import type { UserRevisionView, UserView } from "@/lib/users/people";
 
 /**
  * The one place where domain outcomes become HTTP answers. Every error body is
@@ -18,6 +19,9 @@ export type ApiError = Coded<
   | { code: "not_found"; deleted?: { at: string; by: { id: string; name: string } }; message?: string }
   | { code: "conflict"; current: RecordView; changes: RevisionView[] }
   | { code: "invalid"; fields: Record<string, string> }
+  | { code: "user_conflict"; current: UserView; changes: UserRevisionView[] }
+  | { code: "email_taken"; message: string }
+  | { code: "last_admin"; message: string }
   | { code: "idempotency_mismatch" }
   | { code: "slug_taken"; slug: string }
   | { code: "schema_conflict"; current: CollectionDetail; changes: RevisionView[] }
@@ -107,6 +111,17 @@ export function errorResponse(error: ApiError): ErrorResponse {
         },
         headers: { ETag: `"${error.current.version}"` },
       };
+    case "user_conflict":
+      return {
+        status: 412,
+        body: {
+          error: "version_mismatch",
+          message: `${error.current.name} is at version ${error.current.version}, changed since the version you sent. Look at the changes and try again.`,
+          current: error.current,
+          changes: error.changes,
+        },
+        headers: { ETag: `"${error.current.version}"` },
+      };
     case "schema_impact":
       return {
         status: 409,
@@ -116,6 +131,9 @@ export function errorResponse(error: ApiError): ErrorResponse {
           impact: error.impact.map(({ field, problem, records, examples }) => ({ field, problem, records, examples })),
         },
       };
+    case "email_taken":
+    case "last_admin":
+      return { status: 409, body: { error: error.code, message: error.message } };
     case "invalid":
       return {
         status: 422,

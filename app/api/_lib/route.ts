@@ -51,11 +51,18 @@ export function isCrossOrigin(request: Request): boolean {
   }
 }
 
-export type RouteContext<P> = { request: Request; db: Db; actor: Actor; params: P };
+export type RouteContext<P> = {
+  request: Request;
+  db: Db;
+  actor: Actor;
+  params: P;
+  /** The session or API token the request authenticated with (an event stream re-checks it). */
+  token: string;
+};
 
 type Handler<P> = (context: RouteContext<P>) => Promise<Response>;
 
-function bearerToken(request: Request): string | null {
+export function bearerToken(request: Request): string | null {
   const header = request.headers.get("authorization");
   const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
   return match?.[1] ?? null;
@@ -99,9 +106,9 @@ export function apiRoute<P = Record<string, never>>(role: Role, handler: Handler
         return fail({ code: "forbidden", message: "Cross-origin requests with a session cookie are refused." });
       }
       const db = await getDb();
-      const auth = await authorize(db, token, role);
-      if (!auth.ok) return fail(auth.error);
-      return handler({ request, db, actor: auth.actor, params: await context.params });
+      const auth = await authorize(db, token, role, { write: !SAFE_METHODS.has(request.method) });
+      if (!auth.ok || !token) return fail(auth.ok ? { code: "unauthenticated" } : auth.error);
+      return handler({ request, db, actor: auth.actor, params: await context.params, token });
     });
 }
 

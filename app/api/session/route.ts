@@ -1,12 +1,16 @@
 import { z } from "zod";
 import { sessionCookie, setCookieHeader } from "@/app/_lib/session-cookie";
 import { getDb } from "@/db/client";
+import { authorize } from "@/lib/auth/authorize";
 import { clientAddress } from "@/lib/auth/client-address";
 import { login } from "@/lib/auth/login";
-import { deleteSession, SESSION_COOKIE } from "@/lib/auth/sessions";
-import { fail, guarded, isCrossOrigin, readCookie, readJson } from "../_lib/route";
+import { SESSION_COOKIE } from "@/lib/auth/sessions";
+import { signOut, signOutEverywhere } from "@/lib/auth/sign-out";
+import { bearerToken, fail, guarded, isCrossOrigin, readCookie, readJson, readQuery } from "../_lib/route";
 
 const credentials = z.strictObject({ email: z.string().min(1).max(320), password: z.string().min(1).max(1000) });
+
+const signOutQuery = z.strictObject({ everywhere: z.enum(["1"]).optional() });
 
 /** Signs in. The token in the body is for scripts (Authorization: Bearer); browsers use the cookie. */
 export function POST(request: Request): Promise<Response> {
@@ -14,7 +18,11 @@ export function POST(request: Request): Promise<Response> {
     if (isCrossOrigin(request)) return fail({ code: "forbidden", message: "Cross-origin sign-in is refused." });
     const body = await readJson(request, credentials);
     if (!body.ok) return body.response;
-    const result = await login(await getDb(), { ...body.value, clientAddress: clientAddress(request.headers) });
+    const result = await login(await getDb(), {
+      ...body.value,
+      clientAddress: clientAddress(request.headers),
+      userAgent: request.headers.get("user-agent"),
+    });
     if (!result.ok) return fail(result.error);
     const { actor, token, expiresAt } = result;
     const cookie = sessionCookie(token, { url: request.url, headers: request.headers });
@@ -25,14 +33,28 @@ export function POST(request: Request): Promise<Response> {
   });
 }
 
+/**
+ * Signs out: this session, or with `?everywhere=1` every session of mine (API tokens stay;
+ * they are revoked one by one). Either way every instance closes the streams that relied on
+ * what ended (guarantee 12).
+ */
 export function DELETE(request: Request): Promise<Response> {
   return guarded(request, async () => {
-    const bearer = request.headers.get("authorization")?.match(/^Bearer\s+(\S+)/i)?.[1];
+    const bearer = bearerToken(request);
     const token = bearer ?? readCookie(request, SESSION_COOKIE);
     if (!bearer && token && isCrossOrigin(request)) {
       return fail({ code: "forbidden", message: "Cross-origin requests with a session cookie are refused." });
     }
-    if (token) await deleteSession(await getDb(), token);
+    const query = readQuery(request, signOutQuery);
+    if (!query.ok) return query.response;
+    const db = await getDb();
+    if (query.value.everywhere === "1") {
+      const auth = await authorize(db, token, "viewer");
+      if (!auth.ok) return fail(auth.error);
+      await signOutEverywhere(db, auth.actor.id);
+    } else if (token) {
+      await signOut(db, token);
+    }
     const cleared = sessionCookie(null, { url: request.url, headers: request.headers });
     return new Response(null, { status: 204, headers: { "Set-Cookie": setCookieHeader(cleared) } });
   });

@@ -6,6 +6,7 @@ import { RelativeTime } from "@/components/relative-time";
 import { hasRole } from "@/lib/auth/actor";
 import { getRevision, loadRecord, toRecordView } from "@/lib/records/queries";
 import { getReservationSummary } from "@/lib/reservations/queries";
+import { AccessNotice } from "./_components/access-notice";
 import { RecordHistory } from "./_components/record-history";
 import { type OpenConflict, RecordEditor } from "./record-editor";
 import { ReservationsPanel } from "./reservations-panel";
@@ -57,6 +58,7 @@ export default async function RecordPage({
   return (
     <div className="stack">
       <div>{back}</div>
+      <AccessNotice />
       <RecordEditor
         initialRecord={toRecordView(record)}
         collection={{

@@ -6,6 +6,11 @@ import type { PresentUser } from "@/lib/presence";
 import { queryKeys } from "@/lib/query-keys";
 import { setPresenceEditingAction } from "../actions";
 
+/** The stream's `access` event: the person's access ended (and why) or their role changed. */
+export type AccessChange = { ended: true; reason: "deactivated" | "signed_out" } | { ended: false; role: string };
+/** Window event carrying an AccessChange, for whatever on the page explains it. */
+export const ACCESS_EVENT = "tandem:access";
+
 export type RecordEventsOptions = {
   /** A lease changed: the lease session looks at once (a take-over is noticed in a second). */
   onLease?: () => void;
@@ -53,6 +58,14 @@ export function useRecordEvents(recordId: string, options: RecordEventsOptions =
       void queryClient.invalidateQueries({ queryKey: queryKeys.reservations(recordId) });
     };
     const onLease = () => onLeaseNow.current?.();
+    // This person's access changed (guarantee 12): the page says why (AccessNotice). A stream
+    // the server ended for good is not reopened: it would only be refused.
+    const onAccess = (event: MessageEvent<string>) => {
+      const data = parse<AccessChange>(event.data);
+      if (!data) return;
+      window.dispatchEvent(new CustomEvent<AccessChange>(ACCESS_EVENT, { detail: data }));
+      if (data.ended) source.close();
+    };
     // While the stream is down, who else is here is unknown: show nobody rather than old news.
     const onError = () => {
       setPresenceId(null);
@@ -63,6 +76,7 @@ export function useRecordEvents(recordId: string, options: RecordEventsOptions =
     source.addEventListener("record", onRecord);
     source.addEventListener("reservations", onReservations);
     source.addEventListener("lease", onLease);
+    source.addEventListener("access", onAccess);
     source.addEventListener("error", onError);
     return () => {
       source.removeEventListener("ready", onReady);
@@ -70,6 +84,7 @@ export function useRecordEvents(recordId: string, options: RecordEventsOptions =
       source.removeEventListener("record", onRecord);
       source.removeEventListener("reservations", onReservations);
       source.removeEventListener("lease", onLease);
+      source.removeEventListener("access", onAccess);
       source.removeEventListener("error", onError);
       source.close();
     };

@@ -1,5 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { type LiveEvent, subscribe } from "@/lib/live-events";
+import { sql } from "drizzle-orm";
+import { queryRows } from "@/db/client";
+import { authorize } from "@/lib/auth/authorize";
+import { type LiveEvent, subscribe, subscribeAccess } from "@/lib/live-events";
 import { joinPresence, leavePresence, presentUsers, touchPresence } from "@/lib/presence";
 import { isUuid } from "@/lib/records/queries";
 import { eventStream, liveEventMessage, presenceMessage, sseEvent } from "../../../_lib/event-stream";
@@ -17,7 +20,7 @@ type Params = { id: string };
  * caller's presence on the record (lib/presence.ts): it joins now, is touched at every ping
  * and leaves when the stream closes.
  */
-export const GET = apiRoute<Params>("viewer", async ({ request, db, actor, params }) => {
+export const GET = apiRoute<Params>("viewer", async ({ request, db, actor, params, token }) => {
   if (!isUuid(params.id)) return fail({ code: "not_found" });
   // As PostgreSQL writes it, so the notifications (which name records that way) match.
   const recordId = params.id.toLowerCase();
@@ -59,14 +62,50 @@ export const GET = apiRoute<Params>("viewer", async ({ request, db, actor, param
       deleted: joined.deleted,
       presenceId: presence.id,
     }),
-    onPing: () => writePresence("touch", () => touchPresence(db, actor, presence)),
+    // The right to read is checked again at every ping, before the tab is marked present.
+    onPing: () =>
+      writePresence("touch", async () => ((await stillAllowed()) ? touchPresence(db, actor, presence) : undefined)),
     onClose: () => {
       unsubscribe();
+      unsubscribeAccess();
       // If this fails, the row goes stale and the next join or ping on the record removes it.
       writePresence("leave", () => leavePresence(db, presence));
     },
   });
   stream.send(presenceMessage(presence.recordId, present));
+
+  /**
+   * Streams outlive nothing they were opened with (guarantee 12): a session signed out, expired
+   * or idle, a revoked token, a deactivated person. Checked with the same `authorize` at every
+   * ping and at once when any instance announces that this person's access changed; the stream
+   * then says why (`access` event) and closes, which removes the tab from everyone's presence.
+   */
+  const stillAllowed = async (): Promise<boolean> => {
+    try {
+      const auth = await authorize(db, token, "viewer");
+      if (auth.ok && auth.actor.id === actor.id) {
+        if (auth.actor.role !== actor.role) stream.send(sseEvent("access", { ended: false, role: auth.actor.role }));
+        actor.role = auth.actor.role;
+        return true;
+      }
+      const [user] = await queryRows<{ active: boolean }>(db, sql`select active from users where id = ${actor.id}`);
+      const reason = user?.active === false ? "deactivated" : "signed_out";
+      stream.send(sseEvent("access", { ended: true, reason }));
+      stream.close();
+      return false;
+    } catch (error) {
+      // The database is unreachable: keep the stream (its reads fail too) and check at the next ping.
+      console.error("[events] could not check access:", error);
+      return true;
+    }
+  };
+  let unsubscribeAccess = () => {};
+  try {
+    unsubscribeAccess = await subscribeAccess(actor.id, () => void stillAllowed());
+  } catch (error) {
+    stream.close();
+    throw error;
+  }
 
   // A change of presence is announced by id only; the list is read again, one read at a time
   // (a burst of joins and leaves makes at most one more read, which sees them all).
@@ -90,6 +129,7 @@ export const GET = apiRoute<Params>("viewer", async ({ request, db, actor, param
     }
   };
   deliver = (event) => {
+    if (event.kind === "access") return;
     if (event.kind !== "presence") stream.send(liveEventMessage(event));
     // Its own join is already in the first presence message.
     else if (event.presenceId !== presence.id) void refreshPresence();

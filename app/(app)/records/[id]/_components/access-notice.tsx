@@ -1,0 +1,41 @@
+"use client";
+
+import { useEffect, useState } from "react";
+import { ACCESS_EVENT, type AccessChange } from "./use-record-events";
+
+const TEXT = {
+  deactivated:
+    "An admin deactivated your account: you can no longer see or change records. Anything you had typed here is still on this page; copy it if you need it.",
+  signed_out:
+    "Your session has ended (signed out, expired, or a password reset). Sign in again in another tab; your edits here are kept.",
+} as const;
+
+/**
+ * Says why the record's live updates stopped when this person's access changed (guarantee 12):
+ * deactivated, signed out, or a role lowered to viewer. Listens to the record's event stream
+ * (components/use-record-events.ts), so it needs no stream of its own.
+ */
+export function AccessNotice() {
+  const [change, setChange] = useState<AccessChange | null>(null);
+  useEffect(() => {
+    const onAccess = (event: Event) => setChange((event as CustomEvent<AccessChange>).detail);
+    window.addEventListener(ACCESS_EVENT, onAccess);
+    return () => window.removeEventListener(ACCESS_EVENT, onAccess);
+  }, []);
+  if (!change) return null;
+  if (change.ended) {
+    return (
+      <div className="notice error" role="alert" data-testid="access-notice">
+        <strong>{change.reason === "deactivated" ? "Your account was deactivated." : "You are signed out."}</strong>{" "}
+        {TEXT[change.reason]}
+      </div>
+    );
+  }
+  if (change.role !== "viewer") return null;
+  return (
+    <div className="notice warn" role="alert" data-testid="access-notice">
+      <strong>Your role is now viewer.</strong> You can no longer save changes; anything you had typed is still on this
+      page.
+    </div>
+  );
+}

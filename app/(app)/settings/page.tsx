@@ -1,0 +1,121 @@
+import type { Metadata } from "next";
+import { cookies } from "next/headers";
+import { requirePageActor } from "@/app/_lib/session";
+import { RelativeTime } from "@/components/relative-time";
+import { TokenTable } from "@/components/token-table";
+import { listApiTokens } from "@/lib/auth/api-tokens";
+import { listSessions, SESSION_COOKIE } from "@/lib/auth/sessions";
+import { revokeMyTokenAction } from "./actions";
+import { CreateTokenForm, NameForm, PasswordForm, SignOutEverywhereButton } from "./settings-forms";
+
+export const metadata: Metadata = { title: "Settings" };
+
+/** A short description of a browser from its User-Agent: enough to recognise a device. */
+function deviceName(userAgent: string | null): string {
+  if (!userAgent) return "Unknown device";
+  const browser = /Edg\//.test(userAgent)
+    ? "Edge"
+    : /Chrom(e|ium)\//.test(userAgent)
+      ? "Chrome"
+      : /Firefox\//.test(userAgent)
+        ? "Firefox"
+        : /Safari\//.test(userAgent)
+          ? "Safari"
+          : /curl|node|python|undici/i.test(userAgent)
+            ? "Script"
+            : "Browser";
+  const system = /Windows/.test(userAgent)
+    ? "Windows"
+    : /Android/.test(userAgent)
+      ? "Android"
+      : /iPhone|iPad/.test(userAgent)
+        ? "iOS"
+        : /Mac OS X/.test(userAgent)
+          ? "macOS"
+          : /Linux/.test(userAgent)
+            ? "Linux"
+            : null;
+  return system ? `${browser} on ${system}` : browser;
+}
+
+/** My name, password, sessions and API tokens. */
+export default async function SettingsPage() {
+  const { db, actor } = await requirePageActor();
+  const token = (await cookies()).get(SESSION_COOKIE)?.value ?? null;
+  const [sessions, tokens] = await Promise.all([
+    listSessions(db, actor.id, token),
+    listApiTokens(db, { userId: actor.id }),
+  ]);
+  return (
+    <div className="stack">
+      <h1>Settings</h1>
+      <p className="muted">
+        {actor.email} · {actor.role}
+      </p>
+
+      <section aria-labelledby="name-title" className="panel stack">
+        <h2 id="name-title" style={{ margin: 0 }}>
+          My name
+        </h2>
+        <NameForm initialName={actor.name} />
+      </section>
+
+      <section aria-labelledby="password-title" className="panel stack">
+        <h2 id="password-title" style={{ margin: 0 }}>
+          My password
+        </h2>
+        <PasswordForm />
+      </section>
+
+      <section aria-labelledby="sessions-title" className="stack">
+        <h2 id="sessions-title" style={{ margin: 0 }}>
+          My sessions
+        </h2>
+        <div className="table-wrap">
+          <table className="records" aria-labelledby="sessions-title">
+            <thead>
+              <tr>
+                <th scope="col">Device</th>
+                <th scope="col">Signed in</th>
+                <th scope="col">Last seen</th>
+              </tr>
+            </thead>
+            <tbody>
+              {sessions.map((session) => (
+                <tr key={session.id}>
+                  <td title={session.userAgent ?? undefined}>
+                    {deviceName(session.userAgent)}
+                    {session.current ? <span className="muted small"> (this one)</span> : null}
+                  </td>
+                  <td>
+                    <RelativeTime iso={session.createdAt} />
+                  </td>
+                  <td>
+                    <RelativeTime iso={session.lastSeenAt} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        <SignOutEverywhereButton />
+      </section>
+
+      <section aria-labelledby="tokens-title" className="stack">
+        <h2 id="tokens-title" style={{ margin: 0 }}>
+          My API tokens
+        </h2>
+        <p className="small muted">
+          For scripts: send <code>Authorization: Bearer tdm_…</code>. A read token can only look; a write token acts as
+          you. Signing out everywhere does not stop tokens: revoke them here.
+        </p>
+        <CreateTokenForm />
+        {tokens.length === 0 ? (
+          <p className="muted">You have no API tokens.</p>
+        ) : (
+          <TokenTable tokens={tokens} showOwner={false} revoke={revokeMyTokenAction} labelledBy="tokens-title" />
+        )}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,13 @@
+import { revokeApiToken } from "@/lib/auth/api-tokens";
+import { isUuid } from "@/lib/records/queries";
+import { apiRoute, fail } from "../../_lib/route";
+
+type Params = { id: string };
+
+/** Revokes a token (its owner, or an admin): it answers 401 from now on, on every instance. */
+export const DELETE = apiRoute<Params>("viewer", async ({ db, actor, params }) => {
+  if (!isUuid(params.id)) return fail({ code: "not_found", message: "No such API token." });
+  const result = await revokeApiToken(db, actor, params.id);
+  if (!result.ok) return fail(result.error);
+  return new Response(null, { status: 204 });
+});

@@ -1,0 +1,14 @@
+import { isUuid } from "@/lib/records/queries";
+import { createResetLink } from "@/lib/users/people";
+import { linkUrl } from "../../../_lib/people";
+import { apiRoute, fail } from "../../../_lib/route";
+
+type Params = { id: string };
+
+/** A password reset link (an admin's doing): 200 `{resetUrl}`; the person's sessions end at once. */
+export const POST = apiRoute<Params>("admin", async ({ request, db, actor, params }) => {
+  if (!isUuid(params.id)) return fail({ code: "not_found", message: "No such person." });
+  const result = await createResetLink(db, actor, params.id);
+  if (!result.ok) return fail(result.error);
+  return Response.json({ resetUrl: linkUrl(request, result.token) }, { headers: { "Cache-Control": "no-store" } });
+});

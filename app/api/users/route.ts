@@ -1,0 +1,23 @@
+import { z } from "zod";
+import { inviteUser, listUsers } from "@/lib/users/people";
+import { emailSchema, linkUrl, nameSchema, roleSchema } from "../_lib/people";
+import { apiRoute, fail, readJson } from "../_lib/route";
+
+/** Everyone, for admins. */
+export const GET = apiRoute("admin", async ({ db }) => {
+  return Response.json({ items: await listUsers(db) });
+});
+
+const inviteBody = z.strictObject({ email: emailSchema, name: nameSchema, role: roleSchema });
+
+/** Invites a person: 201 `{user, inviteUrl}`, a one-time link (7 days) for them to set a password. */
+export const POST = apiRoute("admin", async ({ request, db, actor }) => {
+  const body = await readJson(request, inviteBody);
+  if (!body.ok) return body.response;
+  const result = await inviteUser(db, actor, body.value);
+  if (!result.ok) return fail(result.error);
+  return Response.json(
+    { user: result.user, inviteUrl: linkUrl(request, result.token) },
+    { status: 201, headers: { Location: `/api/users/${result.user.id}`, "Cache-Control": "no-store" } },
+  );
+});

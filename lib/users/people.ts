@@ -1,0 +1,435 @@
+import "server-only";
+import { randomBytes } from "node:crypto";
+import { sql } from "drizzle-orm";
+import { type DbOrTx, queryRows } from "@/db/client";
+import type { FieldChanges, InviteKind, Role } from "@/db/schema";
+import { notifyAccessChanged } from "@/lib/auth/access";
+import type { Actor } from "@/lib/auth/actor";
+import { hashPassword, verifyPassword } from "@/lib/auth/password";
+import { passwordProblem } from "@/lib/auth/password-policy";
+import { createSession, deleteSessionsOf, hashToken } from "@/lib/auth/sessions";
+import { isoString, type UserRef } from "@/lib/records/record-view";
+import { err, type Result } from "@/lib/result";
+
+/**
+ * People (DESIGN.md "People and tokens"): versioned like records. Every accepted change is one
+ * compare-and-set on `users.version` with its `entity_revisions` row (kind `user`) in the same
+ * statement. Changes that take access away (deactivation, a lower role, a reset) end what the
+ * access allowed in the same transaction and tell every app instance (guarantee 12).
+ */
+
+export type UserView = {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  active: boolean;
+  version: number;
+  createdAt: string;
+  lastSeenAt: string | null;
+  /** Invited and has not set a password yet: cannot sign in, and is not counted as an admin. */
+  invited: boolean;
+};
+
+export type UserRevisionView = { version: number; action: string; user: UserRef; at: string; changes: FieldChanges };
+
+/** A one-time link (invite or reset) lasts this long. */
+export const INVITE_DAYS = 7;
+
+const RANK: Record<Role, number> = { viewer: 0, editor: 1, admin: 2 };
+
+type UserRow = {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  active: boolean;
+  version: number;
+  created_at: string | Date;
+  last_seen_at: string | Date | null;
+  invited: boolean;
+};
+
+const USER_COLUMNS = sql`id, email, name, role, active, version, created_at, last_seen_at, password_hash is null as invited`;
+
+function toUserView(row: UserRow): UserView {
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    active: row.active,
+    version: row.version,
+    createdAt: isoString(row.created_at),
+    lastSeenAt: row.last_seen_at === null ? null : isoString(row.last_seen_at),
+    invited: row.invited,
+  };
+}
+
+export async function listUsers(db: DbOrTx): Promise<UserView[]> {
+  const rows = await queryRows<UserRow>(
+    db,
+    sql`select ${USER_COLUMNS} from users order by lower(name), id limit 10000`,
+  );
+  return rows.map(toUserView);
+}
+
+export async function getUser(db: DbOrTx, id: string): Promise<UserView | null> {
+  const [row] = await queryRows<UserRow>(db, sql`select ${USER_COLUMNS} from users where id = ${id}`);
+  return row ? toUserView(row) : null;
+}
+
+/** The revisions of a person after `sinceVersion`, oldest first (the `changes` of a 412). */
+export async function userRevisionsSince(
+  db: DbOrTx,
+  userId: string,
+  sinceVersion: number,
+): Promise<UserRevisionView[]> {
+  const rows = await queryRows<{
+    version: number;
+    action: string;
+    at: string | Date;
+    changes: FieldChanges;
+    user_id: string;
+    user_name: string;
+  }>(
+    db,
+    sql`select r.version, r.action, r.at, r.changes, u.id as user_id, u.name as user_name
+          from entity_revisions r join users u on u.id = r.user_id
+         where r.kind = 'user' and r.entity_id = ${userId} and r.version > ${sinceVersion}
+         order by r.version limit 100`,
+  );
+  return rows.map((row) => ({
+    version: row.version,
+    action: row.action,
+    user: { id: row.user_id, name: row.user_name },
+    at: isoString(row.at),
+    changes: row.changes,
+  }));
+}
+
+/** A new one-time link for a person; their earlier unused links stop working. */
+async function createLink(tx: DbOrTx, actor: Actor, userId: string, kind: InviteKind): Promise<string> {
+  const token = randomBytes(32).toString("base64url");
+  await queryRows(tx, sql`update invites set used_at = now() where user_id = ${userId} and used_at is null`);
+  await queryRows(
+    tx,
+    sql`insert into invites (token_hash, user_id, kind, created_by, expires_at)
+        values (${hashToken(token)}, ${userId}, ${kind}, ${actor.id}, now() + make_interval(days => ${INVITE_DAYS}))`,
+  );
+  return token;
+}
+
+export type InviteError = { code: "email_taken"; message: string };
+
+/**
+ * Invites a person: a user without a password (so they cannot sign in yet, and do not count
+ * as an admin) at version 1 with its revision, and a one-time link to set a password.
+ */
+export async function inviteUser(
+  db: DbOrTx,
+  actor: Actor,
+  input: { email: string; name: string; role: Role },
+): Promise<Result<{ user: UserView; token: string }, InviteError>> {
+  const email = input.email.trim().toLowerCase();
+  return db.transaction(async (tx) => {
+    const [row] = await queryRows<UserRow>(
+      tx,
+      sql`with created as (
+            insert into users (email, name, role, password_hash) values (${email}, ${input.name}, ${input.role}, null)
+            on conflict (email) do nothing
+            returning ${USER_COLUMNS}
+          ), rev as (
+            insert into entity_revisions (kind, entity_id, version, user_id, action, changes, snapshot)
+            select 'user', id, 1, ${actor.id}, 'create',
+                   jsonb_build_object('email', jsonb_build_object('from', null, 'to', email),
+                                      'name', jsonb_build_object('from', null, 'to', name),
+                                      'role', jsonb_build_object('from', null, 'to', role)),
+                   jsonb_build_object('email', email, 'name', name, 'role', role, 'active', active)
+              from created
+          )
+          select * from created`,
+    );
+    if (!row) return err({ code: "email_taken", message: `Someone already has the email ${email}.` });
+    const token = await createLink(tx, actor, row.id, "invite");
+    return { ok: true, user: toUserView(row), token };
+  });
+}
+
+export type UpdateUserError =
+  | { code: "not_found"; message: string }
+  | { code: "user_conflict"; current: UserView; changes: UserRevisionView[] }
+  | { code: "last_admin"; message: string };
+
+export type UserPatch = { name?: string; role?: Role; active?: boolean };
+
+/**
+ * Changes a person's name, role or active flag, if `baseVersion` is still their version.
+ *
+ * When the role or the active flag changes, the rows of every active admin who has a password
+ * are locked first (in id order, so two such changes queue instead of deadlocking) and counted:
+ * two admins demoting each other at once cannot both succeed and leave none (409 `last_admin`).
+ * Deactivating ends the person's sessions, revokes their API tokens, releases their edit leases
+ * (recorded in lease_events as `deactivated`) and removes their presence, in the same
+ * transaction; any loss of access notifies every instance on commit.
+ */
+export async function updateUser(
+  db: DbOrTx,
+  actor: Actor,
+  input: { userId: string; baseVersion: number; patch: UserPatch; saveId?: string | null },
+): Promise<Result<{ user: UserView }, UpdateUserError>> {
+  const { patch } = input;
+  if (input.saveId) {
+    const [repeat] = await queryRows<{ version: number }>(
+      db,
+      sql`select version from entity_revisions
+           where kind = 'user' and entity_id = ${input.userId} and user_id = ${actor.id} and save_id = ${input.saveId}`,
+    );
+    const current = repeat ? await getUser(db, input.userId) : null;
+    if (current) return { ok: true, user: current };
+  }
+  return db.transaction(async (tx) => {
+    const adminsLocked =
+      patch.role !== undefined || patch.active !== undefined
+        ? await queryRows<{ id: string }>(
+            tx,
+            sql`select id from users where role = 'admin' and active and password_hash is not null order by id for update`,
+          )
+        : [];
+    const [before] = await queryRows<UserRow>(
+      tx,
+      sql`select ${USER_COLUMNS} from users where id = ${input.userId} for update`,
+    );
+    if (!before) return err({ code: "not_found", message: "No such person." });
+    if (before.version !== input.baseVersion) {
+      return err({
+        code: "user_conflict",
+        current: toUserView(before),
+        changes: await userRevisionsSince(tx, input.userId, input.baseVersion),
+      });
+    }
+    const after = {
+      name: patch.name ?? before.name,
+      role: patch.role ?? before.role,
+      active: patch.active ?? before.active,
+    };
+    const countedAdmin = (user: { role: Role; active: boolean }) =>
+      user.role === "admin" && user.active && !before.invited;
+    if (countedAdmin(before) && !countedAdmin(after) && !adminsLocked.some((a) => a.id !== before.id)) {
+      return err({
+        code: "last_admin",
+        message: `${before.name} is the last active admin: make someone else an admin first.`,
+      });
+    }
+    const changes: FieldChanges = {};
+    for (const key of ["name", "role", "active"] as const) {
+      if (after[key] !== before[key]) changes[key] = { from: before[key], to: after[key] };
+    }
+    // The compare-and-set and its revision, in one statement: no accepted change without its
+    // revision, and of any number of writers from one version exactly one gets a row back.
+    const [row] = await queryRows<UserRow>(
+      tx,
+      sql`with updated as (
+            update users set name = ${after.name}, role = ${after.role}, active = ${after.active},
+                   version = version + 1, updated_at = now()
+             where id = ${input.userId} and version = ${input.baseVersion}
+            returning ${USER_COLUMNS}
+          ), rev as (
+            insert into entity_revisions (kind, entity_id, version, user_id, action, changes, snapshot, save_id)
+            select 'user', id, version, ${actor.id}, 'update', ${JSON.stringify(changes)}::jsonb,
+                   jsonb_build_object('email', email, 'name', name, 'role', role, 'active', active), ${input.saveId ?? null}
+              from updated
+          )
+          select * from updated`,
+    );
+    if (!row) throw new Error("user compare-and-set found no row under its own lock");
+    const deactivated = before.active && !after.active;
+    const lowered = RANK[after.role] < RANK[before.role];
+    if (deactivated) await endAccess(tx, actor, { id: before.id, name: before.name });
+    if (deactivated || lowered) await notifyAccessChanged(tx, before.id);
+    return { ok: true, user: toUserView(row) };
+  });
+}
+
+/** What a deactivation takes away, inside its transaction. */
+async function endAccess(tx: DbOrTx, actor: Actor, user: UserRef): Promise<void> {
+  await deleteSessionsOf(tx, user.id);
+  await queryRows(tx, sql`update api_tokens set revoked_at = now() where user_id = ${user.id} and revoked_at is null`);
+  await queryRows(
+    tx,
+    sql`with released as (
+          delete from leases where user_id = ${user.id} returning record_id
+        )
+        insert into lease_events (record_id, action, actor_id, previous_holder_id, reason)
+        select record_id, 'deactivated', ${actor.id}, ${user.id}, ${`${user.name} was deactivated by ${actor.name}.`}
+          from released`,
+  );
+  // Their tabs leave everyone's presence lists now (the presence trigger tells the others).
+  await queryRows(tx, sql`delete from presence where user_id = ${user.id}`);
+}
+
+/** A reset link for a person (an admin's doing): their sessions end at once; API tokens stay. */
+export async function createResetLink(
+  db: DbOrTx,
+  actor: Actor,
+  userId: string,
+): Promise<Result<{ token: string }, { code: "not_found"; message: string }>> {
+  return db.transaction(async (tx) => {
+    const [user] = await queryRows<{ id: string }>(tx, sql`select id from users where id = ${userId} for update`);
+    if (!user) return err({ code: "not_found", message: "No such person." });
+    const token = await createLink(tx, actor, userId, "reset");
+    await deleteSessionsOf(tx, userId);
+    await notifyAccessChanged(tx, userId);
+    return { ok: true, token };
+  });
+}
+
+export type AcceptInviteError =
+  | { code: "not_found"; message: string }
+  | { code: "invalid"; fields: Record<string, string> };
+
+/**
+ * Uses a one-time link (invite or reset): sets the person's password (and name, if given) as a
+ * versioned change, marks the link used, and signs them in. A link works once, for 7 days, and
+ * only while its person is active.
+ */
+export async function acceptInvite(
+  db: DbOrTx,
+  input: { token: string; password: string; name?: string; userAgent?: string | null },
+): Promise<Result<{ actor: Actor; token: string; expiresAt: Date }, AcceptInviteError>> {
+  const gone: AcceptInviteError = {
+    code: "not_found",
+    message: "This link is unknown, already used or expired. Ask an admin for a new one.",
+  };
+  const [link] = await queryRows<{ email: string; name: string }>(
+    db,
+    sql`select u.email, u.name from invites i join users u on u.id = i.user_id
+         where i.token_hash = ${hashToken(input.token)} and i.used_at is null and i.expires_at > now() and u.active`,
+  );
+  if (!link) return err(gone);
+  const problem = passwordProblem(input.password, { email: link.email, name: input.name ?? link.name });
+  if (problem) return err({ code: "invalid", fields: { password: problem } });
+  const passwordHash = await hashPassword(input.password);
+  return db.transaction(async (tx) => {
+    // Claiming the link is the atomic step: of two tabs using it at once, one gets the row.
+    const [claimed] = await queryRows<{ user_id: string; kind: InviteKind }>(
+      tx,
+      sql`update invites i set used_at = now() from users u
+           where i.token_hash = ${hashToken(input.token)} and i.used_at is null and i.expires_at > now()
+             and u.id = i.user_id and u.active
+          returning i.user_id, i.kind`,
+    );
+    if (!claimed) return err(gone);
+    const [row] = await queryRows<{ id: string; name: string; email: string; role: Role }>(
+      tx,
+      sql`with before as (
+            select id, name, password_hash is null as had_none from users where id = ${claimed.user_id} for update
+          ), updated as (
+            update users u set password_hash = ${passwordHash}, name = coalesce(${input.name ?? null}, u.name),
+                   version = u.version + 1, updated_at = now()
+              from before b where u.id = b.id
+            returning u.id, u.name, u.email, u.role, u.active, u.version, b.name as old_name, b.had_none
+          ), rev as (
+            insert into entity_revisions (kind, entity_id, version, user_id, action, changes, snapshot)
+            select 'user', id, version, id, ${claimed.kind === "invite" ? "accept_invite" : "reset_password"},
+                   jsonb_build_object('password', jsonb_build_object('from', case when had_none then null else 'set' end, 'to', 'set'))
+                   || case when old_name <> name then jsonb_build_object('name', jsonb_build_object('from', old_name, 'to', name)) else '{}'::jsonb end,
+                   jsonb_build_object('email', email, 'name', name, 'role', role, 'active', active)
+              from updated
+          )
+          select id, name, email, role from updated`,
+    );
+    if (!row) throw new Error("the invited user vanished under its own lock");
+    const session = await createSession(tx, row.id, { userAgent: input.userAgent });
+    return { ok: true, actor: row, ...session };
+  });
+}
+
+export type UpdateMeError =
+  | { code: "not_found"; message: string }
+  | { code: "invalid"; fields: Record<string, string> }
+  | { code: "user_conflict"; current: UserView; changes: UserRevisionView[] };
+
+/**
+ * A person changes their own name or password; the current password is required. A new
+ * password ends their other sessions (the one in use stays signed in). `baseVersion`, when
+ * given (If-Match), makes it a compare-and-set like an admin's change.
+ */
+export async function updateMe(
+  db: DbOrTx,
+  actor: Actor,
+  input: { name?: string; password?: string; currentPassword: string; baseVersion?: number; currentToken?: string },
+): Promise<Result<{ user: UserView }, UpdateMeError>> {
+  const [me] = await queryRows<{ password_hash: string | null; version: number }>(
+    db,
+    sql`select password_hash, version from users where id = ${actor.id}`,
+  );
+  if (!me) return err({ code: "not_found", message: "No such person." });
+  const fields: Record<string, string> = {};
+  if (!me.password_hash || !(await verifyPassword(me.password_hash, input.currentPassword))) {
+    fields.currentPassword = "This is not your current password.";
+  }
+  if (input.password !== undefined) {
+    const problem = passwordProblem(input.password, { email: actor.email, name: input.name ?? actor.name });
+    if (problem) fields.password = problem;
+    else if (input.password === input.currentPassword)
+      fields.password = "The new password is the same as the current one.";
+  }
+  if (Object.keys(fields).length > 0) return err({ code: "invalid", fields });
+  const passwordHash = input.password !== undefined ? await hashPassword(input.password) : null;
+  const baseVersion = input.baseVersion ?? me.version;
+  return db.transaction(async (tx) => {
+    const [before] = await queryRows<UserRow>(
+      tx,
+      sql`select ${USER_COLUMNS} from users where id = ${actor.id} for update`,
+    );
+    if (!before) return err({ code: "not_found", message: "No such person." });
+    if (before.version !== baseVersion) {
+      return err({
+        code: "user_conflict",
+        current: toUserView(before),
+        changes: await userRevisionsSince(tx, actor.id, baseVersion),
+      });
+    }
+    const changes: FieldChanges = {};
+    if (input.name !== undefined && input.name !== before.name) changes.name = { from: before.name, to: input.name };
+    if (passwordHash) changes.password = { from: "set", to: "set" };
+    if (Object.keys(changes).length === 0) return { ok: true, user: toUserView(before) };
+    const [row] = await queryRows<UserRow>(
+      tx,
+      sql`with updated as (
+            update users set name = ${input.name ?? before.name},
+                   password_hash = coalesce(${passwordHash}, password_hash),
+                   version = version + 1, updated_at = now()
+             where id = ${actor.id} and version = ${baseVersion}
+            returning ${USER_COLUMNS}
+          ), rev as (
+            insert into entity_revisions (kind, entity_id, version, user_id, action, changes, snapshot)
+            select 'user', id, version, ${actor.id}, 'update', ${JSON.stringify(changes)}::jsonb,
+                   jsonb_build_object('email', email, 'name', name, 'role', role, 'active', active)
+              from updated
+          )
+          select * from updated`,
+    );
+    if (!row) throw new Error("own user compare-and-set found no row under its own lock");
+    if (passwordHash) {
+      await deleteSessionsOf(tx, actor.id, { except: input.currentToken });
+      await notifyAccessChanged(tx, actor.id);
+    }
+    return { ok: true, user: toUserView(row) };
+  });
+}
+
+/** What the /invite/:token page shows: whose link it is, or null when it is unknown, used or expired. */
+export async function findInviteLink(
+  db: DbOrTx,
+  token: string,
+): Promise<{ email: string; name: string; kind: InviteKind; expiresAt: string } | null> {
+  if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
+  const [row] = await queryRows<{ email: string; name: string; kind: InviteKind; expires_at: string | Date }>(
+    db,
+    sql`select u.email, u.name, i.kind, i.expires_at from invites i join users u on u.id = i.user_id
+         where i.token_hash = ${hashToken(token)} and i.used_at is null and i.expires_at > now() and u.active`,
+  );
+  return row ? { email: row.email, name: row.name, kind: row.kind, expiresAt: isoString(row.expires_at) } : null;
+}

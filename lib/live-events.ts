@@ -36,6 +36,15 @@ const liveEventSchema = z.discriminatedUnion("kind", [
     presenceId: z.string(),
   }),
   z.object({
+    kind: z.literal("comment"),
+    recordId: z.string(),
+    commentId: z.string(),
+    version: z.number().int(),
+    deleted: z.boolean(),
+  }),
+  /** A person's notifications changed (one written for them, or marked read): routed by person, not record. */
+  z.object({ kind: z.literal("notification"), userId: z.string() }),
+  z.object({
     kind: z.literal("reservations"),
     recordId: z.string(),
     taken: z.number().int(),
@@ -70,7 +79,7 @@ const hub: Hub = globalForLive.tandemLiveEvents;
 function dispatch(payload: string): void {
   const event = parseLiveEvent(payload);
   if (!event) return;
-  const listeners = hub.listeners.get(event.recordId);
+  const listeners = hub.listeners.get(event.kind === "notification" ? personKey(event.userId) : event.recordId);
   if (!listeners) return;
   for (const listener of [...listeners]) {
     try {
@@ -98,6 +107,16 @@ async function ensureListening(): Promise<void> {
     });
   }
   await listening.ready;
+}
+
+/** Subscribers of a person's events share the hub's map with records' (keyed apart from any uuid). */
+function personKey(userId: string): string {
+  return `person:${userId}`;
+}
+
+/** Calls `listener` whenever the person's notifications change, until the returned function is called. */
+export function subscribePerson(userId: string, listener: LiveEventListener): Promise<() => void> {
+  return subscribe(personKey(userId.toLowerCase()), listener);
 }
 
 /**

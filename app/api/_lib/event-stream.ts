@@ -32,6 +32,15 @@ export function liveEventMessage(event: Exclude<LiveEvent, { kind: "presence" }>
       return sseEvent("lease", { recordId: event.recordId, holder: event.holder, expiresAt: event.expiresAt });
     case "reservations":
       return sseEvent("reservations", { recordId: event.recordId, taken: event.taken, capacity: event.capacity });
+    case "comment":
+      return sseEvent("comment", {
+        recordId: event.recordId,
+        commentId: event.commentId,
+        version: event.version,
+        deleted: event.deleted,
+      });
+    case "notification":
+      return sseEvent("notification", { userId: event.userId });
   }
 }
 

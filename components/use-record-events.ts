@@ -52,6 +52,9 @@ export function useRecordEvents(recordId: string, options: RecordEventsOptions =
     const onReservations = () => {
       void queryClient.invalidateQueries({ queryKey: queryKeys.reservations(recordId) });
     };
+    const onComment = () => {
+      void queryClient.invalidateQueries({ queryKey: queryKeys.comments(recordId) });
+    };
     const onLease = () => onLeaseNow.current?.();
     // While the stream is down, who else is here is unknown: show nobody rather than old news.
     const onError = () => {
@@ -63,6 +66,7 @@ export function useRecordEvents(recordId: string, options: RecordEventsOptions =
     source.addEventListener("record", onRecord);
     source.addEventListener("reservations", onReservations);
     source.addEventListener("lease", onLease);
+    source.addEventListener("comment", onComment);
     source.addEventListener("error", onError);
     return () => {
       source.removeEventListener("ready", onReady);
@@ -70,6 +74,7 @@ export function useRecordEvents(recordId: string, options: RecordEventsOptions =
       source.removeEventListener("record", onRecord);
       source.removeEventListener("reservations", onReservations);
       source.removeEventListener("lease", onLease);
+      source.removeEventListener("comment", onComment);
       source.removeEventListener("error", onError);
       source.close();
     };

@@ -104,7 +104,13 @@ export async function notifyOverwritten(tx: DbOrTx, input: OverwrittenInput): Pr
       actorId: input.actor.id,
       message: `${input.actor.name} ${VERB[cause]} your ${setter.fields.map(label).join(", ")}`,
       fields: setter.fields,
-      details: { version: input.version, cause, revertedFrom: input.revertedFrom ?? null, values },
+      details: {
+        version: input.version,
+        cause,
+        revertedFrom: input.revertedFrom ?? null,
+        values,
+        labels: Object.fromEntries(setter.fields.map((key) => [key, label(key)])),
+      },
     };
   });
   await tx.insert(notifications).values(rows);

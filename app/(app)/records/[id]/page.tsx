@@ -5,8 +5,12 @@ import { requirePageActor } from "@/app/_lib/session";
 import { RecordHistory } from "@/components/record-history";
 import { RelativeTime } from "@/components/relative-time";
 import { hasRole } from "@/lib/auth/actor";
+import { isFollowing } from "@/lib/follows";
+import { listPeople } from "@/lib/notifications";
 import { loadRecord, toRecordView } from "@/lib/records/queries";
 import { getReservationSummary } from "@/lib/reservations/queries";
+import { CommentsPanel } from "./_components/comments-panel";
+import { FollowButton } from "./_components/follow-button";
 import { RecordEditor } from "./record-editor";
 import { ReservationsPanel } from "./reservations-panel";
 
@@ -35,10 +39,18 @@ export default async function RecordPage({ params }: { params: Promise<{ id: str
     );
   }
   // Null unless the record's collection takes reservations (a capacity field).
-  const reservations = await getReservationSummary(db, record.id);
+  const [reservations, following, people] = await Promise.all([
+    getReservationSummary(db, record.id),
+    isFollowing(db, actor.id, record.id),
+    listPeople(db),
+  ]);
   return (
     <div className="stack">
-      <div>{back}</div>
+      <div className="row">
+        {back}
+        <span className="spacer" />
+        <FollowButton recordId={record.id} initialFollowing={following} />
+      </div>
       <RecordEditor
         initialRecord={toRecordView(record)}
         collection={{
@@ -60,7 +72,13 @@ export default async function RecordPage({ params }: { params: Promise<{ id: str
           isAdmin={hasRole(actor, "admin")}
         />
       ) : null}
-      <RecordHistory recordId={record.id} fields={record.fields} />
+      <CommentsPanel
+        recordId={record.id}
+        me={{ id: actor.id, name: actor.name }}
+        people={people}
+        canComment={hasRole(actor, "editor")}
+      />
+      <RecordHistory recordId={record.id} fields={record.fields} canRestore={hasRole(actor, "editor")} />
     </div>
   );
 }

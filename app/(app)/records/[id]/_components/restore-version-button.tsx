@@ -1,0 +1,88 @@
+"use client";
+
+import { useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { restoreVersion } from "@/components/history-api";
+import { queryKeys } from "@/lib/query-keys";
+import type { RevisionView } from "@/lib/records/record-view";
+
+type State =
+  | { kind: "idle" }
+  | { kind: "busy" }
+  | { kind: "done"; version: number }
+  | { kind: "moved"; changes: RevisionView[]; current: number }
+  | { kind: "failed"; message: string };
+
+/**
+ * "Restore this version": a checked write against the version the person is looking at (the
+ * newest in the history they see). If someone saved since, nothing is written and they are told
+ * who changed what; the page reload shows the latest before they decide again.
+ *
+ * The three-way dialog (mine = this version's values) needs the record editor to accept an
+ * outside conflict; until it does, a stale restore is explained here with a reload.
+ */
+export function RestoreVersionButton({
+  recordId,
+  version,
+  lookingAt,
+}: {
+  recordId: string;
+  version: number;
+  lookingAt: number;
+}) {
+  const queryClient = useQueryClient();
+  const [state, setState] = useState<State>({ kind: "idle" });
+  const restore = async () => {
+    setState({ kind: "busy" });
+    const answer = await restoreVersion(recordId, version, lookingAt);
+    if (answer.ok) {
+      setState({ kind: "done", version: answer.body.version });
+    } else if (answer.status === 412 && answer.body.current) {
+      setState({ kind: "moved", changes: answer.body.changes ?? [], current: answer.body.current.version });
+    } else {
+      setState({ kind: "failed", message: answer.body.message });
+    }
+    void queryClient.invalidateQueries({ queryKey: queryKeys.record(recordId), exact: true });
+    void queryClient.invalidateQueries({ queryKey: queryKeys.revisions(recordId) });
+  };
+  return (
+    <>
+      <button
+        type="button"
+        className="link small"
+        onClick={() => void restore()}
+        disabled={state.kind === "busy"}
+        aria-label={`Restore version ${version}`}
+      >
+        Restore this version
+      </button>
+      {state.kind === "idle" || state.kind === "busy" ? null : (
+        <div
+          className={`notice small ${state.kind === "done" ? "ok" : "warn"}`}
+          role={state.kind === "done" ? "status" : "alert"}
+          style={{ flexBasis: "100%" }}
+        >
+          {state.kind === "done"
+            ? `Version ${version} is back, as version ${state.version}. Load the latest version into the form above to see it.`
+            : null}
+          {state.kind === "moved" ? (
+            <>
+              Nothing was restored: the record changed since version {lookingAt} (now version {state.current}
+              {state.changes.length > 0
+                ? `; ${state.changes
+                    .map((c) => `${c.user.name} changed ${Object.keys(c.changes).join(", ") || "it"}`)
+                    .join("; ")}`
+                : ""}
+              ).{" "}
+              <button type="button" className="link" onClick={() => window.location.reload()}>
+                Reload to see the latest
+              </button>{" "}
+              and restore again if you still want version {version}.
+            </>
+          ) : null}
+          {state.kind === "failed" ? state.message : null}
+        </div>
+      )}
+    </>
+  );
+}

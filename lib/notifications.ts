@@ -1,4 +1,5 @@
-import "server-only";
+// No `server-only` here: saveRecord and the leases import this module, and scripts run them
+// outside Next (db:seed, bench, e2e/serve.ts), like save-record.ts itself.
 import { and, count, desc, eq, inArray, isNull, type SQL, sql } from "drizzle-orm";
 import { type DbOrTx, queryRows } from "@/db/client";
 import {

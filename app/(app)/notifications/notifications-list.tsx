@@ -117,7 +117,7 @@ function NotificationEntry({
       </p>
       {item.kind === "overwritten" && Object.keys(values).length > 0 ? (
         <>
-          <table className="small" aria-label="Yours and theirs">
+          <table className="small compare-table" aria-label="Yours and theirs">
             <thead>
               <tr>
                 <th scope="col">Field</th>

@@ -9,10 +9,11 @@ import { PUT as putFollow } from "@/app/api/records/[id]/follow/route";
 import { POST as restoreVersion } from "@/app/api/records/[id]/revisions/[version]/restore/route";
 import { GET as listRevisionsRoute } from "@/app/api/records/[id]/revisions/route";
 import { PATCH as patchRecord } from "@/app/api/records/[id]/route";
-import { queryRows } from "@/db/client";
+import { type Database, openPostgres, queryRows } from "@/db/client";
 import { addComment } from "@/lib/comments";
 import type { FieldDefinition } from "@/lib/fields";
 import { acquireLease, releaseLease } from "@/lib/leases/leases";
+import { type LiveEvent, subscribe, subscribePerson } from "@/lib/live-events";
 import type { RecordView } from "@/lib/records/record-view";
 import { revertRecord } from "@/lib/records/revert-record";
 import { saveRecord } from "@/lib/records/save-record";
@@ -151,14 +152,17 @@ describe("restore a version", () => {
     expectError(await restore(viewer, v1.id, 1, '"1"'), 403, "forbidden");
   });
 
-  it(`lets exactly one of ${CONTENDERS} concurrent reverts and saves from one version win`, async () => {
+  it(`lets exactly one of ${CONTENDERS} concurrent reverts and saves from one version win, across two instances`, async () => {
     const v1 = await createTestRecord(database.db, alice, { slug }, { name: "Race", phone: "0" });
     const v2 = await saved(bob, v1, { phone: "1" });
+    // A second app instance: its own pool on the same database.
+    const second: Database = await openPostgres(database.url, { max: CONTENDERS });
+    const instance = (i: number) => (i % 4 < 2 ? database.db : second.db);
     const outcomes = await Promise.all(
       Array.from({ length: CONTENDERS }, (_, i) =>
         i % 2 === 0
-          ? revertRecord(database.db, carol, { recordId: v1.id, version: 1, baseVersion: v2.version })
-          : saveRecord(database.db, dave, {
+          ? revertRecord(instance(i), carol, { recordId: v1.id, version: 1, baseVersion: v2.version })
+          : saveRecord(instance(i), dave, {
               recordId: v1.id,
               baseVersion: v2.version,
               values: { phone: `save ${i}` },
@@ -166,6 +170,7 @@ describe("restore a version", () => {
             }),
       ),
     );
+    await second.close();
     expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
     expect(outcomes.filter((o) => !o.ok && o.error.code === "conflict")).toHaveLength(CONTENDERS - 1);
     const revisions = await storedRevisions(database.db, v1.id);
@@ -578,6 +583,35 @@ describe("activity", () => {
         400,
         "bad_query",
       );
+    }
+  });
+});
+
+describe("live events", () => {
+  it("a person's stream hears of a notification for them on commit, and a record's stream of a comment", async () => {
+    const v1 = await createTestRecord(database.db, alice, { slug }, { name: "Live" });
+    const forAlice: LiveEvent[] = [];
+    const forBob: LiveEvent[] = [];
+    const onRecord: LiveEvent[] = [];
+    const stops = await Promise.all([
+      subscribePerson(alice.id, (e) => forAlice.push(e)),
+      subscribePerson(bob.id, (e) => forBob.push(e)),
+      subscribe(v1.id, (e) => onRecord.push(e)),
+    ]);
+    // Record events only flow for records someone has open (a presence row).
+    await queryRows(
+      database.db,
+      sql`insert into presence (id, record_id, user_id) values (gen_random_uuid(), ${v1.id}, ${carol.id})`,
+    );
+    try {
+      const added = await addComment(database.db, bob, { recordId: v1.id, body: `@${alice.name} look` });
+      expect(added.ok).toBe(true);
+      await expect.poll(() => forAlice.some((e) => e.kind === "notification")).toBe(true);
+      await expect.poll(() => onRecord.some((e) => e.kind === "comment")).toBe(true);
+      expect(forBob).toEqual([]);
+      expect(await recordVersion(v1.id)).toBe(1);
+    } finally {
+      for (const stop of stops) stop();
     }
   });
 });

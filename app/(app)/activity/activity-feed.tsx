@@ -25,7 +25,7 @@ const ACTION_WORDS: Record<RevisionAction, string> = {
 
 const FOLD_AT = 120;
 
-type Filters = { collection: string; user: string; action: string; since: string };
+type Filters = { collection: string; user: string; action: string; since: string; until: string };
 
 /** Consecutive items of one batch become one group; everything else stands alone. */
 type Group = { batchId: string | null; items: ActivityItem[] };
@@ -42,7 +42,7 @@ function group(items: ActivityItem[]): Group[] {
 
 export function ActivityFeed({ collections, people }: { collections: CollectionOption[]; people: UserRef[] }) {
   const id = useId();
-  const [filters, setFilters] = useState<Filters>({ collection: "", user: "", action: "", since: "" });
+  const [filters, setFilters] = useState<Filters>({ collection: "", user: "", action: "", since: "", until: "" });
   const feed = useInfiniteQuery({
     queryKey: queryKeys.activity(filters),
     initialPageParam: null as string | null,
@@ -52,6 +52,12 @@ export function ActivityFeed({ collections, people }: { collections: CollectionO
       if (filters.user) query.set("user", filters.user);
       if (filters.action) query.set("action", filters.action);
       if (filters.since) query.set("since", new Date(`${filters.since}T00:00:00`).toISOString());
+      // "Until" includes that whole day.
+      if (filters.until) {
+        const end = new Date(`${filters.until}T00:00:00`);
+        end.setDate(end.getDate() + 1);
+        query.set("until", end.toISOString());
+      }
       if (pageParam) query.set("before", pageParam);
       return fetchActivity(query);
     },
@@ -100,6 +106,10 @@ export function ActivityFeed({ collections, people }: { collections: CollectionO
         <div className="field">
           <label htmlFor={`${id}-since`}>Since</label>
           <input id={`${id}-since`} type="date" value={filters.since} onChange={set("since")} />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-until`}>Until</label>
+          <input id={`${id}-until`} type="date" value={filters.until} onChange={set("until")} />
         </div>
       </form>
       {feed.isPending ? <p className="muted">Loading activity…</p> : null}

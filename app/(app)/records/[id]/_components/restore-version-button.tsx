@@ -2,15 +2,18 @@
 
 import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { fetchRevision } from "@/components/api-client";
 import { restoreVersion } from "@/components/history-api";
+import { offerRestoreConflict } from "@/components/restore-conflict-event";
 import { queryKeys } from "@/lib/query-keys";
-import type { RevisionView } from "@/lib/records/record-view";
+import type { RecordView, RevisionView } from "@/lib/records/record-view";
 
 type State =
   | { kind: "idle" }
   | { kind: "busy" }
   | { kind: "done"; version: number }
   | { kind: "moved"; changes: RevisionView[]; current: number }
+  | { kind: "handed"; current: number }
   | { kind: "failed"; message: string };
 
 /**
@@ -18,8 +21,9 @@ type State =
  * newest in the history they see). If someone saved since, nothing is written and they are told
  * who changed what; the page reload shows the latest before they decide again.
  *
- * The three-way dialog (mine = this version's values) needs the record editor to accept an
- * outside conflict; until it does, a stale restore is explained here with a reload.
+ * A stale restore is offered to the record editor's three-way dialog (restore-conflict-event.ts:
+ * mine = this version's values); while the editor does not take it, it is explained here with a
+ * reload.
  */
 export function RestoreVersionButton({
   recordId,
@@ -38,7 +42,27 @@ export function RestoreVersionButton({
     if (answer.ok) {
       setState({ kind: "done", version: answer.body.version });
     } else if (answer.status === 412 && answer.body.current) {
-      setState({ kind: "moved", changes: answer.body.changes ?? [], current: answer.body.current.version });
+      const current = answer.body.current;
+      const changes = answer.body.changes ?? [];
+      // The editor's three-way dialog, if it takes it: base = what I looked at, mine = the old values.
+      const [base, old] = await Promise.all([
+        fetchRevision(recordId, lookingAt).catch(() => null),
+        fetchRevision(recordId, version).catch(() => null),
+      ]);
+      const handed =
+        base !== null &&
+        old !== null &&
+        offerRestoreConflict({
+          recordId,
+          version,
+          base: { version: lookingAt, data: base.data as RecordView["data"] },
+          mine: old.data as RecordView["data"],
+          current,
+          changes,
+        });
+      setState(
+        handed ? { kind: "handed", current: current.version } : { kind: "moved", changes, current: current.version },
+      );
     } else {
       setState({ kind: "failed", message: answer.body.message });
     }
@@ -80,6 +104,9 @@ export function RestoreVersionButton({
               and restore again if you still want version {version}.
             </>
           ) : null}
+          {state.kind === "handed"
+            ? `The record changed since version ${lookingAt} (now version ${state.current}): decide field by field in the dialog, with version ${version}'s values as yours.`
+            : null}
           {state.kind === "failed" ? state.message : null}
         </div>
       )}

@@ -127,6 +127,7 @@ test.describe("history and notifications", () => {
       "Bob changed status",
     );
     expect((await admin.getRecord(record.id)).version).toBe(4);
+    await alice.screenshot({ path: "test-results/record-history.png", fullPage: true });
     await Promise.all([admin.dispose(), bobApi.dispose(), alice.context().close()]);
   });
 

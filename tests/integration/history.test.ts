@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as getActivity } from "@/app/api/activity/route";
 import { DELETE as deleteCommentRoute, PATCH as patchComment } from "@/app/api/comments/[id]/route";
+import { GET as notificationEvents } from "@/app/api/notifications/events/route";
 import { POST as markRead } from "@/app/api/notifications/read/route";
 import { GET as getNotifications } from "@/app/api/notifications/route";
 import { GET as listCommentsRoute, POST as postComment } from "@/app/api/records/[id]/comments/route";
@@ -17,7 +18,7 @@ import { type LiveEvent, subscribe, subscribePerson } from "@/lib/live-events";
 import type { RecordView } from "@/lib/records/record-view";
 import { revertRecord } from "@/lib/records/revert-record";
 import { saveRecord } from "@/lib/records/save-record";
-import { callRoute, closeRouteDatabase, expectError, useDatabaseInRoutes } from "../support/api";
+import { callRoute, closeRouteDatabase, expectError, ORIGIN, useDatabaseInRoutes } from "../support/api";
 import {
   createCollection,
   createTestDatabase,
@@ -612,6 +613,58 @@ describe("live events", () => {
       expect(await recordVersion(v1.id)).toBe(1);
     } finally {
       for (const stop of stops) stop();
+    }
+  });
+});
+
+describe("GET /api/notifications/events", () => {
+  /** Reads `unread` events from the stream until one carries `wanted`. */
+  async function readUntil(reader: ReadableStreamDefaultReader<Uint8Array>, wanted: number): Promise<number[]> {
+    const decoder = new TextDecoder();
+    const seen: number[] = [];
+    let buffer = "";
+    while (!seen.includes(wanted)) {
+      const { done, value } = await reader.read();
+      if (done) throw new Error("the stream ended");
+      buffer += decoder.decode(value, { stream: true });
+      for (let end = buffer.indexOf("\n\n"); end >= 0; end = buffer.indexOf("\n\n")) {
+        const frame = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const data = frame.split("\n").find((line) => line.startsWith("data: "));
+        if (frame.startsWith("event: unread") && data) seen.push(JSON.parse(data.slice(6)).unread);
+      }
+    }
+    return seen;
+  }
+
+  it("sends my unread count first and again when a notification for me commits or is read", async () => {
+    const erin = await createUser(database.db, { name: `Erin ${Date.now()}` });
+    const controller = new AbortController();
+    const response = await notificationEvents(
+      new Request(new URL("/api/notifications/events", ORIGIN), {
+        headers: { authorization: `Bearer ${erin.token}`, host: new URL(ORIGIN).host },
+        signal: controller.signal,
+      }),
+      { params: Promise.resolve({}) },
+    );
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toContain("text/event-stream");
+    if (!response.body) throw new Error("an event stream has a body");
+    const reader = response.body.getReader();
+    try {
+      expect(await readUntil(reader, 0)).toEqual([0]);
+      const v1 = await createTestRecord(database.db, alice, { slug }, { name: "Streamed" });
+      await addComment(database.db, bob, { recordId: v1.id, body: `hello @${erin.name}` });
+      expect((await readUntil(reader, 1)).at(-1)).toBe(1);
+      await callRoute(markRead, {
+        method: "POST",
+        path: "/api/notifications/read",
+        token: erin.token,
+        json: { all: true },
+      });
+      expect((await readUntil(reader, 0)).at(-1)).toBe(0);
+    } finally {
+      controller.abort();
     }
   });
 });

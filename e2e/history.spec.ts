@@ -124,7 +124,7 @@ test.describe("history and notifications", () => {
     expect((await bobApi.patchRecord(record.id, 3, { status: "Resolved" })).status()).toBe(200);
     await alice.getByRole("button", { name: "Restore version 2" }).click();
     await expect(alice.getByRole("alert").filter({ hasText: "Nothing was restored" })).toContainText(
-      "Bob changed status",
+      "changed since version 3 (now version 4; Bob changed status)",
     );
     expect((await admin.getRecord(record.id)).version).toBe(4);
     await alice.screenshot({ path: "test-results/record-history.png", fullPage: true });

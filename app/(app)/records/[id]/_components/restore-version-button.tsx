@@ -12,8 +12,8 @@ type State =
   | { kind: "idle" }
   | { kind: "busy" }
   | { kind: "done"; version: number }
-  | { kind: "moved"; changes: RevisionView[]; current: number }
-  | { kind: "handed"; current: number }
+  | { kind: "moved"; changes: RevisionView[]; current: number; lookedAt: number }
+  | { kind: "handed"; current: number; lookedAt: number }
   | { kind: "failed"; message: string };
 
 /**
@@ -61,13 +61,17 @@ export function RestoreVersionButton({
           changes,
         });
       setState(
-        handed ? { kind: "handed", current: current.version } : { kind: "moved", changes, current: current.version },
+        handed
+          ? { kind: "handed", current: current.version, lookedAt: lookingAt }
+          : { kind: "moved", changes, current: current.version, lookedAt: lookingAt },
       );
     } else {
       setState({ kind: "failed", message: answer.body.message });
     }
     void queryClient.invalidateQueries({ queryKey: queryKeys.record(recordId), exact: true });
     void queryClient.invalidateQueries({ queryKey: queryKeys.revisions(recordId) });
+    // Restoring is editing: I follow the record now (unless I unfollowed it).
+    void queryClient.invalidateQueries({ queryKey: queryKeys.following(recordId) });
   };
   return (
     <>
@@ -91,7 +95,7 @@ export function RestoreVersionButton({
             : null}
           {state.kind === "moved" ? (
             <>
-              Nothing was restored: the record changed since version {lookingAt} (now version {state.current}
+              Nothing was restored: the record changed since version {state.lookedAt} (now version {state.current}
               {state.changes.length > 0
                 ? `; ${state.changes
                     .map((c) => `${c.user.name} changed ${Object.keys(c.changes).join(", ") || "it"}`)
@@ -105,7 +109,7 @@ export function RestoreVersionButton({
             </>
           ) : null}
           {state.kind === "handed"
-            ? `The record changed since version ${lookingAt} (now version ${state.current}): decide field by field in the dialog, with version ${version}'s values as yours.`
+            ? `The record changed since version ${state.lookedAt} (now version ${state.current}): decide field by field in the dialog, with version ${version}'s values as yours.`
             : null}
           {state.kind === "failed" ? state.message : null}
         </div>

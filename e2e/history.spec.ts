@@ -15,6 +15,9 @@ async function unreadOf(page: Page): Promise<number> {
 }
 
 test.describe("history and notifications", () => {
+  // Two or three browsers each: on a loaded machine the 30 s default is close.
+  test.describe.configure({ timeout: 60_000 });
+
   test("Bob overwrites Alice's change: her bell shows it live, and Restore mine brings her value back", async ({
     browser,
   }) => {

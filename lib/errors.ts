@@ -30,6 +30,7 @@ export const ERROR_CODES = [
   "email_taken",
   "last_admin",
   "user_conflict",
+  "version_mismatch",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -50,6 +50,15 @@ const liveEventSchema = z.discriminatedUnion("kind", [
     userId: z.string(),
   }),
   z.object({
+    kind: z.literal("comment"),
+    recordId: z.string(),
+    commentId: z.string(),
+    version: z.number().int(),
+    deleted: z.boolean(),
+  }),
+  /** A person's notifications changed (one written for them, or marked read): routed by person, not record. */
+  z.object({ kind: z.literal("notification"), userId: z.string() }),
+  z.object({
     kind: z.literal("reservations"),
     recordId: z.string(),
     taken: z.number().int(),
@@ -96,6 +105,8 @@ function listenerKey(event: LiveEvent): string {
       return `access:${event.userId}`;
     case "schema":
       return SCHEMA_TOPIC;
+    case "notification":
+      return personKey(event.userId);
     default:
       return event.recordId;
   }
@@ -132,6 +143,16 @@ async function ensureListening(): Promise<void> {
     });
   }
   await listening.ready;
+}
+
+/** Subscribers of a person's events share the hub's map with records' (keyed apart from any uuid). */
+function personKey(userId: string): string {
+  return `person:${userId}`;
+}
+
+/** Calls `listener` whenever the person's notifications change, until the returned function is called. */
+export function subscribePerson(userId: string, listener: LiveEventListener): Promise<() => void> {
+  return subscribe(personKey(userId.toLowerCase()), listener);
 }
 
 /**

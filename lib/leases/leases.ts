@@ -3,6 +3,7 @@ import { type DbOrTx, queryRows } from "@/db/client";
 import type { EditMode, LeaseEventAction } from "@/db/schema";
 import { type Actor, hasRole } from "@/lib/auth/actor";
 import { leaseTtlSeconds } from "@/lib/env";
+import { leaseTakenRow, notifyLeaseTaken } from "@/lib/notifications";
 import { isUuid } from "@/lib/records/queries";
 import { isoString, type UserRef } from "@/lib/records/record-view";
 import { err, type Result } from "@/lib/result";
@@ -344,6 +345,14 @@ export async function acquireLease(db: DbOrTx, actor: Actor, input: AcquireLease
             returning id, at`,
       );
       if (!event) throw new Error("lease event insert returned no row");
+      // The holder is told in this same transaction, followed or not.
+      await notifyLeaseTaken(tx, {
+        recordId: input.recordId,
+        holderId: other.user_id,
+        actor,
+        how: "takeover",
+        reason: reason ?? (other.expired ? EXPIRED_REASON : null),
+      });
       return {
         kind: "acquired",
         lease,
@@ -427,6 +436,7 @@ export async function releaseLease(
   if (target) return err(target);
   const reason = input.reason?.trim() || null;
   const isAdmin = hasRole(actor, "admin");
+  const broken = leaseTakenRow({ recordId: input.recordId, holderId: actor.id, actor, how: "break", reason });
   const [row] = await queryRows<{
     user_id: string;
     user_name: string;
@@ -446,6 +456,12 @@ export async function releaseLease(
           insert into lease_events (record_id, action, actor_id, previous_holder_id, reason)
           select ${input.recordId}, 'break', ${actor.id}, user_id, ${reason} from released where user_id <> ${actor.id}
           returning id, at
+        ), told as (
+          -- The holder whose lease was broken is told in the same statement (lib/notifications.ts).
+          insert into notifications (user_id, kind, record_id, actor_id, message, fields, details)
+          select user_id, 'lease_taken', ${input.recordId}, ${actor.id}, ${broken.message}, '[]'::jsonb,
+                 ${JSON.stringify(broken.details)}::jsonb
+            from released where user_id <> ${actor.id}
         )
         select r.user_id, u.name as user_name, e.id as event_id, e.at as event_at
           from released r join users u on u.id = r.user_id left join event e on true`,

@@ -102,6 +102,8 @@ type RevisionRow = {
   user_name: string;
   at: string | Date;
   changes: FieldChanges;
+  batch_id: string | null;
+  reverted_from: number | null;
 };
 
 function toRevisionView(row: RevisionRow): RevisionView {
@@ -111,6 +113,8 @@ function toRevisionView(row: RevisionRow): RevisionView {
     user: { id: row.user_id, name: row.user_name },
     at: isoString(row.at),
     changes: row.changes,
+    batchId: row.batch_id,
+    revertedFrom: row.reverted_from,
   };
 }
 
@@ -118,7 +122,7 @@ function toRevisionView(row: RevisionRow): RevisionView {
 export async function revisionsSince(db: DbOrTx, recordId: string, version: number): Promise<RevisionView[]> {
   const rows = await queryRows<RevisionRow>(
     db,
-    sql`select v.version, v.action, v.user_id, u.name as user_name, v.at, v.changes
+    sql`select v.version, v.action, v.user_id, u.name as user_name, v.at, v.changes, v.batch_id, v.reverted_from
           from revisions v join users u on u.id = v.user_id
          where v.record_id = ${recordId} and v.version > ${version}
          order by v.version`,
@@ -135,7 +139,7 @@ export async function listRevisions(
   const before = page.before ?? 2_147_483_647;
   const rows = await queryRows<RevisionRow>(
     db,
-    sql`select v.version, v.action, v.user_id, u.name as user_name, v.at, v.changes
+    sql`select v.version, v.action, v.user_id, u.name as user_name, v.at, v.changes, v.batch_id, v.reverted_from
           from revisions v join users u on u.id = v.user_id
          where v.record_id = ${recordId} and v.version < ${before}
          order by v.version desc
@@ -152,7 +156,7 @@ export async function getRevision(
 ): Promise<(RevisionView & { data: RecordData }) | null> {
   const [row] = await queryRows<RevisionRow & { snapshot: RecordData }>(
     db,
-    sql`select v.version, v.action, v.user_id, u.name as user_name, v.at, v.changes, v.snapshot
+    sql`select v.version, v.action, v.user_id, u.name as user_name, v.at, v.changes, v.batch_id, v.reverted_from, v.snapshot
           from revisions v join users u on u.id = v.user_id
          where v.record_id = ${recordId} and v.version = ${version}`,
   );

@@ -33,6 +33,10 @@ export type RevisionView = {
   user: UserRef;
   at: string;
   changes: FieldChanges;
+  /** The bulk edit, import or undo this write was part of; null when not in a batch. */
+  batchId?: string | null;
+  /** For action `revert`: the version whose values it brought back. */
+  revertedFrom?: number | null;
 };
 
 export function isoString(value: Date | string): string {

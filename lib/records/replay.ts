@@ -15,7 +15,7 @@ export type Operation =
 
 const ACTIONS: Record<Operation["kind"], readonly RevisionAction[]> = {
   create: ["create"],
-  save: ["update", "merge", "overwrite"],
+  save: ["update", "merge", "overwrite", "revert"],
   restore: ["restore"],
   delete: ["delete"],
 };

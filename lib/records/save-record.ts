@@ -6,6 +6,7 @@ import { isConstraintViolation } from "@/lib/database-errors";
 import { applyMergePatch, type RecordInput, searchTextOf, validateChanges, validateRecord } from "@/lib/fields";
 import type { LockedError } from "@/lib/leases/lease-view";
 import { leaseFreeCondition, leaseHeldByOther, leaseHeldCondition, leaseRefusal } from "@/lib/leases/leases";
+import { notifiesReplacedWork, notifyReplacedWork } from "@/lib/notifications";
 import { capacityMirrorCte, capacityRefusal } from "@/lib/reservations/capacity";
 import { capacityOf } from "@/lib/reservations/seats";
 import { err, type Result } from "@/lib/result";
@@ -36,9 +37,12 @@ export type SaveRecordInput = {
   /** The complete form values, or with `patch` a JSON merge patch of them. */
   values: RecordInput;
   patch?: boolean;
-  action?: UpdateAction;
+  /** `revert` (with `revertedFrom`): bringing an older version's values back (see revert-record.ts). */
+  action?: UpdateAction | "revert";
   /** Client-made id of this save: sending the same save again returns its first outcome. */
   saveId?: string | null;
+  /** For action `revert`: the version whose values this write brings back. */
+  revertedFrom?: number | null;
 };
 
 /** A second write with a save id its author already used (a retry racing its original, or a reused key). */
@@ -76,14 +80,25 @@ export async function saveRecord(db: DbOrTx, actor: Actor, input: SaveRecordInpu
   const dangling = await referenceProblems(db, current.fields, valid.values, Object.keys(changes));
   if (Object.keys(dangling).length > 0) return err({ code: "invalid", fields: dangling });
   try {
-    const written = await compareAndSet(db, actor, {
+    const write = {
       record: current,
       baseVersion: input.baseVersion,
       data: valid.values,
       changes,
       action: input.action ?? "update",
       saveId: input.saveId ?? null,
-    });
+      revertedFrom: input.revertedFrom ?? null,
+    };
+    // An overwrite or a revert tells the people whose values it replaced, in its own transaction
+    // (lib/notifications.ts): a refused or rolled-back write tells nobody.
+    const written = notifiesReplacedWork(write.action)
+      ? await db.transaction(async (tx) => {
+          const done = await compareAndSet(tx, actor, write);
+          if (done)
+            await notifyReplacedWork(tx, { ...write, version: done.version, actor, previousData: current.data });
+          return done;
+        })
+      : await compareAndSet(db, actor, write);
     if (written) return { ok: true, record: written, replayed: false };
   } catch (error) {
     // A capacity below the seats already reserved: refused by the CHECK, nothing written.
@@ -224,6 +239,7 @@ async function compareAndSet(
     changes: FieldChanges;
     action: RevisionAction;
     saveId: string | null;
+    revertedFrom: number | null;
   },
 ): Promise<RecordView | null> {
   const data = JSON.stringify(write.data);
@@ -238,9 +254,9 @@ async function compareAndSet(
           returning id, version, updated_at
         ),
         ${capacityMirrorCte({ source: "updated", collectionId: write.record.collectionId, previous: write.record.data, next: write.data })}
-        insert into revisions (record_id, version, user_id, at, action, changes, snapshot, save_id)
+        insert into revisions (record_id, version, user_id, at, action, changes, snapshot, save_id, reverted_from)
         select id, version, ${actor.id}, updated_at, ${write.action}, ${JSON.stringify(write.changes)}::jsonb,
-               ${data}::jsonb, ${write.saveId}
+               ${data}::jsonb, ${write.saveId}, ${write.revertedFrom}::int
           from updated
         returning version, at`,
   );

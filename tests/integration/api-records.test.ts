@@ -297,6 +297,8 @@ describe("PATCH /api/records/:id", () => {
         user: { id: other.id, name: "Otto" },
         at: expect.any(String),
         changes: { status: { from: "Open", to: "Closed" } },
+        batchId: null,
+        revertedFrom: null,
       },
       {
         version: 3,
@@ -304,6 +306,8 @@ describe("PATCH /api/records/:id", () => {
         user: { id: other.id, name: "Otto" },
         at: expect.any(String),
         changes: { count: { from: 1, to: 3 } },
+        batchId: null,
+        revertedFrom: null,
       },
     ]);
     expect(await stored(record.id)).toMatchObject({ version: 3, data: { title: "Printer jams" } });
@@ -667,6 +671,8 @@ describe("GET /api/records/:id/revisions", () => {
       user: { id: other.id, name: "Otto" },
       at: expect.any(String),
       changes: { count: { from: 3, to: 4 } },
+      batchId: null,
+      revertedFrom: null,
     });
 
     const page = await callRoute(listRevisions, {

@@ -34,6 +34,15 @@ export function liveEventMessage(event: Exclude<LiveEvent, { kind: "presence" | 
       return sseEvent("reservations", { recordId: event.recordId, taken: event.taken, capacity: event.capacity });
     case "schema":
       return sseEvent("schema", { slug: event.slug, version: event.version });
+    case "comment":
+      return sseEvent("comment", {
+        recordId: event.recordId,
+        commentId: event.commentId,
+        version: event.version,
+        deleted: event.deleted,
+      });
+    case "notification":
+      return sseEvent("notification", { userId: event.userId });
   }
 }
 

@@ -91,6 +91,12 @@ const CASES: { [C in ApiError["code"]]: Expected<C> } = {
     status: 409,
     body: { error: "last_admin", message: "Alice is the last active admin: make someone else an admin first." },
   },
+  version_mismatch: {
+    error: { code: "version_mismatch", current: { version: 3 }, changes: [] },
+    status: 412,
+    body: { error: "version_mismatch", current: { version: 3 }, changes: [] },
+    headers: { ETag: '"3"' },
+  },
   invalid: {
     error: { code: "invalid", fields: { title: "Title is required", colour: "Unknown field" } },
     status: 422,

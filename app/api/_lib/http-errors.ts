@@ -18,6 +18,8 @@ export type ApiError = Coded<
   | { code: "forbidden"; message?: string }
   | { code: "not_found"; deleted?: { at: string; by: { id: string; name: string } }; message?: string }
   | { code: "conflict"; current: RecordView; changes: RevisionView[] }
+  /** A stale write to something versioned that is not a record (a comment, …): 412 like a record's. */
+  | { code: "version_mismatch"; current: { version: number }; changes: unknown[] }
   | { code: "invalid"; fields: Record<string, string> }
   | { code: "user_conflict"; current: UserView; changes: UserRevisionView[] }
   | { code: "email_taken"; message: string }
@@ -90,6 +92,17 @@ export function errorResponse(error: ApiError): ErrorResponse {
         body: {
           error: "version_mismatch",
           message: `The record is at version ${error.current.version}, changed since the version you sent. Merge the changes and send the new ETag.`,
+          current: error.current,
+          changes: error.changes,
+        },
+        headers: { ETag: `"${error.current.version}"` },
+      };
+    case "version_mismatch":
+      return {
+        status: 412,
+        body: {
+          error: "version_mismatch",
+          message: `This is at version ${error.current.version}, changed since the version you sent. Look at the changes and send the new ETag.`,
           current: error.current,
           changes: error.changes,
         },

@@ -4,9 +4,13 @@ import { notFound } from "next/navigation";
 import { requirePageActor } from "@/app/_lib/session";
 import { RelativeTime } from "@/components/relative-time";
 import { hasRole } from "@/lib/auth/actor";
+import { isFollowing } from "@/lib/follows";
+import { listPeople } from "@/lib/notifications";
 import { getRevision, loadRecord, toRecordView } from "@/lib/records/queries";
 import { getReservationSummary } from "@/lib/reservations/queries";
 import { AccessNotice } from "./_components/access-notice";
+import { CommentsPanel } from "./_components/comments-panel";
+import { FollowButton } from "./_components/follow-button";
 import { RecordHistory } from "./_components/record-history";
 import { type OpenConflict, RecordEditor } from "./record-editor";
 import { ReservationsPanel } from "./reservations-panel";
@@ -50,14 +54,22 @@ export default async function RecordPage({
     );
   }
   // Null unless the record's collection takes reservations (a capacity field).
-  const reservations = await getReservationSummary(db, record.id);
+  const [reservations, following, people] = await Promise.all([
+    getReservationSummary(db, record.id),
+    isFollowing(db, actor.id, record.id),
+    listPeople(db),
+  ]);
   const restore = restoreVersion((await searchParams).restore);
   const old = restore !== null && restore < record.version ? await getRevision(db, record.id, restore) : null;
   const openConflict: OpenConflict | undefined =
     old && restore !== null ? { mine: old.data, origin: { kind: "restore", version: restore } } : undefined;
   return (
     <div className="stack">
-      <div>{back}</div>
+      <div className="row">
+        {back}
+        <span className="spacer" />
+        <FollowButton recordId={record.id} initialFollowing={following} />
+      </div>
       <AccessNotice />
       <RecordEditor
         initialRecord={toRecordView(record)}
@@ -81,7 +93,13 @@ export default async function RecordPage({
           isAdmin={hasRole(actor, "admin")}
         />
       ) : null}
-      <RecordHistory recordId={record.id} fields={record.fields} />
+      <CommentsPanel
+        recordId={record.id}
+        me={{ id: actor.id, name: actor.name }}
+        people={people}
+        canComment={hasRole(actor, "editor")}
+      />
+      <RecordHistory recordId={record.id} fields={record.fields} canRestore={hasRole(actor, "editor")} />
     </div>
   );
 }

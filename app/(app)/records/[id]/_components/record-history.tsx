@@ -8,6 +8,7 @@ import type { RevisionAction } from "@/db/schema";
 import { displayValue, type FieldDefinition } from "@/lib/fields";
 import { queryKeys } from "@/lib/query-keys";
 import type { RevisionView } from "@/lib/records/record-view";
+import { RestoreVersionButton } from "./restore-version-button";
 
 const ACTION_WORDS: Record<RevisionAction, string> = {
   create: "created",
@@ -20,7 +21,15 @@ const ACTION_WORDS: Record<RevisionAction, string> = {
 };
 
 /** Every revision: who, when, what they did, each field's from → to, and every value at that version. */
-export function RecordHistory({ recordId, fields }: { recordId: string; fields: readonly FieldDefinition[] }) {
+export function RecordHistory({
+  recordId,
+  fields,
+  canRestore = false,
+}: {
+  recordId: string;
+  fields: readonly FieldDefinition[];
+  canRestore?: boolean;
+}) {
   const history = useQuery({ queryKey: queryKeys.revisions(recordId), queryFn: () => fetchRevisions(recordId) });
   return (
     <section className="panel" aria-labelledby="history-title">
@@ -30,8 +39,15 @@ export function RecordHistory({ recordId, fields }: { recordId: string; fields: 
       {history.isPending ? <p className="muted">Loading history…</p> : null}
       {history.isError ? <p className="notice error">History could not be loaded.</p> : null}
       <ol className="history" aria-label="Revisions">
-        {(history.data ?? []).map((revision) => (
-          <RevisionEntry key={revision.version} recordId={recordId} revision={revision} fields={fields} />
+        {(history.data ?? []).map((revision, i, all) => (
+          <RevisionEntry
+            key={revision.version}
+            recordId={recordId}
+            revision={revision}
+            fields={fields}
+            // The newest version shown is the one the person is looking at: a restore is checked against it.
+            restoreAgainst={canRestore && i > 0 && all[0] ? all[0].version : null}
+          />
         ))}
       </ol>
     </section>
@@ -42,10 +58,12 @@ function RevisionEntry({
   recordId,
   revision,
   fields,
+  restoreAgainst,
 }: {
   recordId: string;
   revision: RevisionView;
   fields: readonly FieldDefinition[];
+  restoreAgainst: number | null;
 }) {
   const [open, setOpen] = useState(false);
   const field = (key: string) => fields.find((f) => f.key === key);
@@ -54,7 +72,10 @@ function RevisionEntry({
       <div className="row small">
         <span className={`pill ${revision.action}`}>v{revision.version}</span>
         <strong>{revision.user.name}</strong>
-        <span>{ACTION_WORDS[revision.action]}</span>
+        <span>
+          {ACTION_WORDS[revision.action]}
+          {revision.revertedFrom ? ` (version ${revision.revertedFrom})` : ""}
+        </span>
         <span className="muted">
           <RelativeTime iso={revision.at} />
         </span>
@@ -62,6 +83,9 @@ function RevisionEntry({
         <button type="button" className="link small" aria-expanded={open} onClick={() => setOpen((o) => !o)}>
           {open ? `Hide values at version ${revision.version}` : `Show all values at version ${revision.version}`}
         </button>
+        {restoreAgainst !== null && revision.action !== "delete" ? (
+          <RestoreVersionButton recordId={recordId} version={revision.version} lookingAt={restoreAgainst} />
+        ) : null}
       </div>
       {Object.keys(revision.changes).length > 0 && revision.action !== "create" ? (
         <ul>

@@ -57,6 +57,9 @@ export function useRecordEvents(recordId: string, options: RecordEventsOptions =
     const onReservations = () => {
       void queryClient.invalidateQueries({ queryKey: queryKeys.reservations(recordId) });
     };
+    const onComment = () => {
+      void queryClient.invalidateQueries({ queryKey: queryKeys.comments(recordId) });
+    };
     const onLease = () => onLeaseNow.current?.();
     // This person's access changed (guarantee 12): the page says why (AccessNotice). A stream
     // the server ended for good is not reopened: it would only be refused.
@@ -77,6 +80,7 @@ export function useRecordEvents(recordId: string, options: RecordEventsOptions =
     source.addEventListener("reservations", onReservations);
     source.addEventListener("lease", onLease);
     source.addEventListener("access", onAccess);
+    source.addEventListener("comment", onComment);
     source.addEventListener("error", onError);
     return () => {
       source.removeEventListener("ready", onReady);
@@ -85,6 +89,7 @@ export function useRecordEvents(recordId: string, options: RecordEventsOptions =
       source.removeEventListener("reservations", onReservations);
       source.removeEventListener("lease", onLease);
       source.removeEventListener("access", onAccess);
+      source.removeEventListener("comment", onComment);
       source.removeEventListener("error", onError);
       source.close();
     };

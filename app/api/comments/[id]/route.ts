@@ -1,0 +1,32 @@
+import { z } from "zod";
+import { deleteComment, editComment, MAX_COMMENT_LENGTH } from "@/lib/comments";
+import { etagFor } from "../../_lib/etag";
+import { baseVersionFrom } from "../../_lib/records";
+import { apiRoute, fail, readJson } from "../../_lib/route";
+
+type Params = { id: string };
+
+const body = z.strictObject({ body: z.string().max(MAX_COMMENT_LENGTH * 2) });
+
+/** Edits my own comment, against the version I saw (If-Match): 412 with its changes when stale. */
+export const PATCH = apiRoute<Params>("editor", async ({ request, db, actor, params }) => {
+  const base = await baseVersionFrom(request, async () => null);
+  if (!base.ok) return base.response;
+  const parsed = await readJson(request, body);
+  if (!parsed.ok) return parsed.response;
+  const result = await editComment(db, actor, {
+    commentId: params.id,
+    baseVersion: base.version,
+    body: parsed.value.body,
+  });
+  if (!result.ok) return fail(result.error);
+  return Response.json(result.comment, { headers: { ETag: etagFor(result.comment.version) } });
+});
+
+export const DELETE = apiRoute<Params>("editor", async ({ request, db, actor, params }) => {
+  const base = await baseVersionFrom(request, async () => null);
+  if (!base.ok) return base.response;
+  const result = await deleteComment(db, actor, { commentId: params.id, baseVersion: base.version });
+  if (!result.ok) return fail(result.error);
+  return new Response(null, { status: 204 });
+});

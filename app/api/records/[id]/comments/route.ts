@@ -1,0 +1,27 @@
+import { z } from "zod";
+import { addComment, listComments, MAX_COMMENT_LENGTH } from "@/lib/comments";
+import { etagFor } from "../../../_lib/etag";
+import { apiRoute, fail, readJson } from "../../../_lib/route";
+
+type Params = { id: string };
+
+/** The record's conversation, oldest first: `{items:[{id, body, version, author, createdAt, updatedAt, edited, mentions}]}`. */
+export const GET = apiRoute<Params>("viewer", async ({ db, params }) => {
+  const items = await listComments(db, params.id);
+  if (!items) return fail({ code: "not_found" });
+  return Response.json({ items }, { headers: { "Cache-Control": "private, no-store" } });
+});
+
+const body = z.strictObject({ body: z.string().max(MAX_COMMENT_LENGTH * 2) });
+
+/** Adds a comment (plain text, at most 5,000 characters); never touches the record's version. */
+export const POST = apiRoute<Params>("editor", async ({ request, db, actor, params }) => {
+  const parsed = await readJson(request, body);
+  if (!parsed.ok) return parsed.response;
+  const result = await addComment(db, actor, { recordId: params.id, body: parsed.value.body });
+  if (!result.ok) return fail(result.error);
+  return Response.json(result.comment, {
+    status: 201,
+    headers: { ETag: etagFor(result.comment.version), Location: `/api/comments/${result.comment.id}` },
+  });
+});

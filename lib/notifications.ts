@@ -1,0 +1,336 @@
+// No `server-only` here: saveRecord and the leases import this module, and scripts run them
+// outside Next (db:seed, bench, e2e/serve.ts), like save-record.ts itself.
+import { and, count, desc, eq, inArray, isNull, type SQL, sql } from "drizzle-orm";
+import { type DbOrTx, queryRows } from "@/db/client";
+import {
+  type NotificationKind,
+  notifications,
+  type RecordData,
+  type RevisionAction,
+  type StoredValue,
+  users,
+} from "@/db/schema";
+import type { Actor } from "@/lib/auth/actor";
+import type { FieldDefinition } from "@/lib/fields";
+import { isoString, type UserRef } from "@/lib/records/record-view";
+import { recordTitleSql } from "@/lib/records/title";
+
+/**
+ * Telling people about work that was replaced (DESIGN.md "History and notifications").
+ * Every notification is inserted by the transaction of the write that causes it, so a write
+ * that is refused or rolls back tells nobody, and one that commits cannot lose its notice.
+ * One notification per person per write. People hear about records they follow (they created,
+ * edited or commented on it, and did not unfollow: see lib/follows.ts), about mentions of
+ * themselves, and always about their own edit lease.
+ */
+
+/** What replaced someone's values: an overwrite, a revert, or (later) a bulk edit or import. */
+export type ReplacingWrite = Extract<RevisionAction, "overwrite" | "revert"> | "bulk" | "import";
+
+/** The writes of saveRecord that tell the people whose values they replaced; plain updates and merges don't. */
+export function notifiesReplacedWork(action: RevisionAction): action is "overwrite" | "revert" {
+  return action === "overwrite" || action === "revert";
+}
+
+/** A person follows the record unless they chose to unfollow it (`follows.following = false`). */
+function notUnfollowed(userColumn: SQL, recordId: string): SQL {
+  return sql`not exists (select 1 from follows f where f.user_id = ${userColumn} and f.record_id = ${recordId} and not f.following)`;
+}
+
+const VERB: Record<ReplacingWrite, string> = {
+  overwrite: "overwrote",
+  revert: "restored an older version over",
+  bulk: "bulk-edited over",
+  import: "imported over",
+};
+
+export type OverwrittenInput = {
+  recordId: string;
+  /** The record's version this write made. */
+  version: number;
+  actor: Pick<Actor, "id" | "name">;
+  /** The keys whose values this write changed. */
+  fieldsChanged: readonly string[];
+  /** The record's values before this write. */
+  previousData: RecordData;
+  /** What kind of write it was (for the message); `overwrite` when absent. */
+  cause?: ReplacingWrite;
+  /** For a revert: the version it brought back. */
+  revertedFrom?: number | null;
+};
+
+/**
+ * For each field this write changed, the person who last set that field's current value (the
+ * newest earlier revision that changed it) — if not the writer, and still following the record —
+ * gets ONE `overwritten` notification naming all their fields, with theirs (`mine`, as they see
+ * it) vs the new value (`theirs`) and the record's version. Call it inside the write's
+ * transaction, after the write (bulk edits and imports call it per record they wrote). Returns
+ * the ids of the people notified.
+ */
+export async function notifyOverwritten(tx: DbOrTx, input: OverwrittenInput): Promise<string[]> {
+  if (input.fieldsChanged.length === 0) return [];
+  const keys = JSON.stringify(input.fieldsChanged);
+  const setters = await queryRows<{ user_id: string; fields: string[] }>(
+    tx,
+    sql`with last_setters as (
+          select distinct on (k.key) k.key, v.user_id
+            from revisions v cross join lateral jsonb_object_keys(v.changes) as k(key)
+           where v.record_id = ${input.recordId} and v.version < ${input.version}
+             and ${keys}::jsonb ? k.key
+           order by k.key, v.version desc
+        )
+        select l.user_id, array_agg(l.key order by l.key) as fields
+          from last_setters l join users u on u.id = l.user_id
+         where l.user_id <> ${input.actor.id} and u.active and ${notUnfollowed(sql`l.user_id`, input.recordId)}
+         group by l.user_id
+         order by l.user_id`,
+  );
+  if (setters.length === 0) return [];
+  const [record] = await queryRows<{ data: RecordData; fields: FieldDefinition[] }>(
+    tx,
+    sql`select r.data, c.fields from records r join collections c on c.id = r.collection_id where r.id = ${input.recordId}`,
+  );
+  const next = record?.data ?? {};
+  const label = (key: string) => record?.fields.find((f) => f.key === key)?.label ?? key;
+  const cause = input.cause ?? "overwrite";
+  const rows = setters.map((setter) => {
+    const values: Record<string, { mine: StoredValue | null; theirs: StoredValue | null }> = {};
+    for (const key of setter.fields) {
+      values[key] = { mine: input.previousData[key] ?? null, theirs: next[key] ?? null };
+    }
+    return {
+      userId: setter.user_id,
+      kind: "overwritten" as const,
+      recordId: input.recordId,
+      actorId: input.actor.id,
+      message: `${input.actor.name} ${VERB[cause]} your ${setter.fields.map(label).join(", ")}`,
+      fields: setter.fields,
+      details: {
+        version: input.version,
+        cause,
+        revertedFrom: input.revertedFrom ?? null,
+        values,
+        labels: Object.fromEntries(setter.fields.map((key) => [key, label(key)])),
+      },
+    };
+  });
+  await tx.insert(notifications).values(rows);
+  return rows.map((row) => row.userId);
+}
+
+export type RestoredInput = {
+  recordId: string;
+  version: number;
+  actor: Pick<Actor, "id" | "name">;
+  revertedFrom: number;
+  /** People this write already told (`overwritten`): one notification per person per write. */
+  alreadyTold: readonly string[];
+};
+
+/** A revert tells everyone else who edited the record (and still follows it): `restored`. */
+export async function notifyRestored(tx: DbOrTx, input: RestoredInput): Promise<string[]> {
+  const told = JSON.stringify(input.alreadyTold);
+  const editors = await queryRows<{ user_id: string }>(
+    tx,
+    sql`select distinct v.user_id from revisions v join users u on u.id = v.user_id
+         where v.record_id = ${input.recordId} and v.version < ${input.version}
+           and v.user_id <> ${input.actor.id} and u.active
+           and not (${told}::jsonb ? v.user_id::text)
+           and ${notUnfollowed(sql`v.user_id`, input.recordId)}
+         order by v.user_id`,
+  );
+  if (editors.length === 0) return [];
+  await tx.insert(notifications).values(
+    editors.map((editor) => ({
+      userId: editor.user_id,
+      kind: "restored" as const,
+      recordId: input.recordId,
+      actorId: input.actor.id,
+      message: `${input.actor.name} restored version ${input.revertedFrom} of a record you edited`,
+      fields: [],
+      details: { version: input.version, revertedFrom: input.revertedFrom },
+    })),
+  );
+  return editors.map((editor) => editor.user_id);
+}
+
+/** What saveRecord calls in the transaction of an overwrite or revert that was accepted. */
+export async function notifyReplacedWork(
+  tx: DbOrTx,
+  write: {
+    record: { id: string };
+    version: number;
+    actor: Pick<Actor, "id" | "name">;
+    action: RevisionAction;
+    changes: Record<string, unknown>;
+    previousData: RecordData;
+    revertedFrom: number | null;
+  },
+): Promise<void> {
+  if (!notifiesReplacedWork(write.action)) return;
+  const told = await notifyOverwritten(tx, {
+    recordId: write.record.id,
+    version: write.version,
+    actor: write.actor,
+    fieldsChanged: Object.keys(write.changes),
+    previousData: write.previousData,
+    cause: write.action,
+    revertedFrom: write.revertedFrom,
+  });
+  if (write.action === "revert" && write.revertedFrom !== null) {
+    await notifyRestored(tx, {
+      recordId: write.record.id,
+      version: write.version,
+      actor: write.actor,
+      revertedFrom: write.revertedFrom,
+      alreadyTold: told,
+    });
+  }
+}
+
+/** `lease_taken`: always reaches the holder, followed or not. Call it in the take-over's or break's transaction. */
+export async function notifyLeaseTaken(
+  tx: DbOrTx,
+  input: {
+    recordId: string;
+    holderId: string;
+    actor: Pick<Actor, "id" | "name">;
+    how: "takeover" | "break";
+    reason: string | null;
+  },
+): Promise<void> {
+  await tx.insert(notifications).values(leaseTakenRow(input));
+}
+
+export function leaseTakenRow(input: {
+  recordId: string;
+  holderId: string;
+  actor: Pick<Actor, "id" | "name">;
+  how: "takeover" | "break";
+  reason: string | null;
+}) {
+  const verb = input.how === "takeover" ? "took over" : "broke";
+  return {
+    userId: input.holderId,
+    kind: "lease_taken" as const,
+    recordId: input.recordId,
+    actorId: input.actor.id,
+    message: `${input.actor.name} ${verb} your edit lock${input.reason ? ` (${input.reason})` : ""}; your unsaved edits are kept in this browser`,
+    fields: [],
+    details: { how: input.how, reason: input.reason },
+  };
+}
+
+/** `mention`: someone named these people in a comment. */
+export async function notifyMentioned(
+  tx: DbOrTx,
+  input: { recordId: string; commentId: string; actor: Pick<Actor, "id" | "name">; userIds: readonly string[] },
+): Promise<void> {
+  const others = input.userIds.filter((id) => id !== input.actor.id);
+  if (others.length === 0) return;
+  await tx.insert(notifications).values(
+    others.map((userId) => ({
+      userId,
+      kind: "mention" as const,
+      recordId: input.recordId,
+      actorId: input.actor.id,
+      message: `${input.actor.name} mentioned you in a comment`,
+      fields: [],
+      details: { commentId: input.commentId },
+    })),
+  );
+}
+
+export type NotificationView = {
+  id: string;
+  kind: NotificationKind;
+  at: string;
+  recordId: string | null;
+  recordTitle: string | null;
+  by: UserRef | null;
+  message: string;
+  fields: string[];
+  read: boolean;
+  details: Record<string, unknown>;
+};
+
+/** A person's notifications, newest first, with how many are unread. */
+export async function listNotifications(
+  db: DbOrTx,
+  userId: string,
+  options: { unreadOnly?: boolean; limit?: number } = {},
+): Promise<{ items: NotificationView[]; unread: number }> {
+  const rows = await queryRows<{
+    id: string;
+    kind: NotificationKind;
+    at: string | Date;
+    record_id: string | null;
+    title: string | null;
+    actor_id: string | null;
+    actor_name: string | null;
+    message: string;
+    fields: string[];
+    read_at: string | Date | null;
+    details: Record<string, unknown>;
+  }>(
+    db,
+    sql`select n.id, n.kind, n.at, n.record_id, ${recordTitleSql(sql`r`, sql`c`)} as title,
+               n.actor_id, a.name as actor_name, n.message, n.fields, n.read_at, n.details
+          from notifications n
+          left join users a on a.id = n.actor_id
+          left join records r on r.id = n.record_id
+          left join collections c on c.id = r.collection_id
+         where n.user_id = ${userId} ${options.unreadOnly ? sql`and n.read_at is null` : sql``}
+         order by n.at desc, n.id desc
+         limit ${options.limit ?? 100}`,
+  );
+  return {
+    items: rows.map((row) => ({
+      id: row.id,
+      kind: row.kind,
+      at: isoString(row.at),
+      recordId: row.record_id,
+      recordTitle: row.record_id ? (row.title ?? "Untitled record") : null,
+      by: row.actor_id ? { id: row.actor_id, name: row.actor_name ?? "" } : null,
+      message: row.message,
+      fields: row.fields,
+      read: row.read_at !== null,
+      details: row.details,
+    })),
+    unread: await unreadCount(db, userId),
+  };
+}
+
+export async function unreadCount(db: DbOrTx, userId: string): Promise<number> {
+  const [row] = await db
+    .select({ unread: count() })
+    .from(notifications)
+    .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)));
+  return row?.unread ?? 0;
+}
+
+/** Marks the person's own notifications read: these ids (others' ids are ignored), or all of them. */
+export async function markNotificationsRead(
+  db: DbOrTx,
+  userId: string,
+  which: { ids: readonly string[] } | { all: true },
+): Promise<number> {
+  const mine = and(eq(notifications.userId, userId), isNull(notifications.readAt));
+  const where = "all" in which ? mine : and(mine, inArray(notifications.id, [...which.ids]));
+  if (!("all" in which) && which.ids.length === 0) return 0;
+  const updated = await db
+    .update(notifications)
+    .set({ readAt: sql`now()` })
+    .where(where)
+    .returning({ id: notifications.id });
+  return updated.length;
+}
+
+/** Active people, by name: whom a comment can mention. */
+export async function listPeople(db: DbOrTx): Promise<UserRef[]> {
+  return db
+    .select({ id: users.id, name: users.name })
+    .from(users)
+    .where(eq(users.active, true))
+    .orderBy(users.name, desc(users.id));
+}

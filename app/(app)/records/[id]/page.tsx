@@ -4,20 +4,19 @@ import { notFound } from "next/navigation";
 import { requirePageActor } from "@/app/_lib/session";
 import { RelativeTime } from "@/components/relative-time";
 import { hasRole } from "@/lib/auth/actor";
+import { PG_INT_MAX } from "@/lib/pg-int";
 import { getRevision, loadRecord, toRecordView } from "@/lib/records/queries";
 import { getReservationSummary } from "@/lib/reservations/queries";
 import { RecordHistory } from "./_components/record-history";
 import { type OpenConflict, RecordEditor } from "./record-editor";
 import { ReservationsPanel } from "./reservations-panel";
 
-const MAX_INT = 2_147_483_647;
-
 export const metadata: Metadata = { title: "Record" };
 
 /** `?restore=<version>`: open the editor's three-way dialog with that version's values as "mine". */
 function restoreVersion(value: string | string[] | undefined): number | null {
   const version = typeof value === "string" && /^[1-9][0-9]{0,9}$/.test(value) ? Number(value) : null;
-  return version !== null && version <= MAX_INT ? version : null;
+  return version !== null && version <= PG_INT_MAX ? version : null;
 }
 
 export default async function RecordPage({

@@ -223,4 +223,27 @@ test.describe("the conflict dialog", () => {
     await expect(dialog).toBeVisible();
     await expect(dialog.getByRole("button", { name: "Merge" })).toBeEnabled();
   });
+
+  test("?restore=<version> opens the dialog with that version's values as mine, and Merge brings them back", async ({
+    api,
+    recordAs,
+  }) => {
+    const admin = await api("admin@example.com");
+    const bob = await api("bob@example.com");
+    const title = unique("Restore me");
+    const record = await admin.createRecord("tickets", { title, status: "Open", priority: "Low" });
+    expect((await bob.patchRecord(record.id, 1, { priority: "Urgent", status: "Resolved" })).status()).toBe(200);
+
+    const alice = await recordAs("alice@example.com", `${record.id}?restore=1`);
+    const dialog = alice.dialog("Restore version 1: choose what to bring back");
+    await expect(dialog).toBeVisible();
+    await expect(dialog.getByTestId("merge-priority")).toContainText("Only you changed this");
+    await dialog.getByTestId("merge-status").getByRole("radio", { name: "Take theirs" }).check();
+    await dialog.getByRole("button", { name: "Merge" }).click();
+    await expect(dialog).toBeHidden();
+    await expect(alice.status("Merged — version 3")).toBeVisible();
+    const saved = await admin.getRecord(record.id);
+    expect(saved.data).toMatchObject({ title, priority: "Low", status: "Resolved" });
+    expect(await revisionActions(api, record.id)).toEqual(["create", "update", "merge"]);
+  });
 });

@@ -5,8 +5,6 @@ const nextConfig: NextConfig = {
   // bundling it breaks those paths (every request would answer 500).
   serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "postgres"],
   poweredByHeader: false,
-  // Types are checked once, over the whole tree, by `npm run typecheck` (part of `npm test`).
-  typescript: { ignoreBuildErrors: true },
   reactStrictMode: true,
 };
 

@@ -4,6 +4,7 @@ import type { ExtractTablesWithRelations, SQL } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
 import type { Sql } from "postgres";
 import { env } from "@/lib/env";
+import { isAlive } from "@/lib/process-alive";
 import * as schema from "./schema";
 
 /**
@@ -44,15 +45,6 @@ export class DatabaseLockedError extends Error {
 
 export function pgliteDir(): string {
   return path.resolve(/*turbopackIgnore: true*/ env().PGLITE_DIR ?? path.join(process.cwd(), ".data", "pglite"));
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 /** Two processes on one PGlite folder would corrupt each other's view: a pid lock file guards it. */

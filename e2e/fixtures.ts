@@ -1,4 +1,11 @@
-import { test as base, expect, type Page, request as playwrightRequest } from "@playwright/test";
+import {
+  type BrowserContextOptions,
+  test as base,
+  expect,
+  type Page,
+  request as playwrightRequest,
+} from "@playwright/test";
+import { RecordPage } from "./record-page";
 
 const port = Number(process.env.E2E_PORT ?? 3210);
 export const BASE_URL = `http://localhost:${port}`;
@@ -52,5 +59,49 @@ export function unique(label: string): string {
   return `${label} ${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 }
 
-export const test = base;
-export { expect };
+export type Api = Awaited<ReturnType<typeof apiAs>>;
+
+type Fixtures = {
+  /** An API client signed in as `email`; disposed after the test, also when it fails. */
+  api: (email: string, baseURL?: string) => Promise<Api>;
+  /** A page in its own browser context, signed in as `email`; closed after the test. */
+  pageAs: (email: string, options?: BrowserContextOptions) => Promise<Page>;
+  /** `pageAs` then the record page opened: a page object (e2e/record-page.ts). */
+  recordAs: (email: string, recordId: string, options?: BrowserContextOptions) => Promise<RecordPage>;
+};
+
+/**
+ * Real fixtures: whatever a test opens through them is cleaned up when the test ends, passed
+ * or failed, so a failing test never leaves contexts or API clients behind.
+ */
+export const test = base.extend<Fixtures>({
+  // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern
+  api: async ({}, use) => {
+    const opened: Api[] = [];
+    await use(async (email, baseURL) => {
+      const client = await apiAs(email, baseURL);
+      opened.push(client);
+      return client;
+    });
+    await Promise.all(opened.map((client) => client.dispose()));
+  },
+  pageAs: async ({ browser }, use) => {
+    const contexts: Awaited<ReturnType<typeof browser.newContext>>[] = [];
+    await use(async (email, options) => {
+      const context = await browser.newContext(options);
+      contexts.push(context);
+      const page = await context.newPage();
+      await signIn(page, email);
+      return page;
+    });
+    await Promise.all(contexts.map((context) => context.close()));
+  },
+  recordAs: async ({ pageAs }, use) => {
+    await use(async (email, recordId, options) => {
+      const record = new RecordPage(await pageAs(email, options));
+      await record.open(recordId);
+      return record;
+    });
+  },
+});
+export { expect, RecordPage };

@@ -1,7 +1,6 @@
 import type { APIResponse } from "@playwright/test";
-import { apiAs, BASE_URL, expect, SECOND_URL, signIn, test, unique } from "./fixtures";
+import { type Api, apiAs, BASE_URL, expect, SECOND_URL, test, unique } from "./fixtures";
 
-type Api = Awaited<ReturnType<typeof apiAs>>;
 type Reservation = {
   id: string;
   seats: number;
@@ -240,11 +239,11 @@ test.describe("reservations through the HTTP API on two app instances", () => {
 });
 
 test.describe("the reservations panel", () => {
-  test("an editor reserves seats, sees the remaining seats drop, and cancels", async ({ page }, testInfo) => {
-    const admin = await apiAs("admin@example.com");
+  test("an editor reserves seats, sees the remaining seats drop, and cancels", async ({ api, recordAs }, testInfo) => {
+    const admin = await api("admin@example.com");
     const event = await newEvent(admin, 5);
-    await signIn(page, "alice@example.com");
-    await page.goto(`/records/${event.id}`);
+    const record = await recordAs("alice@example.com", event.id);
+    const { page } = record;
     const panel = page.getByRole("region", { name: "Reservations" });
     await expect(panel.getByTestId("seats-remaining")).toHaveText("5");
 
@@ -269,60 +268,57 @@ test.describe("the reservations panel", () => {
     await expect(async () => {
       expect(await summary(admin, event.id)).toMatchObject({ taken: 0, remaining: 5 });
     }).toPass();
-    await admin.dispose();
   });
 
-  test("someone who changed only the description saves without a conflict while others reserve", async ({ page }) => {
+  test("someone who changed only the description saves without a conflict while others reserve", async ({
+    api,
+    recordAs,
+  }) => {
     await secondInstanceUp();
-    const admin = await apiAs("admin@example.com");
-    const bob = await apiAs("bob@example.com", SECOND_URL);
+    const admin = await api("admin@example.com");
+    const bob = await api("bob@example.com", SECOND_URL);
     const event = await newEvent(admin, 10, { description: "Drinks at six." });
-    await signIn(page, "alice@example.com");
-    await page.goto(`/records/${event.id}`);
-    await page.getByLabel("Description").fill("Drinks at seven.");
+    const record = await recordAs("alice@example.com", event.id);
+    const { page } = record;
+    await record.field("Description").fill("Drinks at seven.");
 
     for (const seats of [3, 2]) expect((await reserve(bob, event.id, seats)).status).toBe(201);
-    await page.getByRole("button", { name: "Save" }).click();
+    await record.save();
 
-    await expect(page.getByRole("status").filter({ hasText: "Saved — version 2" })).toBeVisible();
+    await expect(record.status("Saved — version 2")).toBeVisible();
     await expect(page.getByRole("dialog")).toHaveCount(0);
     await expect(page.getByText("while you were editing")).toHaveCount(0);
     // The save moved the version, so the panel recounted: Bob's seats show.
     await expect(page.getByRole("region", { name: "Reservations" }).getByTestId("seats-taken")).toHaveText("5");
     expect((await admin.getRecord(event.id)).data).toMatchObject({ description: "Drinks at seven.", capacity: 10 });
-    await admin.dispose();
-    await bob.dispose();
   });
 
-  test("lowering the capacity below the seats taken is refused under the field", async ({ page }) => {
-    const admin = await apiAs("admin@example.com");
+  test("lowering the capacity below the seats taken is refused under the field", async ({ api, recordAs }) => {
+    const admin = await api("admin@example.com");
     const event = await newEvent(admin, 10);
     expect((await reserve(admin, event.id, 4)).status).toBe(201);
-    await signIn(page, "alice@example.com");
-    await page.goto(`/records/${event.id}`);
+    const record = await recordAs("alice@example.com", event.id);
 
-    await page.getByLabel("Capacity").fill("3");
-    await page.getByRole("button", { name: "Save" }).click();
+    await record.field("Capacity").fill("3");
+    await record.save();
 
-    await expect(page.getByLabel("Capacity")).toHaveAccessibleDescription(
+    await expect(record.field("Capacity")).toHaveAccessibleDescription(
       "4 seats are already reserved; capacity cannot be lower than 4",
     );
     expect(await admin.getRecord(event.id)).toMatchObject({ version: 1, data: { capacity: 10 } });
-    await admin.dispose();
   });
 
-  test("a viewer sees the seats and who reserved them, but no controls", async ({ page }) => {
-    const admin = await apiAs("admin@example.com");
+  test("a viewer sees the seats and who reserved them, but no controls", async ({ api, recordAs }) => {
+    const admin = await api("admin@example.com");
     const event = await newEvent(admin, 8);
     expect((await reserve(admin, event.id, 3)).status).toBe(201);
-    await signIn(page, "carol@example.com");
-    await page.goto(`/records/${event.id}`);
+    const record = await recordAs("carol@example.com", event.id);
+    const { page } = record;
     const panel = page.getByRole("region", { name: "Reservations" });
 
     await expect(panel.getByTestId("seats-remaining")).toHaveText("5");
     await expect(panel.getByRole("row").filter({ hasText: "Admin" })).toContainText("3");
     await expect(panel.getByLabel("Seats", { exact: true })).toHaveCount(0);
     await expect(panel.getByRole("button")).toHaveCount(0);
-    await admin.dispose();
   });
 });

@@ -116,15 +116,6 @@ export async function machineBusyShare(ms: number): Promise<number | null> {
   return (after - before) / ((performance.now() - started) * cores);
 }
 
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export function cpuBetween(start: CpuSample, end: CpuSample): CpuSample {
   const diff = (a: number | null, b: number | null) => (a === null || b === null ? null : Math.max(0, b - a));
   return {

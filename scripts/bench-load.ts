@@ -3,6 +3,7 @@
  * operation back to back for a fixed time. Only operations that finish inside the measured
  * window count, so the warm-up (first connections, JIT, Next's lazy route loading) is left out.
  */
+import { latencySummary } from "./bench-stats";
 
 /** What one operation did. A conflict is a 412 / zero-row compare-and-set. */
 export type Outcome = "ok" | "conflict";
@@ -36,6 +37,8 @@ export type LoadOptions = {
   maxOps?: number;
   /** Called just before and just after the measured window (e.g. to sample CPU counters). */
   onWindow?: (edge: "start" | "end") => void;
+  /** Also collect the measured latencies here (to pool several runs into one percentile). */
+  record?: number[];
 };
 
 /** A generous safety cap: every loop here ends by time, by abort, or by this count. */
@@ -58,13 +61,6 @@ const sleep = (ms: number, signal: AbortSignal) =>
 function errorText(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;
   return String(error);
-}
-
-/** Nearest-rank percentile of sorted values. */
-export function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const rank = Math.min(sorted.length, Math.max(1, Math.ceil(p * sorted.length)));
-  return sorted[rank - 1] ?? Number.NaN;
 }
 
 export async function runClosedLoop(clients: BenchClient[], options: LoadOptions): Promise<LoadResult> {
@@ -124,15 +120,14 @@ export async function runClosedLoop(clients: BenchClient[], options: LoadOptions
   await Promise.all(loops);
   options.signal.removeEventListener("abort", abortAll);
 
-  const sorted = Float64Array.from(latencies).sort();
+  options.record?.push(...latencies);
   const seconds = (windowEnd - windowStart) / 1000;
   return {
     clients: clients.length,
-    ops: sorted.length,
+    ops: latencies.length,
     seconds,
-    opsPerSecond: seconds > 0 ? sorted.length / seconds : 0,
-    p50Ms: percentile(sorted, 0.5),
-    p95Ms: percentile(sorted, 0.95),
+    opsPerSecond: seconds > 0 ? latencies.length / seconds : 0,
+    ...latencySummary(latencies),
     conflicts,
     errors,
     firstError,

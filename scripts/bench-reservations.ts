@@ -10,7 +10,6 @@
  * bench collection, user and event, and removes them afterwards).
  */
 import { randomUUID } from "node:crypto";
-import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
@@ -20,6 +19,8 @@ import type { Actor } from "@/lib/auth/actor";
 import { createRecord } from "@/lib/records/save-record";
 import { reserveSeats } from "@/lib/reservations/reserve-seats";
 import { startPostgresServer } from "../tests/support/postgres-server";
+import { type BenchClient, runClosedLoop } from "./bench-load";
+import { latencySummary } from "./bench-stats";
 
 /**
  * "raw SQL": postgres.js tagged templates, which it prepares once per connection. "raw SQL,
@@ -52,30 +53,26 @@ export type ReservationBenchOptions = {
 
 const HOT_CAPACITY = 2_000_000_000;
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * (sorted.length - 1)))] ?? 0;
-}
-
-/** Runs `op` on `clients` concurrent workers until `durationMs` is up; returns ops and latencies. */
+/** Runs `op` on `clients` concurrent workers for `durationMs` (the bench harness's closed loop). */
 async function measure(
   clients: number,
   durationMs: number,
   op: () => Promise<void>,
 ): Promise<{ ops: number; seconds: number; latencies: number[] }> {
   const latencies: number[] = [];
-  const started = performance.now();
-  const deadline = started + durationMs;
-  await Promise.all(
-    Array.from({ length: clients }, async () => {
-      while (performance.now() < deadline) {
-        const t0 = performance.now();
-        await op();
-        latencies.push(performance.now() - t0);
-      }
-    }),
+  const client: BenchClient = {
+    run: async () => {
+      await op();
+      return "ok";
+    },
+    resync: async () => {},
+  };
+  const result = await runClosedLoop(
+    Array.from({ length: clients }, () => client),
+    { warmupMs: 0, durationMs, signal: new AbortController().signal, record: latencies },
   );
-  return { ops: latencies.length, seconds: (performance.now() - started) / 1000, latencies };
+  if (result.errors > 0) throw new Error(result.firstError ?? "the operation failed");
+  return { ops: result.ops, seconds: result.seconds, latencies };
 }
 
 export async function benchReservations(
@@ -194,15 +191,15 @@ export async function benchReservations(
       const rawRate = pooled["raw SQL"].ops / pooled["raw SQL"].seconds;
       for (const name of NAMES) {
         const { ops, seconds, latencies } = pooled[name];
-        const sorted = latencies.sort((a, b) => a - b);
+        const { p50Ms, p95Ms } = latencySummary(latencies);
         const rate = ops / seconds;
         rows.push({
           clients,
           variant: name,
           ops,
           opsPerSecond: Math.round(rate),
-          p50Ms: Number(percentile(sorted, 0.5).toFixed(2)),
-          p95Ms: Number(percentile(sorted, 0.95).toFixed(2)),
+          p50Ms: Number(p50Ms.toFixed(2)),
+          p95Ms: Number(p95Ms.toFixed(2)),
           ratio: name === "raw SQL" ? null : Number((rate / rawRate).toFixed(2)),
         });
       }

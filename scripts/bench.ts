@@ -17,18 +17,11 @@ import { DEMO_COLLECTIONS } from "../db/seed";
 import type { Actor } from "../lib/auth/actor";
 import { hashPassword } from "../lib/auth/password";
 import { type FieldDefinition, searchTextOf } from "../lib/fields";
+import { isAlive } from "../lib/process-alive";
 import { createRecord, saveRecord } from "../lib/records/save-record";
 import { freePort, type PostgresServer, startPostgresServer } from "../tests/support/postgres-server";
 import { type AppServer, ensureBuilt, startApp } from "./bench-app";
-import {
-  type CpuSample,
-  type CpuTargets,
-  cpuBetween,
-  isAlive,
-  machineBusyShare,
-  postmasterOf,
-  sampleCpu,
-} from "./bench-cpu";
+import { type CpuSample, type CpuTargets, cpuBetween, machineBusyShare, postmasterOf, sampleCpu } from "./bench-cpu";
 import { type BenchClient, type LoadResult, runClosedLoop } from "./bench-load";
 import { benchReservations, formatReservationBench } from "./bench-reservations";
 import { startWireCounter } from "./bench-wire";

@@ -1,5 +1,5 @@
 import type { LeaseEventAction } from "@/db/schema";
-import type { UserRef } from "@/lib/records/record-view";
+import { isoString, type UserRef } from "@/lib/records/record-view";
 
 /** A record's edit lease as the API and the UI see it (DESIGN.md guarantee 6). */
 export type LeaseView = {
@@ -14,6 +14,32 @@ export type LeaseView = {
   /** The database's clock when this was read: clients measure against it, not their own clock. */
   serverNow: string;
 };
+
+type Instant = Date | string;
+
+/**
+ * The one place a LeaseView is built: from a lease row (server), an acquire's answer, or a
+ * "locked" refusal's holder (browser). Times become ISO strings here.
+ */
+export function leaseView(lease: {
+  recordId: string;
+  holder: UserRef;
+  acquiredAt: Instant;
+  renewedAt: Instant;
+  expiresAt: Instant;
+  expired: boolean;
+  serverNow: Instant;
+}): LeaseView {
+  return {
+    recordId: lease.recordId,
+    holder: lease.holder,
+    acquiredAt: isoString(lease.acquiredAt),
+    renewedAt: isoString(lease.renewedAt),
+    expiresAt: isoString(lease.expiresAt),
+    expired: lease.expired,
+    serverNow: isoString(lease.serverNow),
+  };
+}
 
 /** A take-over or break: who did it, whose lease it was, when and why. */
 export type LeaseEventView = {

@@ -7,7 +7,7 @@ import { leaseTakenRow, notifyLeaseTaken } from "@/lib/notifications";
 import { isUuid } from "@/lib/records/queries";
 import { isoString, type UserRef } from "@/lib/records/record-view";
 import { err, type Result } from "@/lib/result";
-import { type LeaseEventView, type LeaseView, type LockedError, lockedMessage } from "./lease-view";
+import { type LeaseEventView, type LeaseView, type LockedError, leaseView, lockedMessage } from "./lease-view";
 
 /**
  * Pessimistic edit locks (DESIGN.md guarantee 6). A lease row per record is the lock: the
@@ -75,15 +75,15 @@ function sameTab(tab: string | null): SQL {
 }
 
 function toLeaseView(row: LeaseRow): LeaseView {
-  return {
+  return leaseView({
     recordId: row.record_id,
     holder: { id: row.user_id, name: row.user_name },
-    acquiredAt: isoString(row.acquired_at),
-    renewedAt: isoString(row.renewed_at),
-    expiresAt: isoString(row.expires_at),
+    acquiredAt: row.acquired_at,
+    renewedAt: row.renewed_at,
+    expiresAt: row.expires_at,
     expired: row.expired,
-    serverNow: isoString(row.server_now),
-  };
+    serverNow: row.server_now,
+  });
 }
 
 /** Who holds a live (unexpired) lease on each of these records: the table's "Alice is editing". */
@@ -328,15 +328,15 @@ export async function acquireLease(db: DbOrTx, actor: Actor, input: AcquireLease
             returning acquired_at, renewed_at, expires_at, now() as server_now`,
       );
       if (!row) return { kind: "locked" };
-      const lease: LeaseView = {
+      const lease = leaseView({
         recordId: input.recordId,
         holder: { id: actor.id, name: actor.name },
-        acquiredAt: isoString(row.acquired_at),
-        renewedAt: isoString(row.renewed_at),
-        expiresAt: isoString(row.expires_at),
+        acquiredAt: row.acquired_at,
+        renewedAt: row.renewed_at,
+        expiresAt: row.expires_at,
         expired: false,
-        serverNow: isoString(row.server_now),
-      };
+        serverNow: row.server_now,
+      });
       if (!other) return { kind: "acquired", lease, tookOver: null };
       const [event] = await queryRows<{ id: string; at: string | Date }>(
         tx,

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { type DbOrTx, queryRows } from "@/db/client";
 import type { EditMode, FieldChanges, RecordData, RevisionAction } from "@/db/schema";
 import type { FieldDefinition } from "@/lib/fields";
+import { PG_INT_MAX } from "@/lib/pg-int";
 import { isoString, presentRecord, type RecordView, type RevisionView, type UserRef } from "./record-view";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -136,7 +137,7 @@ export async function listRevisions(
   recordId: string,
   page: { limit: number; before?: number | undefined },
 ): Promise<RevisionView[]> {
-  const before = page.before ?? 2_147_483_647;
+  const before = page.before ?? PG_INT_MAX;
   const rows = await queryRows<RevisionRow>(
     db,
     sql`select v.version, v.action, v.user_id, u.name as user_name, v.at, v.changes, v.batch_id, v.reverted_from

@@ -2,7 +2,8 @@ import { type SQL, sql } from "drizzle-orm";
 import { type DbOrTx, queryRows } from "@/db/client";
 import type { RecordData } from "@/db/schema";
 import { isConstraintViolation } from "@/lib/database-errors";
-import { capacityBelowTakenMessage, INT_MAX } from "./seats";
+import { PG_INT_MAX } from "@/lib/pg-int";
+import { capacityBelowTakenMessage } from "./seats";
 
 /**
  * How record writes keep `record_capacity.capacity` mirroring the record's capacity field,
@@ -12,7 +13,7 @@ import { capacityBelowTakenMessage, INT_MAX } from "./seats";
 /** `capacityOf` in SQL, for statements that read the capacity from jsonb data. */
 export function capacitySql(data: SQL, capacityField: SQL): SQL {
   return sql`(case when jsonb_typeof(${data} -> ${capacityField}) = 'number'
-                then least(greatest(floor((${data} ->> ${capacityField})::numeric), 0), ${INT_MAX})::int
+                then least(greatest(floor((${data} ->> ${capacityField})::numeric), 0), ${PG_INT_MAX})::int
                 else 0 end)`;
 }
 

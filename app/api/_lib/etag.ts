@@ -1,3 +1,5 @@
+import { PG_INT_MAX } from "@/lib/pg-int";
+
 /** Strong ETags made from a record's version: `"7"`. */
 export function etagFor(version: number): string {
   return `"${version}"`;
@@ -25,7 +27,7 @@ function parseTags(header: string): { weak: boolean; value: string }[] | null {
 }
 
 /** Versions are PostgreSQL integers: a larger number names no version (and must never reach SQL). */
-const MAX_VERSION = 2_147_483_647;
+const MAX_VERSION = PG_INT_MAX;
 
 function versionOf(value: string): number | null {
   if (!/^[1-9]\d{0,9}$/.test(value)) return null;

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { action, saveIdSchema } from "@/app/_lib/action";
 import { recordInputSchema } from "@/lib/fields";
+import { PG_INT_MAX } from "@/lib/pg-int";
 import { setPresenceEditing } from "@/lib/presence";
 import { deleteRecord, restoreRecord, saveRecord } from "@/lib/records/save-record";
 import { cancelReservation, reserveSeats } from "@/lib/reservations/reserve-seats";
@@ -10,7 +11,7 @@ import { seatsSchema } from "@/lib/reservations/seats";
 
 const saveInput = z.object({
   recordId: z.string().max(100),
-  baseVersion: z.number().int().min(0).max(2_147_483_647),
+  baseVersion: z.number().int().min(0).max(PG_INT_MAX),
   values: recordInputSchema,
   action: z.enum(["update", "merge", "overwrite"]),
   saveId: saveIdSchema,
@@ -27,7 +28,7 @@ export const saveRecordAction = action(
 
 const deleteInput = z.object({
   recordId: z.string().max(100),
-  baseVersion: z.number().int().min(0).max(2_147_483_647),
+  baseVersion: z.number().int().min(0).max(PG_INT_MAX),
   saveId: saveIdSchema,
 });
 
@@ -41,7 +42,7 @@ export const deleteRecordAction = action(
 
 const restoreInput = z.object({
   recordId: z.string().max(100),
-  deletedVersion: z.number().int().min(1).max(2_147_483_647),
+  deletedVersion: z.number().int().min(1).max(PG_INT_MAX),
   values: recordInputSchema,
   saveId: saveIdSchema,
 });

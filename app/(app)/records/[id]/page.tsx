@@ -6,6 +6,7 @@ import { RelativeTime } from "@/components/relative-time";
 import { hasRole } from "@/lib/auth/actor";
 import { isFollowing } from "@/lib/follows";
 import { listPeople } from "@/lib/notifications";
+import { PG_INT_MAX } from "@/lib/pg-int";
 import { getRevision, loadRecord, toRecordView } from "@/lib/records/queries";
 import { getReservationSummary } from "@/lib/reservations/queries";
 import { AccessNotice } from "./_components/access-notice";
@@ -15,14 +16,12 @@ import { RecordHistory } from "./_components/record-history";
 import { type OpenConflict, RecordEditor } from "./record-editor";
 import { ReservationsPanel } from "./reservations-panel";
 
-const MAX_INT = 2_147_483_647;
-
 export const metadata: Metadata = { title: "Record" };
 
 /** `?restore=<version>`: open the editor's three-way dialog with that version's values as "mine". */
 function restoreVersion(value: string | string[] | undefined): number | null {
   const version = typeof value === "string" && /^[1-9][0-9]{0,9}$/.test(value) ? Number(value) : null;
-  return version !== null && version <= MAX_INT ? version : null;
+  return version !== null && version <= PG_INT_MAX ? version : null;
 }
 
 export default async function RecordPage({

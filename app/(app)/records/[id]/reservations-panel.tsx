@@ -1,6 +1,6 @@
 "use client";
 
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { fetchRecord, fetchReservations } from "@/components/api-client";
 import { callAction } from "@/components/call-action";
@@ -61,8 +61,6 @@ export function ReservationsPanel({
   const [seatsText, setSeatsText] = useState("1");
   const [seatsError, setSeatsError] = useState<string | null>(null);
   const [notice, setNotice] = useState<Notice>(null);
-  const [reserving, setReserving] = useState(false);
-  const [cancelling, setCancelling] = useState<string | null>(null);
   // Kept when an answer is lost, so "Reserve" again repeats the same request instead of booking twice.
   const requestId = useRef<string | null>(null);
 
@@ -75,21 +73,11 @@ export function ReservationsPanel({
     void queryClient.invalidateQueries({ queryKey: key });
   }
 
-  async function reserve() {
-    const parsed = seatsSchema.safeParse(seats);
-    if (!parsed.success) {
-      setSeatsError(parsed.error.issues[0]?.message ?? "Enter a number of seats");
-      return;
-    }
-    requestId.current ??= crypto.randomUUID();
-    setReserving(true);
-    setNotice(null);
-    try {
-      const result = await callAction(reserveSeatsAction, {
-        recordId,
-        seats: parsed.data,
-        requestId: requestId.current,
-      });
+  const reserveMutation = useMutation({
+    mutationFn: (input: { recordId: string; seats: number; requestId: string }) =>
+      callAction(reserveSeatsAction, input),
+    onMutate: () => setNotice(null),
+    onSuccess: (result) => {
       if (result.ok) {
         requestId.current = null;
         const { reservation } = result;
@@ -126,16 +114,25 @@ export function ReservationsPanel({
         default:
           setNotice({ kind: "error", message: result.message });
       }
-    } finally {
-      setReserving(false);
+    },
+  });
+  const reserving = reserveMutation.isPending;
+
+  function reserve() {
+    const parsed = seatsSchema.safeParse(seats);
+    if (!parsed.success) {
+      setSeatsError(parsed.error.issues[0]?.message ?? "Enter a number of seats");
+      return;
     }
+    requestId.current ??= crypto.randomUUID();
+    reserveMutation.mutate({ recordId, seats: parsed.data, requestId: requestId.current });
   }
 
-  async function cancel(reservation: ReservationView) {
-    setCancelling(reservation.id);
-    setNotice(null);
-    try {
-      const result = await callAction(cancelReservationAction, { recordId, reservationId: reservation.id });
+  const cancelMutation = useMutation({
+    mutationFn: (reservation: ReservationView) =>
+      callAction(cancelReservationAction, { recordId, reservationId: reservation.id }),
+    onMutate: () => setNotice(null),
+    onSuccess: (result) => {
       if (result.ok) {
         const cancelled = result.reservation;
         setNotice({ kind: "ok", message: `Cancelled: ${seatsWord(cancelled.seats)} returned.` });
@@ -149,10 +146,10 @@ export function ReservationsPanel({
       }
       setNotice({ kind: "error", message: failureMessage(result.error, "This reservation could not be cancelled.") });
       refresh();
-    } finally {
-      setCancelling(null);
-    }
-  }
+    },
+  });
+  /** The reservation being cancelled, if any. */
+  const cancelling = cancelMutation.isPending ? (cancelMutation.variables?.id ?? null) : null;
 
   return (
     <section className="panel stack" aria-labelledby="reservations-title">
@@ -201,7 +198,7 @@ export function ReservationsPanel({
           noValidate
           onSubmit={(event) => {
             event.preventDefault();
-            void reserve();
+            reserve();
           }}
         >
           <div className="field" style={{ width: "8rem" }}>
@@ -305,7 +302,7 @@ export function ReservationsPanel({
                             className="danger"
                             disabled={cancelling !== null}
                             aria-label={`Cancel ${mine ? "my" : `${reservation.user.name}'s`} reservation of ${seatsWord(reservation.seats)}`}
-                            onClick={() => void cancel(reservation)}
+                            onClick={() => cancelMutation.mutate(reservation)}
                           >
                             {cancelling === reservation.id ? "Cancelling…" : "Cancel"}
                           </button>

@@ -74,23 +74,19 @@ export function useRecordEvents(recordId: string, options: RecordEventsOptions =
       setPresenceId(null);
       setPresent([]);
     };
-    source.addEventListener("ready", onReady);
-    source.addEventListener("presence", onPresence);
-    source.addEventListener("record", onRecord);
-    source.addEventListener("reservations", onReservations);
-    source.addEventListener("lease", onLease);
-    source.addEventListener("access", onAccess);
-    source.addEventListener("comment", onComment);
-    source.addEventListener("error", onError);
+    const listeners: [string, (event: MessageEvent<string>) => void][] = [
+      ["ready", onReady],
+      ["presence", onPresence],
+      ["record", onRecord],
+      ["reservations", onReservations],
+      ["lease", onLease],
+      ["access", onAccess],
+      ["comment", onComment],
+      ["error", onError],
+    ];
+    for (const [type, listener] of listeners) source.addEventListener(type, listener);
     return () => {
-      source.removeEventListener("ready", onReady);
-      source.removeEventListener("presence", onPresence);
-      source.removeEventListener("record", onRecord);
-      source.removeEventListener("reservations", onReservations);
-      source.removeEventListener("lease", onLease);
-      source.removeEventListener("access", onAccess);
-      source.removeEventListener("comment", onComment);
-      source.removeEventListener("error", onError);
+      for (const [type, listener] of listeners) source.removeEventListener(type, listener);
       source.close();
     };
   }, [recordId, queryClient]);

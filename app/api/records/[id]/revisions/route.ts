@@ -1,10 +1,11 @@
 import { z } from "zod";
+import { PG_INT_MAX } from "@/lib/pg-int";
 import { listRevisions, loadRecord } from "@/lib/records/queries";
 import { apiRoute, fail, readQuery } from "../../../_lib/route";
 
 const query = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1000).optional(),
-  before: z.coerce.number().int().min(1).max(2_147_483_647).optional(),
+  before: z.coerce.number().int().min(1).max(PG_INT_MAX).optional(),
 });
 
 /** History, newest first: `{version, action, user, at, changes}`; `before` pages back. */

@@ -1,5 +1,5 @@
 import { type ActionFailure, FAILURE_MESSAGES, failureMessage } from "@/lib/errors";
-import type { LeaseEventView, LeaseView, LockedError } from "@/lib/leases/lease-view";
+import { type LeaseEventView, type LeaseView, type LockedError, leaseView } from "@/lib/leases/lease-view";
 import type { AcquireLeaseError } from "@/lib/leases/leases";
 
 /**
@@ -87,15 +87,8 @@ export function leaseErrorMessage(error: AcquireLeaseError | ActionFailure): str
 /** A LockedError's holder as a lease, until the next read brings the exact one. */
 function leaseFromLocked(error: LockedError, recordId: string, serverNow: string): LeaseView | null {
   if (!error.holder || !error.acquiredAt || !error.renewedAt || !error.expiresAt) return null;
-  return {
-    recordId,
-    holder: error.holder,
-    acquiredAt: error.acquiredAt,
-    renewedAt: error.renewedAt,
-    expiresAt: error.expiresAt,
-    expired: error.expired,
-    serverNow,
-  };
+  const { holder, acquiredAt, renewedAt, expiresAt, expired } = error;
+  return leaseView({ recordId, holder, acquiredAt, renewedAt, expiresAt, expired, serverNow });
 }
 
 export function startLeaseSession(

@@ -1,8 +1,9 @@
 import { z } from "zod";
+import { PG_INT_MAX } from "@/lib/pg-int";
 import { getRevision, loadRecord } from "@/lib/records/queries";
 import { apiRoute, fail } from "../../../../_lib/route";
 
-const version = z.coerce.number().int().min(1).max(2_147_483_647);
+const version = z.coerce.number().int().min(1).max(PG_INT_MAX);
 
 /** One version of a record: `{version, action, user, at, changes, data}`, data being every field's value then. */
 export const GET = apiRoute<{ id: string; version: string }>("viewer", async ({ db, params }) => {

@@ -3,6 +3,9 @@ import { apiAs, BASE_URL, expect, SECOND_URL, signIn, test, unique } from "./fix
 
 const NEW_PASSWORD = "amber kettle harbour 31";
 
+// Several browsers and argon2 sign-ins per test, on a shared 2-core machine.
+test.describe.configure({ timeout: 60_000 });
+
 /** Signs in through the form with a password of one's own. */
 async function signInWith(page: Page, email: string, password: string): Promise<void> {
   await page.goto("/login");
@@ -106,6 +109,43 @@ test("an admin deactivates Bea while she has a record open on the other instance
   expect(refused.status()).toBe(401);
 
   await Promise.all([api.dispose(), admin.context().close(), bea.context().close()]);
+});
+
+test("a role lowered to viewer turns Rex's open form read-only at once, his edits kept as a draft", async ({
+  browser,
+}) => {
+  const admin = await newPage(browser);
+  await signIn(admin, "admin@example.com");
+  const email = `${unique("rex").replaceAll(" ", "-").toLowerCase()}@example.com`;
+  const url = await inviteThroughPage(admin, email, "Rex");
+  const api = await apiAs("admin@example.com");
+  const record = await api.createRecord("tickets", { title: unique("Role change"), status: "Open", priority: "Low" });
+
+  const rex = await newPage(browser);
+  await rex.goto(url);
+  await rex.getByLabel("New password", { exact: true }).fill(NEW_PASSWORD);
+  await rex.getByLabel("New password again").fill(NEW_PASSWORD);
+  await rex.getByRole("button", { name: "Set password and sign in" }).click();
+  await expect(rex.getByRole("heading", { name: "Collections" })).toBeVisible();
+  await rex.goto(`/records/${record.id}`);
+  await rex.getByLabel("Title").fill("Rex's unsaved title");
+  await expect(rex.getByRole("button", { name: "Save", exact: true })).toBeVisible();
+
+  await admin.goto("/admin/users");
+  const row = admin.getByTestId(`person-${email}`);
+  await row.getByLabel("Role of Rex").selectOption("viewer");
+  await row.getByRole("button", { name: "Change role" }).click();
+  await expect(row.getByRole("status")).toContainText("Rex is now a viewer");
+
+  await expect(rex.getByTestId("access-notice")).toContainText("Your role is now viewer", { timeout: 5_000 });
+  await expect(rex.getByRole("button", { name: "Save", exact: true })).toHaveCount(0);
+  await expect(rex.getByText("You can view this record; editing needs the editor role.")).toBeVisible();
+  await expect
+    .poll(() => rex.evaluate((id) => window.localStorage.getItem(`tandem:draft:${id}`), record.id))
+    .toContain("Rex's unsaved title");
+  await rex.screenshot({ path: "test-results/people-role-lowered-tab.png", fullPage: true });
+
+  await Promise.all([api.dispose(), admin.context().close(), rex.context().close()]);
 });
 
 test("settings: a token is shown once and listed by its prefix; sign out everywhere ends my sessions", async ({

@@ -37,8 +37,12 @@ export async function createSession(
   const userAgent = options.userAgent?.slice(0, 300) ?? null;
   await queryRows(
     db,
-    sql`insert into sessions (id, user_id, expires_at, user_agent)
-        values (${hashToken(token)}, ${userId}, ${expiresAt.toISOString()}, ${userAgent})`,
+    sql`with created as (
+          insert into sessions (id, user_id, expires_at, user_agent)
+          values (${hashToken(token)}, ${userId}, ${expiresAt.toISOString()}, ${userAgent})
+          returning user_id
+        )
+        update users set last_seen_at = now() where id in (select user_id from created)`,
   );
   return { token, expiresAt };
 }

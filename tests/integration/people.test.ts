@@ -668,3 +668,33 @@ describe("last_admin", () => {
     );
   });
 });
+
+describe("last_admin under concurrency", () => {
+  it("two admins demoting each other at the same moment: exactly one succeeds, one admin remains (5 rounds)", async () => {
+    const { updateUser } = await import("@/lib/users/people");
+    const own = await createTestDatabase({ max: 6 });
+    try {
+      for (let round = 0; round < 5; round++) {
+        const a = await createUser(own.db, { role: "admin", name: `A${round}` });
+        const b = await createUser(own.db, { role: "admin", name: `B${round}` });
+        // Only these two are active admins with a password.
+        await queryRows(
+          own.db,
+          sql`update users set active = false where role = 'admin' and id not in (${a.id}, ${b.id})`,
+        );
+        const outcomes = await Promise.all([
+          updateUser(own.db, a, { userId: b.id, baseVersion: 1, patch: { role: "editor" } }),
+          updateUser(own.db, b, { userId: a.id, baseVersion: 1, patch: { active: false } }),
+        ]);
+        expect(outcomes.map((o) => (o.ok ? "ok" : o.error.code)).sort()).toEqual(["last_admin", "ok"]);
+        const [left] = await queryRows<{ n: number }>(
+          own.db,
+          sql`select count(*)::int as n from users where role = 'admin' and active and password_hash is not null`,
+        );
+        expect(left?.n).toBe(1);
+      }
+    } finally {
+      await own.drop();
+    }
+  });
+});

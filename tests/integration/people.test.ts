@@ -698,3 +698,31 @@ describe("last_admin under concurrency", () => {
     }
   });
 });
+
+describe("a read-only database", () => {
+  it("still authenticates sessions and tokens for reading: marking them seen is best-effort", async () => {
+    const { authorize } = await import("@/lib/auth/authorize");
+    const { openPostgres } = await import("@/db/client");
+    const own = await createTestDatabase({ max: 2 });
+    try {
+      const person = await createUser(own.db, { name: "Reader" });
+      const { createApiToken } = await import("@/lib/auth/api-tokens");
+      const token = await createApiToken(own.db, person, { name: "ro", scope: "read" });
+      await queryRows(own.db, sql`update sessions set last_seen_at = now() - interval '5 minutes'`);
+      await queryRows(
+        own.db,
+        sql.raw(`alter database "${new URL(own.url).pathname.slice(1)}" set default_transaction_read_only = on`),
+      );
+      const readOnly = await openPostgres(own.url, { max: 1 });
+      try {
+        const bySession = await authorize(readOnly.db, person.token, "viewer");
+        const byToken = await authorize(readOnly.db, token.token, "viewer");
+        expect([bySession.ok, byToken.ok]).toEqual([true, true]);
+      } finally {
+        await readOnly.close();
+      }
+    } finally {
+      await own.drop();
+    }
+  });
+});

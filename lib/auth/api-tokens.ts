@@ -6,7 +6,7 @@ import { err, type Result } from "@/lib/result";
 import { notifyAccessChanged } from "./access";
 import type { Actor } from "./actor";
 import { hasRole } from "./actor";
-import { API_TOKEN_PREFIX, hashToken } from "./sessions";
+import { API_TOKEN_PREFIX, bestEffort, hashToken } from "./sessions";
 
 /**
  * Personal API tokens for scripts (`Authorization: Bearer tdm_…`). Only the SHA-256 of a token
@@ -119,21 +119,33 @@ export async function revokeApiToken(
  * revoked, expired, or its owner is deactivated. Marks it used, at most once a minute.
  */
 export async function actorForApiToken(db: DbOrTx, token: string): Promise<{ actor: Actor; scope: TokenScope } | null> {
-  const [row] = await queryRows<{ id: string; name: string; email: string; role: Role; scope: TokenScope }>(
+  const [row] = await queryRows<{
+    token_id: string;
+    id: string;
+    name: string;
+    email: string;
+    role: Role;
+    scope: TokenScope;
+    stale: boolean;
+  }>(
     db,
-    sql`with live as (
-          select t.id, t.user_id, t.scope, t.last_used_at from api_tokens t
-           where t.token_hash = ${hashToken(token)} and t.revoked_at is null
-             and (t.expires_at is null or t.expires_at > now())
-        ), used as (
-          update api_tokens set last_used_at = now()
-           where id in (select id from live where last_used_at is null or last_used_at < now() - interval '1 minute')
-          returning user_id
-        ), seen as (
-          update users set last_seen_at = now() where id in (select user_id from used)
-        )
-        select u.id, u.name, u.email, u.role, live.scope from live join users u on u.id = live.user_id where u.active`,
+    sql`select t.id as token_id, u.id, u.name, u.email, u.role, t.scope,
+               (t.last_used_at is null or t.last_used_at < now() - interval '1 minute') as stale
+          from api_tokens t join users u on u.id = t.user_id
+         where t.token_hash = ${hashToken(token)} and t.revoked_at is null
+           and (t.expires_at is null or t.expires_at > now()) and u.active`,
   );
   if (!row) return null;
+  if (row.stale) {
+    await bestEffort("mark an API token as used", async () => {
+      await queryRows(
+        db,
+        sql`with used as (
+              update api_tokens set last_used_at = now() where id = ${row.token_id} returning user_id
+            )
+            update users set last_seen_at = now() where id in (select user_id from used)`,
+      );
+    });
+  }
   return { actor: { id: row.id, name: row.name, email: row.email, role: row.role }, scope: row.scope };
 }

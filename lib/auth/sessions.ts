@@ -37,8 +37,12 @@ export async function createSession(
   const userAgent = options.userAgent?.slice(0, 300) ?? null;
   await queryRows(
     db,
-    sql`insert into sessions (id, user_id, expires_at, user_agent)
-        values (${hashToken(token)}, ${userId}, ${expiresAt.toISOString()}, ${userAgent})`,
+    sql`with created as (
+          insert into sessions (id, user_id, expires_at, user_agent)
+          values (${hashToken(token)}, ${userId}, ${expiresAt.toISOString()}, ${userAgent})
+          returning user_id
+        )
+        update users set last_seen_at = now() where id in (select user_id from created)`,
   );
   return { token, expiresAt };
 }
@@ -51,28 +55,39 @@ const LIVE_SESSION = (idleMinutes: number) =>
  * The actor behind a session token, or null when it is unknown, expired, idle too long, or its
  * person is deactivated. Each use marks the session (and its person) as seen, at most once a
  * minute, so the idle timeout and "last seen" cost one write per minute, not one per request.
+ * The mark is a separate, best-effort write: reading stays possible on a read-only database.
  */
 export async function actorForSession(db: DbOrTx, token: string): Promise<Actor | null> {
-  const idle = sessionIdleMinutes();
-  const [row] = await queryRows<{ id: string; name: string; email: string; role: Role; touched: boolean }>(
+  const id = hashToken(token);
+  const [row] = await queryRows<{ id: string; name: string; email: string; role: Role; stale: boolean }>(
     db,
-    sql`with live as (
-          select s.id, s.user_id, s.last_seen_at from sessions s
-           where s.id = ${hashToken(token)} and ${LIVE_SESSION(idle)}
-        ), touched as (
-          update sessions set last_seen_at = now()
-           where id in (select id from live where last_seen_at < now() - interval '1 minute')
-          returning user_id
-        ), seen as (
-          update users set last_seen_at = now() where id in (select user_id from touched)
-        )
-        select u.id, u.name, u.email, u.role, exists (select 1 from touched) as touched
-          from live join users u on u.id = live.user_id
-         where u.active`,
+    sql`select u.id, u.name, u.email, u.role, s.last_seen_at < now() - interval '1 minute' as stale
+          from sessions s join users u on u.id = s.user_id
+         where s.id = ${id} and ${LIVE_SESSION(sessionIdleMinutes())} and u.active`,
   );
   if (!row) return null;
-  if (row.touched) await purgeExpiredSessions(db);
+  if (row.stale) {
+    await bestEffort("mark a session as seen", async () => {
+      await queryRows(
+        db,
+        sql`with touched as (
+              update sessions set last_seen_at = now() where id = ${id} returning user_id
+            )
+            update users set last_seen_at = now() where id in (select user_id from touched)`,
+      );
+      await purgeExpiredSessions(db);
+    });
+  }
   return { id: row.id, name: row.name, email: row.email, role: row.role };
+}
+
+/** Bookkeeping that must never fail the request it rides on (a read-only or busy database). */
+export async function bestEffort(what: string, run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch (error) {
+    console.warn(`[auth] could not ${what}:`, error instanceof Error ? error.message : error);
+  }
 }
 
 const PURGE_BATCH = 500;

@@ -10,6 +10,7 @@ import { passwordProblem } from "@/lib/auth/password-policy";
 import { createSession, deleteSessionsOf, hashToken } from "@/lib/auth/sessions";
 import { isoString, type UserRef } from "@/lib/records/record-view";
 import { err, type Result } from "@/lib/result";
+import type { UserRevisionView, UserView } from "./user-view";
 
 /**
  * People (DESIGN.md "People and tokens"): versioned like records. Every accepted change is one
@@ -18,20 +19,7 @@ import { err, type Result } from "@/lib/result";
  * access allowed in the same transaction and tell every app instance (guarantee 12).
  */
 
-export type UserView = {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  active: boolean;
-  version: number;
-  createdAt: string;
-  lastSeenAt: string | null;
-  /** Invited and has not set a password yet: cannot sign in, and is not counted as an admin. */
-  invited: boolean;
-};
-
-export type UserRevisionView = { version: number; action: string; user: UserRef; at: string; changes: FieldChanges };
+export type { UserRevisionView, UserView } from "./user-view";
 
 /** A one-time link (invite or reset) lasts this long. */
 export const INVITE_DAYS = 7;

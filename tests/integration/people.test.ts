@@ -100,7 +100,6 @@ describe("invites", () => {
       version: 1,
       createdAt: expect.any(String),
       lastSeenAt: null,
-      invited: true,
     });
     expect(invited.body.inviteUrl).toMatch(/^http:\/\/localhost:3000\/invite\/[A-Za-z0-9_-]{40,}$/);
     const token = tokenOf(invited.body.inviteUrl);
@@ -138,7 +137,10 @@ describe("invites", () => {
     expect(await usersSnapshot()).toEqual(snapshot);
 
     const user = await getUser(invited.body.user.id);
-    expect(user.body).toMatchObject({ version: 2, invited: false, name: "Ines Q" });
+    expect(user.body).toMatchObject({ version: 2, name: "Ines Q" });
+    expect(Object.keys(user.body).sort()).toEqual(
+      ["active", "createdAt", "email", "id", "lastSeenAt", "name", "role", "version"].sort(),
+    );
     expect(user.headers.get("etag")).toBe('"2"');
   });
 
@@ -666,5 +668,63 @@ describe("last_admin", () => {
       409,
       "last_admin",
     );
+  });
+});
+
+describe("last_admin under concurrency", () => {
+  it("two admins demoting each other at the same moment: exactly one succeeds, one admin remains (5 rounds)", async () => {
+    const { updateUser } = await import("@/lib/users/people");
+    const own = await createTestDatabase({ max: 6 });
+    try {
+      for (let round = 0; round < 5; round++) {
+        const a = await createUser(own.db, { role: "admin", name: `A${round}` });
+        const b = await createUser(own.db, { role: "admin", name: `B${round}` });
+        // Only these two are active admins with a password.
+        await queryRows(
+          own.db,
+          sql`update users set active = false where role = 'admin' and id not in (${a.id}, ${b.id})`,
+        );
+        const outcomes = await Promise.all([
+          updateUser(own.db, a, { userId: b.id, baseVersion: 1, patch: { role: "editor" } }),
+          updateUser(own.db, b, { userId: a.id, baseVersion: 1, patch: { active: false } }),
+        ]);
+        expect(outcomes.map((o) => (o.ok ? "ok" : o.error.code)).sort()).toEqual(["last_admin", "ok"]);
+        const [left] = await queryRows<{ n: number }>(
+          own.db,
+          sql`select count(*)::int as n from users where role = 'admin' and active and password_hash is not null`,
+        );
+        expect(left?.n).toBe(1);
+      }
+    } finally {
+      await own.drop();
+    }
+  });
+});
+
+describe("a read-only database", () => {
+  it("still authenticates sessions and tokens for reading: marking them seen is best-effort", async () => {
+    const { authorize } = await import("@/lib/auth/authorize");
+    const { openPostgres } = await import("@/db/client");
+    const own = await createTestDatabase({ max: 2 });
+    try {
+      const person = await createUser(own.db, { name: "Reader" });
+      const { createApiToken } = await import("@/lib/auth/api-tokens");
+      const token = await createApiToken(own.db, person, { name: "ro", scope: "read" });
+      await queryRows(own.db, sql`update sessions set last_seen_at = now() - interval '5 minutes'`);
+      await queryRows(
+        own.db,
+        sql.raw(`alter database "${new URL(own.url).pathname.slice(1)}" set default_transaction_read_only = on`),
+      );
+      const readOnly = await openPostgres(own.url, { max: 1 });
+      try {
+        const bySession = await authorize(readOnly.db, person.token, "viewer");
+        const byToken = await authorize(readOnly.db, token.token, "viewer");
+        expect([bySession.ok, byToken.ok]).toEqual([true, true]);
+      } finally {
+        await readOnly.close();
+      }
+    } finally {
+      await own.drop();
+    }
   });
 });

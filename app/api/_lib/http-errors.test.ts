@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { CollectionDetail } from "@/lib/collections";
 import type { RecordView, RevisionView } from "@/lib/records/record-view";
-import type { UserRevisionView, UserView } from "@/lib/users/people";
+import { publicUser, type UserRevisionView, type UserView } from "@/lib/users/user-view";
 import { type ApiError, errorResponse } from "./http-errors";
 
 const alice = { id: "0b6f3c1e-8a4d-4c2b-9f1e-2d3c4b5a6978", name: "Alice" };
@@ -78,7 +78,7 @@ const CASES: { [C in ApiError["code"]]: Expected<C> } = {
   user_conflict: {
     error: { code: "user_conflict", current: person, changes: personChanges },
     status: 412,
-    body: { error: "version_mismatch", current: person, changes: personChanges },
+    body: { error: "version_mismatch", current: publicUser(person), changes: personChanges },
     headers: { ETag: '"3"' },
   },
   email_taken: {

@@ -4,7 +4,7 @@ import type { KnownError } from "@/lib/errors";
 import type { LockedError } from "@/lib/leases/lease-view";
 import type { RecordView, RevisionView } from "@/lib/records/record-view";
 import { insufficientCapacityMessage } from "@/lib/reservations/seats";
-import type { UserRevisionView, UserView } from "@/lib/users/people";
+import { publicUser, type UserRevisionView, type UserView } from "@/lib/users/user-view";
 
 /**
  * The one place where domain outcomes become HTTP answers. Every error body is
@@ -130,7 +130,7 @@ export function errorResponse(error: ApiError): ErrorResponse {
         body: {
           error: "version_mismatch",
           message: `${error.current.name} is at version ${error.current.version}, changed since the version you sent. Look at the changes and try again.`,
-          current: error.current,
+          current: publicUser(error.current),
           changes: error.changes,
         },
         headers: { ETag: `"${error.current.version}"` },

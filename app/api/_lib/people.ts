@@ -2,7 +2,7 @@ import { z } from "zod";
 import { ROLES } from "@/db/schema";
 import { PASSWORD_MAX_LENGTH } from "@/lib/auth/password-policy";
 import { env } from "@/lib/env";
-import type { UserView } from "@/lib/users/people";
+import { publicUser, type UserView } from "@/lib/users/user-view";
 import { etagFor } from "./etag";
 
 /** Shared by the people and token routes: the bounds of what they accept. */
@@ -29,5 +29,5 @@ export function linkUrl(request: Request, token: string): string {
 
 /** A person as the API shows them (DESIGN.md: `{id, email, name, role, active, version, createdAt, lastSeenAt}`). */
 export function userResponse(user: UserView, init: { status?: number } = {}): Response {
-  return Response.json(user, { status: init.status ?? 200, headers: { ETag: etagFor(user.version) } });
+  return Response.json(publicUser(user), { status: init.status ?? 200, headers: { ETag: etagFor(user.version) } });
 }

@@ -1,11 +1,12 @@
 import { z } from "zod";
 import { inviteUser, listUsers } from "@/lib/users/people";
+import { publicUser } from "@/lib/users/user-view";
 import { emailSchema, linkUrl, nameSchema, roleSchema } from "../_lib/people";
 import { apiRoute, fail, readJson } from "../_lib/route";
 
 /** Everyone, for admins. */
 export const GET = apiRoute("admin", async ({ db }) => {
-  return Response.json({ items: await listUsers(db) });
+  return Response.json({ items: (await listUsers(db)).map(publicUser) });
 });
 
 const inviteBody = z.strictObject({ email: emailSchema, name: nameSchema, role: roleSchema });
@@ -17,7 +18,7 @@ export const POST = apiRoute("admin", async ({ request, db, actor }) => {
   const result = await inviteUser(db, actor, body.value);
   if (!result.ok) return fail(result.error);
   return Response.json(
-    { user: result.user, inviteUrl: linkUrl(request, result.token) },
+    { user: publicUser(result.user), inviteUrl: linkUrl(request, result.token) },
     { status: 201, headers: { Location: `/api/users/${result.user.id}`, "Cache-Control": "no-store" } },
   );
 });

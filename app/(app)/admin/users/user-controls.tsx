@@ -4,7 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { failureMessage } from "@/app/_lib/failure-message";
 import type { Role } from "@/db/schema";
-import type { UserView } from "@/lib/users/people";
+import type { UserView } from "@/lib/users/user-view";
 import { createResetLinkAction, updateUserAction } from "./actions";
 import { CopyLink } from "./copy-link";
 

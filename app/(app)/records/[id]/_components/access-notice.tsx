@@ -1,5 +1,6 @@
 "use client";
 
+import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { ACCESS_EVENT, type AccessChange } from "./use-record-events";
 
@@ -16,12 +17,19 @@ const TEXT = {
  * (components/use-record-events.ts), so it needs no stream of its own.
  */
 export function AccessNotice() {
+  const router = useRouter();
   const [change, setChange] = useState<AccessChange | null>(null);
   useEffect(() => {
-    const onAccess = (event: Event) => setChange((event as CustomEvent<AccessChange>).detail);
+    const onAccess = (event: Event) => {
+      const detail = (event as CustomEvent<AccessChange>).detail;
+      setChange(detail);
+      // A new role: the page renders again with what it now allows (a viewer's form is
+      // read-only); the form keeps its state, and its unsaved edits stay in the browser's draft.
+      if (!detail.ended) router.refresh();
+    };
     window.addEventListener(ACCESS_EVENT, onAccess);
     return () => window.removeEventListener(ACCESS_EVENT, onAccess);
-  }, []);
+  }, [router]);
   if (!change) return null;
   if (change.ended) {
     return (

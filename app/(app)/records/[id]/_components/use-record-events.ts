@@ -67,7 +67,10 @@ export function useRecordEvents(recordId: string, options: RecordEventsOptions =
       const data = parse<AccessChange>(event.data);
       if (!data) return;
       window.dispatchEvent(new CustomEvent<AccessChange>(ACCESS_EVENT, { detail: data }));
-      if (data.ended) source.close();
+      if (!data.ended) return;
+      source.close();
+      setPresenceId(null);
+      setPresent([]);
     };
     // While the stream is down, who else is here is unknown: show nobody rather than old news.
     const onError = () => {

@@ -386,9 +386,16 @@ export function searchTextOf(fields: readonly FieldDefinition[], values: RecordV
     .toLowerCase();
 }
 
-/** How a value reads to a person, for tables, history and dialogs. */
-export function displayValue(field: FieldDefinition | undefined, value: unknown): string {
+/** How a value reads to a person, for tables, history and dialogs; `labels` name user and link ids. */
+export function displayValue(
+  field: FieldDefinition | undefined,
+  value: unknown,
+  labels?: Readonly<Record<string, string>>,
+): string {
   if (value === undefined || value === null || value === "") return "—";
+  if ((field?.type === "user" || field?.type === "link") && typeof value === "string" && labels?.[value]) {
+    return labels[value];
+  }
   if (field?.type === "boolean" || typeof value === "boolean") return value ? "Yes" : "No";
   if (Array.isArray(value)) return value.length === 0 ? "—" : value.join(", ");
   return String(value);

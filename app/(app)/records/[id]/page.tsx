@@ -3,10 +3,13 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requirePageActor } from "@/app/_lib/session";
 import { RecordHistory } from "@/components/record-history";
+import { ReferenceOptionsProvider } from "@/components/reference-options";
 import { RelativeTime } from "@/components/relative-time";
 import { hasRole } from "@/lib/auth/actor";
 import { loadRecord, toRecordView } from "@/lib/records/queries";
+import { referenceOptions } from "@/lib/records/reference-labels";
 import { getReservationSummary } from "@/lib/reservations/queries";
+import { FlaggedValues } from "./_components/flagged-values";
 import { RecordEditor } from "./record-editor";
 import { ReservationsPanel } from "./reservations-panel";
 
@@ -34,23 +37,27 @@ export default async function RecordPage({ params }: { params: Promise<{ id: str
       </>
     );
   }
+  const view = toRecordView(record);
   // Null unless the record's collection takes reservations (a capacity field).
   const reservations = await getReservationSummary(db, record.id);
   return (
     <div className="stack">
       <div>{back}</div>
-      <RecordEditor
-        initialRecord={toRecordView(record)}
-        collection={{
-          slug: record.collection,
-          name: record.collectionName,
-          fields: record.fields,
-          editMode: record.editMode,
-        }}
-        me={{ id: actor.id, name: actor.name }}
-        canEdit={hasRole(actor, "editor")}
-        isAdmin={hasRole(actor, "admin")}
-      />
+      <FlaggedValues fields={record.fields} invalid={view.invalid ?? {}} />
+      <ReferenceOptionsProvider options={await referenceOptions(db, record.fields)}>
+        <RecordEditor
+          initialRecord={view}
+          collection={{
+            slug: record.collection,
+            name: record.collectionName,
+            fields: record.fields,
+            editMode: record.editMode,
+          }}
+          me={{ id: actor.id, name: actor.name }}
+          canEdit={hasRole(actor, "editor")}
+          isAdmin={hasRole(actor, "admin")}
+        />
+      </ReferenceOptionsProvider>
       {reservations ? (
         <ReservationsPanel
           recordId={record.id}

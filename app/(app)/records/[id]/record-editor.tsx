@@ -14,7 +14,7 @@ import { RelativeTime } from "@/components/relative-time";
 import { useLeaveWarning } from "@/components/use-leave-warning";
 import { useRecordEvents } from "@/components/use-record-events";
 import type { EditMode, RecordData } from "@/db/schema";
-import { displayValue, type FieldDefinition, type RecordInput, validateRecord } from "@/lib/fields";
+import { displayValue, type FieldDefinition, type RecordInput, validateChanges } from "@/lib/fields";
 import { type FormValues, formValuesDiffer, fromFormValues, toFormValues } from "@/lib/form-values";
 import { queryKeys } from "@/lib/query-keys";
 import { carryDecisions, type Decision, threeWayMerge } from "@/lib/records/merge";
@@ -254,7 +254,8 @@ export function RecordEditor({
   }
 
   function save() {
-    const checked = validateRecord(fields, mine);
+    // Only what this save changes must fit: values a schema change left unfit do not block it.
+    const checked = validateChanges(fields, base.data, mine);
     if (!checked.ok) {
       setErrors(checked.fields);
       return;

@@ -16,6 +16,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
         </Link>
         <nav aria-label="Main">
           <Link href="/">Collections</Link>
+          {hasRole(actor, "admin") ? <Link href="/admin/collections">Collections setup</Link> : null}
           {hasRole(actor, "admin") ? <Link href="/admin">Admin</Link> : null}
         </nav>
         <div className="whoami">

@@ -55,6 +55,7 @@ export function NewCollectionForm() {
           <label htmlFor="new-collection-name">Name</label>
           <input
             id="new-collection-name"
+            type="text"
             value={name}
             required
             aria-invalid={errors.name ? true : undefined}
@@ -69,6 +70,7 @@ export function NewCollectionForm() {
           <label htmlFor="new-collection-slug">Slug (in its address)</label>
           <input
             id="new-collection-slug"
+            type="text"
             value={slug}
             required
             aria-invalid={errors.slug ? true : undefined}

@@ -258,7 +258,12 @@ export function SchemaEditor({
       <section className="form-grid" aria-label="Collection">
         <div className="field">
           <label htmlFor="schema-name">Collection name</label>
-          <input id="schema-name" value={draft.name} onChange={(e) => setDraft({ ...draft, name: e.target.value })} />
+          <input
+            id="schema-name"
+            type="text"
+            value={draft.name}
+            onChange={(e) => setDraft({ ...draft, name: e.target.value })}
+          />
           {err("name")}
         </div>
         <div className="field">
@@ -361,6 +366,7 @@ export function SchemaEditor({
                     <label htmlFor={id("label")}>Label</label>
                     <input
                       id={id("label")}
+                      type="text"
                       value={field.label}
                       onChange={(e) => {
                         const label = e.target.value;
@@ -375,6 +381,7 @@ export function SchemaEditor({
                     <label htmlFor={id("key")}>Key {row.isNew ? "" : "(fixed)"}</label>
                     <input
                       id={id("key")}
+                      type="text"
                       value={field.key}
                       readOnly={!row.isNew}
                       onChange={(e) =>

@@ -114,4 +114,46 @@ test.describe("the schema editor", () => {
     ]);
     await api.dispose();
   });
+
+  test("a change that leaves values unfit shows its impact; applied, the record keeps them flagged and still saves", async ({
+    browser,
+  }) => {
+    const api = await apiAs("admin@example.com");
+    const slug = slugOf("orders");
+    const created = await api.context.post("/api/collections", {
+      headers: api.headers,
+      data: {
+        slug,
+        name: "Orders",
+        fields: [
+          { key: "title", label: "Title", type: "text", required: true, listed: true },
+          { key: "state", label: "State", type: "select", options: ["New", "Held", "Done"], listed: true },
+        ],
+      },
+    });
+    expect(created.status()).toBe(201);
+    const held = await api.createRecord(slug, { title: "Order 1", state: "Held" });
+
+    const page = await adminPage(browser);
+    await page.goto(`/admin/collections/${slug}`);
+    await page.getByRole("group", { name: "Field 2" }).getByLabel("Options (one per line)").fill("New\nDone");
+    await page.getByRole("button", { name: "Save schema" }).click();
+    const dialog = page.getByRole("dialog", { name: "This change affects existing records" });
+    await expect(dialog).toContainText("State: 1 record");
+    await expect(dialog).toContainText('"Held"');
+    await page.screenshot({ path: "test-results/schema-impact.png", fullPage: true });
+    await dialog.getByRole("button", { name: "Apply anyway" }).click();
+    await expect(page.getByRole("status").filter({ hasText: "Saved: version 2." })).toBeVisible();
+
+    await page.goto(`/records/${held.id}`);
+    const flagged = page.getByTestId("flagged-values");
+    await expect(flagged).toContainText("State: 'Held' is no longer an option");
+    await page.getByLabel("Title").fill("Order 1 (renamed)");
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect(page.getByRole("status")).toContainText("Saved — version 2");
+    await page.screenshot({ path: "test-results/record-flagged.png", fullPage: true });
+    const after = await api.getRecord(held.id);
+    expect(after.data).toEqual({ title: "Order 1 (renamed)", state: "Held" });
+    await api.dispose();
+  });
 });

@@ -19,6 +19,7 @@ test.describe("the schema editor", () => {
     const page = await adminPage(browser);
     await page.getByRole("link", { name: "Collections setup" }).click();
     await expect(page.getByRole("heading", { name: "Collections setup" })).toBeVisible();
+    await page.screenshot({ path: "test-results/admin-collections.png", fullPage: true });
     const slug = slugOf("supplies");
     await page.getByLabel("Name", { exact: true }).fill("Office supplies");
     await page.getByLabel("Slug (in its address)").fill(slug);
@@ -56,6 +57,13 @@ test.describe("the schema editor", () => {
     // The new record form offers the multi-select as a group of checkboxes.
     await page.goto(`/collections/${slug}/new`);
     await expect(page.getByRole("group", { name: "Tags" }).getByLabel("toner")).toBeVisible();
+
+    // The demo tickets show their assignee (a person) by name and their tags.
+    await page.goto("/collections/tickets");
+    const row = page.getByRole("row").filter({ hasText: "Invoice shows the wrong VAT rate" });
+    await expect(row).toContainText("Alice");
+    await expect(row).toContainText("billing, bug");
+    await page.screenshot({ path: "test-results/tickets-table.png", fullPage: true });
   });
 
   test("two admins edit one collection; the second sees their change and merges", async ({ browser }) => {

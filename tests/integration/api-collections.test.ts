@@ -5,10 +5,11 @@ import { GET as collectionRevisionsRoute } from "@/app/api/collections/[slug]/re
 import { GET as getCollection, PATCH as patchCollection } from "@/app/api/collections/[slug]/route";
 import { POST as createCollectionRoute, GET as listCollectionsRoute } from "@/app/api/collections/route";
 import { GET as getRecord, PATCH as patchRecord } from "@/app/api/records/[id]/route";
+import { GET as schemaEventsRoute } from "@/app/api/schema/events/route";
 import { openPostgres, queryRows } from "@/db/client";
 import { updateCollection } from "@/lib/collections/write-collection";
 import type { FieldDefinition } from "@/lib/fields";
-import { type LiveEvent, SCHEMA_TOPIC, subscribe } from "@/lib/live-events";
+import { type LiveEvent, SCHEMA_TOPIC, subscribe, subscriberCount } from "@/lib/live-events";
 import { saveRecord } from "@/lib/records/save-record";
 import { callRoute, closeRouteDatabase, expectError, ORIGIN, useDatabaseInRoutes } from "../support/api";
 import {
@@ -459,6 +460,53 @@ describe("changing a schema", () => {
     } finally {
       unsubscribe();
     }
+  });
+});
+
+describe("GET /api/schema/events", () => {
+  it("starts with every collection's version, then announces each schema change; closes its subscription", async () => {
+    const slug = await newCollection();
+    const controller = new AbortController();
+    const response = await schemaEventsRoute(
+      new Request(new URL("/api/schema/events", ORIGIN), {
+        headers: { authorization: `Bearer ${viewer.token}`, host: new URL(ORIGIN).host },
+        signal: controller.signal,
+      }),
+      { params: Promise.resolve({}) },
+    );
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toContain("text/event-stream");
+    const reader = response.body?.getReader();
+    if (!reader) throw new Error("an event stream has a body");
+    const decoder = new TextDecoder();
+    let buffer = "";
+    const nextEvent = async (): Promise<{ event: string; data: { [key: string]: unknown } }> => {
+      for (;;) {
+        const end = buffer.indexOf("\n\n");
+        if (end >= 0) {
+          const lines = buffer.slice(0, end).split("\n");
+          buffer = buffer.slice(end + 2);
+          const event = lines.find((l) => l.startsWith("event: "))?.slice(7);
+          const data = lines.find((l) => l.startsWith("data: "))?.slice(6);
+          if (event && data) return { event, data: JSON.parse(data) };
+          continue;
+        }
+        const { done, value } = await reader.read();
+        if (done) throw new Error("the event stream ended");
+        buffer += decoder.decode(value, { stream: true });
+      }
+    };
+    const ready = await nextEvent();
+    expect(ready.event).toBe("ready");
+    expect(ready.data.collections).toContainEqual({ slug, version: 1 });
+    const subscribersBefore = subscriberCount(SCHEMA_TOPIC);
+    expect(subscribersBefore).toBeGreaterThanOrEqual(1);
+    expect((await patch(slug, { name: "Live" })).status).toBe(200);
+    let event = await nextEvent();
+    while (event.event === "schema" && event.data.slug !== slug) event = await nextEvent();
+    expect(event).toEqual({ event: "schema", data: { slug, version: 2 } });
+    controller.abort();
+    await expect.poll(() => subscriberCount(SCHEMA_TOPIC)).toBe(subscribersBefore - 1);
   });
 });
 

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requirePageActor } from "@/app/_lib/session";
 import { RelativeTime } from "@/components/relative-time";
+import { SchemaLiveRefresh } from "@/components/schema-live-refresh";
 import { hasRole } from "@/lib/auth/actor";
 import { findCollection } from "@/lib/collections";
 import { displayValue } from "@/lib/fields";
@@ -87,6 +88,8 @@ export default async function CollectionPage({
 
   return (
     <>
+      {/* Columns and labels come from the schema: refetched when an admin changes it. */}
+      <SchemaLiveRefresh />
       <div className="row">
         <h1>{collection.name}</h1>
         <span className="spacer" />

@@ -379,8 +379,18 @@ export function applyMergePatch(current: RecordValues, patch: Record<string, unk
 /** The lower-cased text that search looks in. */
 export function searchTextOf(fields: readonly FieldDefinition[], values: RecordValues): string {
   return fields
-    .filter((f) => f.type === "text" || f.type === "longtext" || f.type === "email" || f.type === "select")
-    .map((f) => values[f.key])
+    .filter(
+      (f) =>
+        f.type === "text" ||
+        f.type === "longtext" ||
+        f.type === "email" ||
+        f.type === "select" ||
+        f.type === "multiselect",
+    )
+    .map((f) => {
+      const value = values[f.key];
+      return Array.isArray(value) ? value.join(" ") : value;
+    })
     .filter((v): v is string => typeof v === "string")
     .join(" \u2022 ")
     .toLowerCase();

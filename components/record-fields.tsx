@@ -66,6 +66,15 @@ function LabelledField({
       {error}
     </span>
   ) : null;
+  if (field.type === "multiselect") {
+    // A group of checkboxes: its legend is the label.
+    return (
+      <div className="field">
+        {input}
+        {message}
+      </div>
+    );
+  }
   if (field.type === "boolean") {
     return (
       <div className="field checkbox">

@@ -381,16 +381,33 @@ export function applyMergePatch(current: RecordValues, patch: Record<string, unk
 /** The lower-cased text that search looks in. */
 export function searchTextOf(fields: readonly FieldDefinition[], values: RecordValues): string {
   return fields
-    .filter((f) => f.type === "text" || f.type === "longtext" || f.type === "email" || f.type === "select")
-    .map((f) => values[f.key])
+    .filter(
+      (f) =>
+        f.type === "text" ||
+        f.type === "longtext" ||
+        f.type === "email" ||
+        f.type === "select" ||
+        f.type === "multiselect",
+    )
+    .map((f) => {
+      const value = values[f.key];
+      return Array.isArray(value) ? value.join(" ") : value;
+    })
     .filter((v): v is string => typeof v === "string")
     .join(" \u2022 ")
     .toLowerCase();
 }
 
-/** How a value reads to a person, for tables, history and dialogs. */
-export function displayValue(field: FieldDefinition | undefined, value: unknown): string {
+/** How a value reads to a person, for tables, history and dialogs; `labels` name user and link ids. */
+export function displayValue(
+  field: FieldDefinition | undefined,
+  value: unknown,
+  labels?: Readonly<Record<string, string>>,
+): string {
   if (value === undefined || value === null || value === "") return "—";
+  if ((field?.type === "user" || field?.type === "link") && typeof value === "string" && labels?.[value]) {
+    return labels[value];
+  }
   if (field?.type === "boolean" || typeof value === "boolean") return value ? "Yes" : "No";
   if (Array.isArray(value)) return value.length === 0 ? "—" : value.join(", ");
   return String(value);

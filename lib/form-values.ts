@@ -1,13 +1,23 @@
 import type { FieldDefinition, RecordInput, RecordValues } from "./fields";
 
-/** What form inputs hold: text for every input, booleans for checkboxes. */
+/** What form inputs hold: text for every input, booleans for checkboxes; a multi-select's options one per line. */
 export type FormValues = Record<string, string | boolean>;
+
+/** A multi-select's chosen options as one form value (options hold no line breaks). */
+export const MULTI_SEPARATOR = "\n";
 
 export function toFormValues(fields: readonly FieldDefinition[], data: RecordValues): FormValues {
   const values: FormValues = {};
   for (const field of fields) {
     const value = data[field.key];
-    values[field.key] = field.type === "boolean" ? value === true : value === undefined ? "" : String(value);
+    values[field.key] =
+      field.type === "boolean"
+        ? value === true
+        : value === undefined
+          ? ""
+          : Array.isArray(value)
+            ? value.join(MULTI_SEPARATOR)
+            : String(value);
   }
   return values;
 }
@@ -24,7 +34,14 @@ export function fromFormValues(
   const input: RecordInput = {};
   for (const field of fields) {
     const value = values[field.key];
-    if (field.type === "boolean") {
+    const before = base[field.key];
+    if (typeof value === "string" && before !== undefined && toFormValues([field], base)[field.key] === value) {
+      // Unchanged in the form: sent as stored, so a value that no longer fits stays untouched (guarantee 11).
+      input[field.key] = before;
+    } else if (field.type === "multiselect") {
+      const chosen = typeof value === "string" ? value.split(MULTI_SEPARATOR).filter((v) => v !== "") : [];
+      input[field.key] = chosen.length > 0 ? chosen : null;
+    } else if (field.type === "boolean") {
       input[field.key] = value === true ? true : field.key in base ? false : null;
     } else if (typeof value !== "string" || value.trim() === "") {
       input[field.key] = null;

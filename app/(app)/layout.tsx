@@ -21,6 +21,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
           <Link href="/">Collections</Link>
           {hasRole(actor, "admin") ? <Link href="/admin/users">People</Link> : null}
           <Link href="/activity">Activity</Link>
+          {hasRole(actor, "admin") ? <Link href="/admin/collections">Collections setup</Link> : null}
           {hasRole(actor, "admin") ? <Link href="/admin">Admin</Link> : null}
           <Link href="/settings">Settings</Link>
         </nav>

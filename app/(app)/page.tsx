@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requirePageActor } from "@/app/_lib/session";
+import { SchemaLiveRefresh } from "@/components/schema-live-refresh";
 import { listCollections } from "@/lib/collections";
 
 export const metadata: Metadata = { title: "Collections" };
@@ -10,6 +11,7 @@ export default async function CollectionsPage() {
   const collections = await listCollections(db);
   return (
     <>
+      <SchemaLiveRefresh />
       <h1>Collections</h1>
       <div className="cards">
         {collections.map((c) => (

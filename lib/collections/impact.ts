@@ -105,3 +105,41 @@ export async function schemaImpact(
     }”. Their values are kept and flagged as no longer fitting, and each still saves when other fields change.`,
   }));
 }
+
+/**
+ * A form opened before an admin removed an option sends it back: say so ("'X' is no longer an
+ * option") instead of listing the options, when an earlier version of the schema had it.
+ */
+export async function explainRemovedOptions(
+  db: DbOrTx,
+  collectionId: string,
+  fields: readonly FieldDefinition[],
+  proposed: Readonly<Record<string, unknown>>,
+  errors: Record<string, string>,
+): Promise<Record<string, string>> {
+  const explained = { ...errors };
+  for (const field of fields) {
+    if (!errors[field.key] || (field.type !== "select" && field.type !== "multiselect")) continue;
+    const raw = proposed[field.key];
+    const values = (Array.isArray(raw) ? raw : [raw]).filter(
+      (v): v is string => typeof v === "string" && !(field.options ?? []).includes(v.trim()),
+    );
+    const gone: string[] = [];
+    for (const value of values) {
+      const pattern = JSON.stringify({ fields: [{ key: field.key, options: [value.trim()] }] });
+      const rows = await queryRows(
+        db,
+        sql`select 1 from entity_revisions
+             where kind = 'collection' and entity_id = ${collectionId} and snapshot @> ${pattern}::jsonb limit 1`,
+      );
+      if (rows.length > 0) gone.push(value.trim());
+    }
+    if (gone.length > 0 && gone.length === values.length) {
+      explained[field.key] =
+        gone.length === 1
+          ? `'${gone[0]}' is no longer an option`
+          : `${gone.map((g) => `'${g}'`).join(", ")} are no longer options`;
+    }
+  }
+  return explained;
+}

@@ -131,6 +131,7 @@ export function checkSchema(schema: SchemaState, collections: ReadonlySet<string
     if (hasOptions) {
       const options = field.options ?? [];
       if (options.length === 0) errors[`${at}.options`] = "Give at least one option";
+      if (options.some((o) => /[\r\n]/.test(o))) errors[`${at}.options`] = "An option is one line of text";
       const repeated = options.find((o, i) => options.indexOf(o) !== i);
       if (repeated !== undefined) errors[`${at}.options`] = `'${repeated}' is listed more than once`;
     } else if (field.options !== undefined) {

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { type DbOrTx, queryRows } from "@/db/client";
 import type { FieldChanges, RecordData, RevisionAction } from "@/db/schema";
 import type { Actor } from "@/lib/auth/actor";
+import { explainRemovedOptions } from "@/lib/collections/impact";
 import { isConstraintViolation } from "@/lib/database-errors";
 import { applyMergePatch, type RecordInput, searchTextOf, validateChanges, validateRecord } from "@/lib/fields";
 import type { LockedError } from "@/lib/leases/lease-view";
@@ -71,7 +72,10 @@ export async function saveRecord(db: DbOrTx, actor: Actor, input: SaveRecordInpu
   const proposed = input.patch ? applyMergePatch(current.data, input.values) : input.values;
   // Guarantee 11: only what this save changes must fit; untouched misfits and removed fields' values are kept.
   const valid = validateChanges(current.fields, current.data, proposed, current.removedFields);
-  if (!valid.ok) return err({ code: "invalid", fields: valid.fields });
+  if (!valid.ok) {
+    const fields = await explainRemovedOptions(db, current.collectionId, current.fields, proposed, valid.fields);
+    return err({ code: "invalid", fields });
+  }
 
   const changes = diffValues(current.data, valid.values);
   if (Object.keys(changes).length === 0) {

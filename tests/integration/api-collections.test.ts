@@ -5,9 +5,12 @@ import { GET as collectionRevisionsRoute } from "@/app/api/collections/[slug]/re
 import { GET as getCollection, PATCH as patchCollection } from "@/app/api/collections/[slug]/route";
 import { POST as createCollectionRoute, GET as listCollectionsRoute } from "@/app/api/collections/route";
 import { GET as getRecord, PATCH as patchRecord } from "@/app/api/records/[id]/route";
-import { queryRows } from "@/db/client";
+import { GET as schemaEventsRoute } from "@/app/api/schema/events/route";
+import { openPostgres, queryRows } from "@/db/client";
+import { updateCollection } from "@/lib/collections/write-collection";
 import type { FieldDefinition } from "@/lib/fields";
-import { type LiveEvent, SCHEMA_TOPIC, subscribe } from "@/lib/live-events";
+import { type LiveEvent, SCHEMA_TOPIC, subscribe, subscriberCount } from "@/lib/live-events";
+import { saveRecord } from "@/lib/records/save-record";
 import { callRoute, closeRouteDatabase, expectError, ORIGIN, useDatabaseInRoutes } from "../support/api";
 import {
   createTestDatabase,
@@ -456,6 +459,118 @@ describe("changing a schema", () => {
       expect(heard).toEqual([{ kind: "schema", slug, version: 2 }]);
     } finally {
       unsubscribe();
+    }
+  });
+});
+
+describe("GET /api/schema/events", () => {
+  it("starts with every collection's version, then announces each schema change; closes its subscription", async () => {
+    const slug = await newCollection();
+    const controller = new AbortController();
+    const response = await schemaEventsRoute(
+      new Request(new URL("/api/schema/events", ORIGIN), {
+        headers: { authorization: `Bearer ${viewer.token}`, host: new URL(ORIGIN).host },
+        signal: controller.signal,
+      }),
+      { params: Promise.resolve({}) },
+    );
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toContain("text/event-stream");
+    const reader = response.body?.getReader();
+    if (!reader) throw new Error("an event stream has a body");
+    const decoder = new TextDecoder();
+    let buffer = "";
+    const nextEvent = async (): Promise<{ event: string; data: { [key: string]: unknown } }> => {
+      for (;;) {
+        const end = buffer.indexOf("\n\n");
+        if (end >= 0) {
+          const lines = buffer.slice(0, end).split("\n");
+          buffer = buffer.slice(end + 2);
+          const event = lines.find((l) => l.startsWith("event: "))?.slice(7);
+          const data = lines.find((l) => l.startsWith("data: "))?.slice(6);
+          if (event && data) return { event, data: JSON.parse(data) };
+          continue;
+        }
+        const { done, value } = await reader.read();
+        if (done) throw new Error("the event stream ended");
+        buffer += decoder.decode(value, { stream: true });
+      }
+    };
+    const ready = await nextEvent();
+    expect(ready.event).toBe("ready");
+    expect(ready.data.collections).toContainEqual({ slug, version: 1 });
+    const subscribersBefore = subscriberCount(SCHEMA_TOPIC);
+    expect(subscribersBefore).toBeGreaterThanOrEqual(1);
+    expect((await patch(slug, { name: "Live" })).status).toBe(200);
+    let event = await nextEvent();
+    while (event.event === "schema" && event.data.slug !== slug) event = await nextEvent();
+    expect(event).toEqual({ event: "schema", data: { slug, version: 2 } });
+    controller.abort();
+    await expect.poll(() => subscriberCount(SCHEMA_TOPIC)).toBe(subscribersBefore - 1);
+  });
+});
+
+describe("forms opened on an older schema", () => {
+  it("a save naming a removed field or a removed option is told so by name; untouched ones are kept", async () => {
+    const slug = await newCollection();
+    const r = await record(slug, { title: "Form", status: "Open", notes: "old notes" });
+    // The form was loaded now: all fields, status Open.
+    const form = { title: "Form", status: "Open", count: null, hours: null, notes: "old notes" };
+    const fields = withField("status", { options: ["Open", "Closed"] }).filter((f) => f.key !== "notes");
+    expect((await patch(slug, { fields })).status).toBe(200);
+
+    const stale = await saveRecord(database.db, editor, {
+      recordId: r.id,
+      baseVersion: 1,
+      values: { ...form, status: "Waiting", notes: "new notes" },
+    });
+    expect(stale).toEqual({
+      ok: false,
+      error: {
+        code: "invalid",
+        fields: { status: "'Waiting' is no longer an option", notes: "This field was removed from the collection" },
+      },
+    });
+    const typo = await saveRecord(database.db, editor, {
+      recordId: r.id,
+      baseVersion: 1,
+      values: { ...form, status: "Pending" },
+    });
+    expect(!typo.ok && typo.error.code === "invalid" && typo.error.fields).toEqual({
+      status: "Must be one of: Open, Closed",
+    });
+    // The same old form changing only the title saves, and keeps the removed field's value.
+    const saved = await saveRecord(database.db, editor, {
+      recordId: r.id,
+      baseVersion: 1,
+      values: { ...form, title: "Form 2" },
+    });
+    expect(saved.ok).toBe(true);
+    const [row] = await queryRows<{ data: object }>(database.db, sql`select data from records where id = ${r.id}`);
+    expect(row?.data).toEqual({ title: "Form 2", status: "Open", notes: "old notes" });
+  });
+});
+
+describe("two app instances", () => {
+  it("10 concurrent schema edits from one version through two database pools: 1 accepted, 9 conflicts", async () => {
+    const slug = await newCollection();
+    const second = await openPostgres(database.url, { max: 10 });
+    try {
+      const outcomes = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          i % 2 === 0
+            ? patch(slug, { name: `Via routes ${i}` }).then((r) => (r.status === 200 ? "accepted" : String(r.status)))
+            : updateCollection(second.db, admin2, { slug, baseVersion: 1, changes: { name: `Via pool ${i}` } }).then(
+                (r) => (r.ok ? "accepted" : r.error.code === "schema_conflict" ? "412" : r.error.code),
+              ),
+        ),
+      );
+      expect(outcomes.filter((o) => o === "accepted")).toHaveLength(1);
+      expect(outcomes.filter((o) => o === "412")).toHaveLength(9);
+      expect(await storedSchema(slug)).toMatchObject({ version: 2 });
+      expect(await schemaRevisionCount(slug)).toBe(2);
+    } finally {
+      await second.close();
     }
   });
 });

@@ -27,6 +27,9 @@ export default async function AdminPage() {
   return (
     <div className="stack">
       <h1>Admin</h1>
+      <p>
+        <Link href="/admin/collections">Collections setup</Link>: create collections and edit their fields.
+      </p>
       <section aria-labelledby="leases-title" className="stack">
         <h2 id="leases-title" style={{ margin: 0 }}>
           Edit leases

@@ -3,12 +3,14 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requirePageActor } from "@/app/_lib/session";
 import { RelativeTime } from "@/components/relative-time";
+import { SchemaLiveRefresh } from "@/components/schema-live-refresh";
 import { hasRole } from "@/lib/auth/actor";
 import { findCollection } from "@/lib/collections";
 import { displayValue } from "@/lib/fields";
 import { liveLeaseHolders } from "@/lib/leases/leases";
 import { listRecords } from "@/lib/records/list-records";
 import type { UserRef } from "@/lib/records/record-view";
+import { referenceLabels } from "@/lib/records/reference-labels";
 
 type Search = { q?: string; sort?: string; dir?: string; cursor?: string };
 
@@ -54,6 +56,12 @@ export default async function CollectionPage({
         )
       : new Map();
   const columns = collection.fields.filter((f) => f.listed);
+  // People by name and linked records by title.
+  const labels = await referenceLabels(
+    db,
+    columns,
+    items.map((r) => r.data),
+  );
   const sort = search.sort ?? "updatedAt";
   const currentDir = dir ?? (sort === "updatedAt" || sort === "createdAt" ? "desc" : "asc");
 
@@ -80,6 +88,8 @@ export default async function CollectionPage({
 
   return (
     <>
+      {/* Columns and labels come from the schema: refetched when an admin changes it. */}
+      <SchemaLiveRefresh />
       <div className="row">
         <h1>{collection.name}</h1>
         <span className="spacer" />
@@ -134,11 +144,19 @@ export default async function CollectionPage({
                     <td key={f.key}>
                       {i === 0 ? (
                         <>
-                          <Link href={`/records/${record.id}`}>{displayValue(f, record.data[f.key])}</Link>
+                          <Link href={`/records/${record.id}`}>{displayValue(f, record.data[f.key], labels)}</Link>
                           <EditingPill holder={editing.get(record.id)} me={actor.id} />
                         </>
                       ) : (
-                        displayValue(f, record.data[f.key])
+                        <>
+                          {displayValue(f, record.data[f.key], labels)}
+                          {record.invalid?.[f.key] ? (
+                            <span className="flag" title={record.invalid[f.key]}>
+                              {" "}
+                              ⚠ <span className="sr-only">{record.invalid[f.key]}</span>
+                            </span>
+                          ) : null}
+                        </>
                       )}
                     </td>
                   ))}

@@ -2,15 +2,18 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requirePageActor } from "@/app/_lib/session";
+import { ReferenceOptionsProvider } from "@/components/reference-options";
 import { RelativeTime } from "@/components/relative-time";
 import { hasRole } from "@/lib/auth/actor";
 import { isFollowing } from "@/lib/follows";
 import { listPeople } from "@/lib/notifications";
 import { PG_INT_MAX } from "@/lib/pg-int";
 import { getRevision, loadRecord, toRecordView } from "@/lib/records/queries";
+import { referenceOptions } from "@/lib/records/reference-labels";
 import { getReservationSummary } from "@/lib/reservations/queries";
 import { AccessNotice } from "./_components/access-notice";
 import { CommentsPanel } from "./_components/comments-panel";
+import { FlaggedValues } from "./_components/flagged-values";
 import { FollowButton } from "./_components/follow-button";
 import { RecordHistory } from "./_components/record-history";
 import { type OpenConflict, RecordEditor } from "./record-editor";
@@ -52,6 +55,7 @@ export default async function RecordPage({
       </>
     );
   }
+  const view = toRecordView(record);
   // Null unless the record's collection takes reservations (a capacity field).
   const [reservations, following, people] = await Promise.all([
     getReservationSummary(db, record.id),
@@ -70,19 +74,22 @@ export default async function RecordPage({
         <FollowButton recordId={record.id} initialFollowing={following} />
       </div>
       <AccessNotice />
-      <RecordEditor
-        initialRecord={toRecordView(record)}
-        collection={{
-          slug: record.collection,
-          name: record.collectionName,
-          fields: record.fields,
-          editMode: record.editMode,
-        }}
-        me={{ id: actor.id, name: actor.name }}
-        canEdit={hasRole(actor, "editor")}
-        isAdmin={hasRole(actor, "admin")}
-        openConflict={openConflict}
-      />
+      <FlaggedValues fields={record.fields} invalid={view.invalid ?? {}} />
+      <ReferenceOptionsProvider options={await referenceOptions(db, record.fields)}>
+        <RecordEditor
+          initialRecord={view}
+          collection={{
+            slug: record.collection,
+            name: record.collectionName,
+            fields: record.fields,
+            editMode: record.editMode,
+          }}
+          me={{ id: actor.id, name: actor.name }}
+          canEdit={hasRole(actor, "editor")}
+          isAdmin={hasRole(actor, "admin")}
+          openConflict={openConflict}
+        />
+      </ReferenceOptionsProvider>
       {reservations ? (
         <ReservationsPanel
           recordId={record.id}

@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { type Dispatch, useRef } from "react";
 import { callAction } from "@/components/call-action";
 import type { ActionFailure } from "@/lib/errors";
-import { validateRecord } from "@/lib/fields";
+import { validateChanges } from "@/lib/fields";
 import { formValuesDiffer } from "@/lib/form-values";
 import { queryKeys } from "@/lib/query-keys";
 import type { RecordView } from "@/lib/records/record-view";
@@ -105,7 +105,8 @@ export function useSaveRecord(options: {
   function save() {
     const state = now.current;
     const mine = mineValues(state);
-    const checked = validateRecord(state.fields, mine);
+    // Only what this save changes must fit: values a schema change left unfit do not block it.
+    const checked = validateChanges(state.fields, state.base.data, mine);
     if (!checked.ok) return dispatch({ type: "invalid", fields: checked.fields });
     void send({ kind: "save", action: "update", againstVersion: state.base.version, values: mine, form: state.values });
   }

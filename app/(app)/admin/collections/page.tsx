@@ -1,0 +1,79 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { requirePageActor } from "@/app/_lib/session";
+import { RelativeTime } from "@/components/relative-time";
+import { SchemaLiveRefresh } from "@/components/schema-live-refresh";
+import { hasRole } from "@/lib/auth/actor";
+import { getCollectionDetail, listCollections } from "@/lib/collections";
+import { NewCollectionForm } from "./new-collection-form";
+
+export const metadata: Metadata = { title: "Collections setup" };
+
+/** Every collection with its schema version and who changed it last, and a form to create one. */
+export default async function AdminCollectionsPage() {
+  const { db, actor } = await requirePageActor();
+  if (!hasRole(actor, "admin")) {
+    return (
+      <>
+        <h1>Collections setup</h1>
+        <div className="notice error" role="alert">
+          <strong>Forbidden.</strong> Only admins can change collections; you are a {actor.role}.
+        </div>
+      </>
+    );
+  }
+  const collections = await listCollections(db);
+  const details = await Promise.all(collections.map((c) => getCollectionDetail(db, c.slug)));
+  return (
+    <div className="stack">
+      <SchemaLiveRefresh />
+      <p className="small">
+        <Link href="/admin">← Admin</Link>
+      </p>
+      <h1 style={{ margin: 0 }}>Collections setup</h1>
+      <div className="table-wrap">
+        <table className="records" aria-label="Collections">
+          <thead>
+            <tr>
+              <th scope="col">Collection</th>
+              <th scope="col">Slug</th>
+              <th scope="col">Fields</th>
+              <th scope="col">Edit mode</th>
+              <th scope="col">Version</th>
+              <th scope="col">Last changed</th>
+            </tr>
+          </thead>
+          <tbody>
+            {details.flatMap((c) =>
+              c
+                ? [
+                    <tr key={c.slug}>
+                      <td>
+                        <Link href={`/admin/collections/${c.slug}`}>{c.name}</Link>
+                      </td>
+                      <td>
+                        <code>{c.slug}</code>
+                      </td>
+                      <td>
+                        {c.fields.length}
+                        {c.removedFields.length > 0 ? (
+                          <span className="muted small"> (+{c.removedFields.length} removed)</span>
+                        ) : null}
+                      </td>
+                      <td>{c.editMode === "lease" ? "One editor at a time" : "Edit together"}</td>
+                      <td data-testid={`version-${c.slug}`}>{c.version}</td>
+                      <td className="muted small">
+                        <RelativeTime iso={c.updatedAt} />
+                        {c.updatedBy ? ` by ${c.updatedBy.name}` : ""}
+                      </td>
+                    </tr>,
+                  ]
+                : [],
+            )}
+          </tbody>
+        </table>
+      </div>
+      <NewCollectionForm />
+    </div>
+  );
+}

@@ -1,0 +1,86 @@
+import { sql } from "drizzle-orm";
+import { type DbOrTx, queryRows } from "@/db/client";
+import type { FieldDefinition } from "@/lib/fields";
+
+/**
+ * How user and link values read to a person: a user by name, a linked record by its title (its
+ * collection's first text field). For tables, record pages and the inputs that pick them.
+ */
+
+export type ReferenceOption = { id: string; label: string };
+export type ReferenceOptions = { people: ReferenceOption[]; links: Record<string, ReferenceOption[]> };
+
+const LINK_OPTIONS_LIMIT = 500;
+
+/** The title of each record of a collection, as SQL: its first text field, else its id. */
+function titleSql(slug: string) {
+  return sql`coalesce(
+    r.data ->> (select f ->> 'key' from collections c2, jsonb_array_elements(c2.fields) f
+                 where c2.slug = ${slug} and f ->> 'type' = 'text' limit 1),
+    r.id::text)`;
+}
+
+/** Everything a form's user and link inputs offer: active people, and the records of each linked collection. */
+export async function referenceOptions(db: DbOrTx, fields: readonly FieldDefinition[]): Promise<ReferenceOptions> {
+  const options: ReferenceOptions = { people: [], links: {} };
+  if (fields.some((f) => f.type === "user")) {
+    options.people = await queryRows<ReferenceOption>(
+      db,
+      sql`select id, name as label from users where active order by name, id`,
+    );
+  }
+  for (const slug of new Set(fields.flatMap((f) => (f.type === "link" && f.collection ? [f.collection] : [])))) {
+    options.links[slug] = await queryRows<ReferenceOption>(
+      db,
+      sql`select r.id, ${titleSql(slug)} as label
+            from records r join collections c on c.id = r.collection_id
+           where c.slug = ${slug} and r.deleted_at is null
+           order by 2, r.id limit ${LINK_OPTIONS_LIMIT}`,
+    );
+  }
+  return options;
+}
+
+/** Names and titles of the user and link values in `rows`: id → label. */
+export async function referenceLabels(
+  db: DbOrTx,
+  fields: readonly FieldDefinition[],
+  rows: readonly Record<string, unknown>[],
+): Promise<Record<string, string>> {
+  const labels: Record<string, string> = {};
+  const ids = (type: string) => [
+    ...new Set(
+      fields
+        .filter((f) => f.type === type)
+        .flatMap((f) => rows.map((r) => r[f.key]))
+        .filter((v): v is string => typeof v === "string" && /^[0-9a-f-]{36}$/i.test(v)),
+    ),
+  ];
+  const userIds = ids("user");
+  if (userIds.length > 0) {
+    const people = await queryRows<ReferenceOption>(
+      db,
+      sql`select id, name as label from users where id in (${sql.join(
+        userIds.map((id) => sql`${id}`),
+        sql`, `,
+      )})`,
+    );
+    for (const p of people) labels[p.id] = p.label;
+  }
+  for (const field of fields.filter((f) => f.type === "link" && f.collection)) {
+    const linkIds = [
+      ...new Set(rows.map((r) => r[field.key]).filter((v): v is string => typeof v === "string")),
+    ].filter((v) => /^[0-9a-f-]{36}$/i.test(v));
+    if (linkIds.length === 0) continue;
+    const titles = await queryRows<ReferenceOption>(
+      db,
+      sql`select r.id, ${titleSql(field.collection ?? "")} as label from records r
+           where r.id in (${sql.join(
+             linkIds.map((id) => sql`${id}`),
+             sql`, `,
+           )})`,
+    );
+    for (const t of titles) labels[t.id] = t.label;
+  }
+  return labels;
+}

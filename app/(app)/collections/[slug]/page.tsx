@@ -34,15 +34,20 @@ export default async function CollectionPage({
   const collection = await findCollection(db, slug);
   if (!collection) notFound();
   const dir = search.dir === "asc" || search.dir === "desc" ? search.dir : undefined;
-  let result = await listRecords(db, collection, {
-    q: search.q,
-    sort: search.sort,
-    dir,
-    cursor: search.cursor,
-    limit: 50,
-  });
+  let result = await listRecords(
+    db,
+    collection,
+    {
+      q: search.q,
+      sort: search.sort,
+      dir,
+      cursor: search.cursor,
+      limit: 50,
+    },
+    actor.id,
+  );
   const problem = result.ok ? null : result.error.message;
-  if (!result.ok) result = await listRecords(db, collection, { limit: 50 });
+  if (!result.ok) result = await listRecords(db, collection, { limit: 50 }, actor.id);
   const items = result.ok ? result.items : [];
   const nextCursor = result.ok ? result.nextCursor : null;
   // Lease collections: who is editing which record right now (as of this page's load).

@@ -33,3 +33,11 @@ export async function findCollection(db: DbOrTx, slug: string): Promise<Collecti
   );
   return row ? toView(row) : null;
 }
+
+export async function findCollectionById(db: DbOrTx, id: string): Promise<CollectionView | null> {
+  const [row] = await queryRows<Row>(
+    db,
+    sql`select id, slug, name, fields, edit_mode from collections where id = ${id}`,
+  );
+  return row ? toView(row) : null;
+}

@@ -40,6 +40,12 @@ const CASES: { [C in ApiError["code"]]: Expected<C> } = {
     body: { error: "version_mismatch", current, changes },
     headers: { ETag: '"4"' },
   },
+  version_mismatch: {
+    error: { code: "version_mismatch", current: { version: 3 }, changes: [{ version: 3 }] },
+    status: 412,
+    body: { error: "version_mismatch", current: { version: 3 }, changes: [{ version: 3 }] },
+    headers: { ETag: '"3"' },
+  },
   invalid: {
     error: { code: "invalid", fields: { title: "Title is required", colour: "Unknown field" } },
     status: 422,

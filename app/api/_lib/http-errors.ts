@@ -11,6 +11,8 @@ export type ApiError =
   | { code: "forbidden"; message?: string }
   | { code: "not_found"; deleted?: { at: string; by: { id: string; name: string } }; message?: string }
   | { code: "conflict"; current: RecordView; changes: RevisionView[] }
+  /** A stale write to a versioned thing other than a record (a view, …): its current state and what changed since. */
+  | { code: "version_mismatch"; current: { version: number }; changes: unknown[]; message?: string }
   | { code: "invalid"; fields: Record<string, string> }
   | { code: "idempotency_mismatch" }
   | LockedError
@@ -61,6 +63,19 @@ export function errorResponse(error: ApiError): ErrorResponse {
         body: {
           error: "version_mismatch",
           message: `The record is at version ${error.current.version}, changed since the version you sent. Merge the changes and send the new ETag.`,
+          current: error.current,
+          changes: error.changes,
+        },
+        headers: { ETag: `"${error.current.version}"` },
+      };
+    case "version_mismatch":
+      return {
+        status: 412,
+        body: {
+          error: "version_mismatch",
+          message:
+            error.message ??
+            `It is at version ${error.current.version}, changed since the version you sent. Look at the changes and send the new ETag.`,
           current: error.current,
           changes: error.changes,
         },

@@ -46,6 +46,11 @@ const CASES: { [C in ApiError["code"]]: Expected<C> } = {
     body: { error: "version_mismatch", current: { version: 3 }, changes: [{ version: 3 }] },
     headers: { ETag: '"3"' },
   },
+  not_deleted: {
+    error: { code: "not_deleted", message: "This record is not deleted." },
+    status: 409,
+    body: { error: "not_deleted", message: "This record is not deleted." },
+  },
   invalid: {
     error: { code: "invalid", fields: { title: "Title is required", colour: "Unknown field" } },
     status: 422,

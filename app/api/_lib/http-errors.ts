@@ -17,6 +17,7 @@ export type ApiError =
   | { code: "idempotency_mismatch" }
   | LockedError
   | { code: "not_leased"; message: string }
+  | { code: "not_deleted"; message: string }
   | { code: "insufficient_capacity"; remaining: number }
   | { code: "malformed_json" }
   | { code: "too_large"; limitBytes: number }
@@ -125,6 +126,8 @@ export function errorResponse(error: ApiError): ErrorResponse {
       };
     case "not_leased":
       return { status: 409, body: { error: "not_leased", message: error.message } };
+    case "not_deleted":
+      return { status: 409, body: { error: "not_deleted", message: error.message } };
     case "malformed_json":
       return { status: 400, body: { error: "malformed_json", message: "The request body is not valid JSON." } };
     case "too_large":

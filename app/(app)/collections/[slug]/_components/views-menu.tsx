@@ -290,7 +290,6 @@ function SaveViewDialog(props: {
       >
         <div className="field">
           <label htmlFor={nameId}>View name</label>
-          {/* biome-ignore lint/a11y/noAutofocus: the dialog's one field */}
           <input
             id={nameId}
             type="text"

@@ -27,3 +27,15 @@ BEGIN
   RETURN NULL;
 END
 $$;
+--> statement-breakpoint
+-- Search (`q`, a substring of search_text) with a trigram index where pg_trgm exists: PostgreSQL
+-- ships it as a contrib module, and the embedded PGlite loads its build (db/client.ts). Where
+-- it is missing, the search still works, by a scan.
+DO $$
+BEGIN
+  CREATE EXTENSION IF NOT EXISTS pg_trgm;
+  CREATE INDEX IF NOT EXISTS records_search_trgm_idx ON records USING gin (search_text gin_trgm_ops);
+EXCEPTION WHEN OTHERS THEN
+  RAISE NOTICE 'pg_trgm is not available (%): search scans instead', SQLERRM;
+END
+$$;

@@ -5,6 +5,8 @@ const shot = (name: string) => `test-results/lists-${name}.png`;
 test("Alice filters her open tickets and shares the view; Bob opens it by URL; Bob's edit is marked in place", async ({
   browser,
 }) => {
+  // Two people, two app instances, four pages: longer than one page's budget on a busy machine.
+  test.setTimeout(60_000);
   const prefix = unique("Lists");
   const api = await apiAs("alice@example.com");
   const mine1 = await api.createRecord("tickets", {
@@ -116,4 +118,58 @@ test("the trash lists a deleted record with who and when, and restores it", asyn
     expect(back.version).toBe(3);
   }).toPass();
   await api.dispose();
+});
+
+test("saving over a shared view someone changed meanwhile asks first; rows show who has a record open", async ({
+  browser,
+}) => {
+  const alice = await apiAs("alice@example.com");
+  const admin = await apiAs("admin@example.com");
+  const title = unique("Watched");
+  const record = await alice.createRecord("tickets", { title, status: "Open" });
+  const created = await alice.context.post("/api/collections/tickets/views", {
+    headers: alice.headers,
+    data: { name: unique("Team open"), shared: true, filter: { title: { _contains: title } } },
+  });
+  expect(created.status()).toBe(201);
+  const view = (await created.json()) as { id: string; name: string };
+
+  // Bob has the record open.
+  const bobPage = await (await browser.newContext()).newPage();
+  await signIn(bobPage, "bob@example.com");
+  await bobPage.goto(`/records/${record.id}`);
+  await expect(bobPage.getByLabel("Title")).toBeVisible();
+
+  const page = await (await browser.newContext()).newPage();
+  await signIn(page, "alice@example.com");
+  await page.goto(`/collections/tickets?view=${view.id}`);
+  const row = page.locator(`[data-record-id="${record.id}"]`);
+  await expect(row.getByTestId("row-presence")).toHaveText("Bob viewing");
+
+  // The admin renames the view; Alice, still on version 1, sorts by title and saves.
+  const renamed = await admin.context.patch(`/api/views/${view.id}`, {
+    headers: { ...admin.headers, "If-Match": '"1"' },
+    data: { name: `${view.name} (renamed)` },
+  });
+  expect(renamed.status()).toBe(200);
+  await page.getByRole("link", { name: "Title" }).click();
+  await expect(page).toHaveURL(/sort=title/);
+  await page.getByRole("button", { name: "Save changes to view" }).click();
+  const dialog = page.getByRole("dialog", { name: "Someone changed this view meanwhile" });
+  await expect(dialog).toContainText("Admin changed name");
+  await page.screenshot({ path: shot("view-conflict"), fullPage: true });
+  await expect(dialog.getByRole("button", { name: "Take theirs" })).toBeVisible();
+  await expect(dialog.getByRole("button", { name: "Save mine as a new view" })).toBeVisible();
+  await dialog.getByRole("button", { name: "Overwrite with mine" }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect(async () => {
+    const response = await alice.context.get(`/api/views/${view.id}`, { headers: alice.headers });
+    expect(await response.json()).toMatchObject({
+      version: 3,
+      sort: "title",
+      dir: "asc",
+      name: `${view.name} (renamed)`,
+    });
+  }).toPass();
+  await Promise.all([alice.dispose(), admin.dispose()]);
 });

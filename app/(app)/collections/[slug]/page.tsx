@@ -7,6 +7,7 @@ import { users } from "@/db/schema";
 import { hasRole } from "@/lib/auth/actor";
 import { findCollection } from "@/lib/collections";
 import { liveLeaseHolders } from "@/lib/leases/leases";
+import { presenceOfRecords } from "@/lib/records/list-presence";
 import { BUILTIN_SORTS, listRecords } from "@/lib/records/list-records";
 import type { UserRef } from "@/lib/records/record-view";
 import { getListPreferences } from "@/lib/views/preferences";
@@ -92,6 +93,11 @@ export default async function CollectionPage({
           page.items.map((record) => record.id),
         )
       : new Map<string, UserRef>();
+  const present = await presenceOfRecords(
+    db,
+    page.items.map((record) => record.id),
+    actor.id,
+  );
   const people = await db.select({ id: users.id, name: users.name }).from(users).orderBy(asc(users.name));
   const views = await listViews(db, actor, collection);
   const columns = resolveColumns(
@@ -176,6 +182,7 @@ export default async function CollectionPage({
         params={effective}
         people={Object.fromEntries(people.map((p) => [p.id, p.name]))}
         editing={Object.fromEntries(editing)}
+        present={present}
         me={actor.id}
         emptyText={
           search.q

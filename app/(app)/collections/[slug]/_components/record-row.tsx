@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { RelativeTime } from "@/components/relative-time";
 import { displayValue } from "@/lib/fields";
+import type { RowPresence } from "@/lib/records/list-presence";
 import type { ListedRecord } from "@/lib/records/list-records";
 import type { UserRef } from "@/lib/records/record-view";
 import type { Column } from "./columns";
@@ -19,6 +20,8 @@ export function RecordRow(props: {
   columns: Column[];
   people: Record<string, string>;
   editing?: UserRef | undefined;
+  /** Others who have the record open (as of the page's load). */
+  present?: RowPresence[] | undefined;
   me: string;
   mark?: RowMark | undefined;
   before?: React.ReactNode;
@@ -37,6 +40,11 @@ export function RecordRow(props: {
                   {props.editing.id === props.me ? "You are editing" : `${props.editing.name} is editing`}
                 </span>
               ) : null}
+              {props.present?.map((p) => (
+                <span key={p.id} className="pill presence-pill" data-testid="row-presence">
+                  {p.name} {p.editing ? "editing" : "viewing"}
+                </span>
+              ))}
               {mark ? (
                 <span className="pill changed-pill" data-testid="row-changed">
                   {mark.action === "delete" ? "Deleted" : "Changed"} by {mark.by} · <RelativeTime iso={mark.at} />

@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
+import type { RowPresence } from "@/lib/records/list-presence";
 import type { ListedRecord } from "@/lib/records/list-records";
 import type { UserRef } from "@/lib/records/record-view";
 import type { Column } from "./columns";
@@ -32,6 +33,7 @@ export function RecordsTable(props: {
   params: ListParams;
   people: Record<string, string>;
   editing: Record<string, UserRef>;
+  present: Record<string, RowPresence[]>;
   me: string;
   emptyText: string;
 }) {
@@ -126,6 +128,7 @@ export function RecordsTable(props: {
                   columns={props.columns}
                   people={props.people}
                   editing={props.editing[record.id]}
+                  present={props.present[record.id]}
                   me={props.me}
                   mark={marks[record.id]}
                 />

@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useId, useState, useTransition } from "react";
+import { useEffect, useId, useState, useTransition } from "react";
 import type { ViewJson } from "@/lib/views/views";
 import { setDefaultViewAction } from "../actions";
 import { type ListParams, listHref } from "./list-url";
@@ -60,6 +60,18 @@ export function ViewsMenu(props: {
     active !== null &&
     (active.shared ? active.owner.id === props.me.id || props.me.role === "admin" : active.owner.id === props.me.id);
 
+  // The version the unsaved changes started from, frozen while they are unsaved: a newer
+  // version loaded meanwhile (any navigation re-reads the view) must not become their base.
+  const [bases, setBases] = useState<Record<string, number>>({});
+  const activeId = active?.id;
+  const activeVersion = active?.version;
+  const { modified } = props;
+  useEffect(() => {
+    if (activeId === undefined || activeVersion === undefined) return;
+    setBases((b) => (modified && b[activeId] !== undefined ? b : { ...b, [activeId]: activeVersion }));
+  }, [activeId, activeVersion, modified]);
+  const baseVersion = active ? (bases[active.id] ?? active.version) : 0;
+
   const open = (id: string) => router.push(listHref(props.slug, { view: id }));
 
   const saveChanges = async (version: number) => {
@@ -68,6 +80,7 @@ export function ViewsMenu(props: {
     const result = await send("PATCH", `/api/views/${active.id}`, props.current, version);
     if (result.status === 200) {
       setDialog(null);
+      setBases((b) => ({ ...b, [active.id]: result.body.version }));
       router.push(listHref(props.slug, { view: active.id }));
       router.refresh();
     } else if (result.status === 412) {
@@ -91,7 +104,7 @@ export function ViewsMenu(props: {
       </select>
       {props.modified ? <span className="chip conflict">Changed, not saved</span> : null}
       {active && props.modified && canEdit ? (
-        <button type="button" className="primary" disabled={pending} onClick={() => saveChanges(active.version)}>
+        <button type="button" className="primary" disabled={pending} onClick={() => saveChanges(baseVersion)}>
           Save changes to view
         </button>
       ) : null}
@@ -223,6 +236,7 @@ export function ViewsMenu(props: {
               type="button"
               onClick={() => {
                 setDialog(null);
+                setBases((b) => ({ ...b, [active.id]: conflict.current.version }));
                 router.push(listHref(props.slug, { view: active.id }));
                 router.refresh();
               }}

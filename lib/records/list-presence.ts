@@ -29,6 +29,10 @@ export async function presenceOfRecords(
          order by u.name`,
   );
   const out: Record<string, RowPresence[]> = {};
-  for (const row of rows) (out[row.record_id] ??= []).push({ id: row.id, name: row.name, editing: row.editing });
+  for (const row of rows) {
+    const list = out[row.record_id] ?? [];
+    list.push({ id: row.id, name: row.name, editing: row.editing });
+    out[row.record_id] = list;
+  }
   return out;
 }

@@ -5,6 +5,7 @@ import { DELETE as deleteViewRoute, GET as getViewRoute, PATCH as patchViewRoute
 import { queryRows } from "@/db/client";
 import { findCollectionById } from "@/lib/collections";
 import type { FieldDefinition } from "@/lib/fields";
+import { getListPreferences, setListPreferences } from "@/lib/views/preferences";
 import { updateView, type ViewJson } from "@/lib/views/views";
 import { callRoute, closeRouteDatabase, expectError, useDatabaseInRoutes } from "../support/api";
 import {
@@ -27,6 +28,7 @@ let bob: TestUser;
 let carol: TestUser;
 let admin: TestUser;
 let slug: string;
+let collectionId: string;
 
 beforeAll(async () => {
   database = await createTestDatabase({ max: 12 });
@@ -35,7 +37,9 @@ beforeAll(async () => {
   bob = await createUser(database.db, { name: "Bob" });
   carol = await createUser(database.db, { role: "viewer", name: "Carol" });
   admin = await createUser(database.db, { role: "admin", name: "Admin" });
-  slug = (await createCollection(database.db, { fields: FIELDS })).slug;
+  const collection = await createCollection(database.db, { fields: FIELDS });
+  slug = collection.slug;
+  collectionId = collection.id;
 });
 
 afterAll(async () => {
@@ -225,5 +229,23 @@ describe("views", () => {
       404,
       "not_found",
     );
+  });
+
+  it("remembers each person's columns and default view; deleting the view clears it as a default", async () => {
+    const view = (await create(alice, { name: "Default", shared: true, filter: {} })).body;
+    await setListPreferences(database.db, bob.id, collectionId, {
+      columns: [{ key: "status", width: 120 }, { key: "title" }],
+    });
+    await setListPreferences(database.db, bob.id, collectionId, { defaultViewId: view.id });
+    expect(await getListPreferences(database.db, bob.id, collectionId)).toEqual({
+      columns: [{ key: "status", width: 120 }, { key: "title" }],
+      defaultViewId: view.id,
+    });
+    expect(await getListPreferences(database.db, alice.id, collectionId)).toEqual({
+      columns: null,
+      defaultViewId: null,
+    });
+    expect((await remove(alice, view.id, '"1"')).status).toBe(204);
+    expect((await getListPreferences(database.db, bob.id, collectionId)).defaultViewId).toBeNull();
   });
 });

@@ -256,3 +256,43 @@ describe("GET /api/collections/:slug/events", () => {
     }
   });
 });
+
+describe("GET /api/collections/:slug/events?since=", () => {
+  it("first sends the collection's writes since the list was loaded, then live ones", async () => {
+    const [clock] = await queryRows<{ now: Date | string }>(database.db, sql`select now() as now`);
+    const since = new Date(clock?.now ?? Date.now()).toISOString();
+    const before = await createTestRecord(database.db, editor, watched, { title: "while the page loaded" });
+    const controller = new AbortController();
+    const response = await eventsRoute(
+      new Request(new URL(`/api/collections/${watched.slug}/events?since=${encodeURIComponent(since)}`, ORIGIN), {
+        headers: { authorization: `Bearer ${viewer.token}`, host: new URL(ORIGIN).host },
+        signal: controller.signal,
+      }),
+      { params: Promise.resolve({ slug: watched.slug }) },
+    );
+    expect(response.status).toBe(200);
+    const reader = response.body?.getReader();
+    if (!reader) throw new Error("no body");
+    let text = "";
+    const decoder = new TextDecoder();
+    try {
+      while (!text.includes(before.id)) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += decoder.decode(value);
+      }
+      expect(text).toContain('"action":"create"');
+    } finally {
+      controller.abort();
+    }
+    expectError(
+      await callRoute(eventsRoute, {
+        path: `/api/collections/${watched.slug}/events?since=yesterday`,
+        params: { slug: watched.slug },
+        token: viewer.token,
+      }),
+      400,
+      "bad_query",
+    );
+  });
+});

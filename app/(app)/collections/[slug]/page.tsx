@@ -1,15 +1,16 @@
-import { asc } from "drizzle-orm";
+import { asc, sql } from "drizzle-orm";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound, redirect } from "next/navigation";
 import { requirePageActor } from "@/app/_lib/session";
+import { queryRows } from "@/db/client";
 import { users } from "@/db/schema";
 import { hasRole } from "@/lib/auth/actor";
 import { findCollection } from "@/lib/collections";
 import { liveLeaseHolders } from "@/lib/leases/leases";
 import { presenceOfRecords } from "@/lib/records/list-presence";
 import { BUILTIN_SORTS, listRecords } from "@/lib/records/list-records";
-import type { UserRef } from "@/lib/records/record-view";
+import { isoString, type UserRef } from "@/lib/records/record-view";
 import { getListPreferences } from "@/lib/views/preferences";
 import { findView, listViews, type ViewJson } from "@/lib/views/views";
 import { defaultColumns, resolveColumns } from "./_components/columns";
@@ -77,6 +78,9 @@ export default async function CollectionPage({
       (search.sort !== undefined && search.sort !== active.sort) ||
       (search.dir !== undefined && search.dir !== active.dir));
 
+  // The database's clock just before the rows are read: the live stream catches up from it.
+  const [clock] = await queryRows<{ now: string | Date }>(db, sql`select now() as now`);
+  const loadedAt = clock ? isoString(clock.now) : new Date().toISOString();
   let result = await listRecords(
     db,
     collection,
@@ -184,6 +188,7 @@ export default async function CollectionPage({
         editing={Object.fromEntries(editing)}
         present={present}
         me={actor.id}
+        loadedAt={loadedAt}
         emptyText={
           search.q
             ? `Nothing matches “${search.q}”.`

@@ -35,6 +35,8 @@ export function RecordsTable(props: {
   editing: Record<string, UserRef>;
   present: Record<string, RowPresence[]>;
   me: string;
+  /** When the server read these rows: the event stream catches up from there. */
+  loadedAt: string;
   emptyText: string;
 }) {
   const router = useRouter();
@@ -52,7 +54,7 @@ export function RecordsTable(props: {
   }, [itemsKey]);
 
   useEffect(() => {
-    const source = new EventSource(`/api/collections/${props.slug}/events`);
+    const source = new EventSource(`/api/collections/${props.slug}/events?since=${encodeURIComponent(props.loadedAt)}`);
     source.addEventListener("record", (message) => {
       const event = JSON.parse((message as MessageEvent<string>).data) as CollectionEvent;
       if (event.updatedBy.id === props.me) return;
@@ -68,7 +70,7 @@ export function RecordsTable(props: {
       }
     });
     return () => source.close();
-  }, [props.slug, props.me]);
+  }, [props.slug, props.me, props.loadedAt]);
 
   const changes = Object.keys(marks).length + elsewhere.size;
   const sortHref = (key: string) => {

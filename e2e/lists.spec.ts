@@ -173,3 +173,35 @@ test("saving over a shared view someone changed meanwhile asks first; rows show 
   }).toPass();
   await Promise.all([alice.dispose(), admin.dispose()]);
 });
+
+test("each person chooses the table's columns (which, order, width) and they are remembered", async ({ page }) => {
+  await signIn(page, "carol@example.com");
+  await page.goto("/collections/events");
+  const headers = page.getByRole("columnheader");
+  await expect(headers).toHaveText(["Name", "Date", "Venue", "Capacity", "Updated"].map((h) => new RegExp(`^${h}`)));
+  await page.getByRole("button", { name: "Columns" }).click();
+  const panel = page.getByRole("region", { name: "Choose columns" });
+  await panel.getByRole("button", { name: "Hide Venue" }).click();
+  await panel.getByRole("button", { name: "Move Capacity left" }).click();
+  await panel.getByRole("button", { name: "+ Created by" }).click();
+  await panel.getByLabel("Width of Name").selectOption({ label: "Wide" });
+  await page.screenshot({ path: shot("columns"), fullPage: true });
+  await panel.getByRole("button", { name: "Save columns" }).click();
+  await expect(headers).toHaveText(
+    ["Name", "Capacity", "Date", "Updated", "Created by"].map((h) => new RegExp(`^${h}`)),
+  );
+  await page.reload();
+  await expect(headers).toHaveText(
+    ["Name", "Capacity", "Date", "Updated", "Created by"].map((h) => new RegExp(`^${h}`)),
+  );
+  // Someone else's table is untouched.
+  const other = await page.context().browser()?.newContext();
+  if (!other) throw new Error("no browser");
+  const alice = await other.newPage();
+  await signIn(alice, "alice@example.com");
+  await alice.goto("/collections/events");
+  await expect(alice.getByRole("columnheader")).toHaveText(
+    ["Name", "Date", "Venue", "Capacity", "Updated"].map((h) => new RegExp(`^${h}`)),
+  );
+  await other.close();
+});

@@ -72,6 +72,15 @@ export function ViewsMenu(props: {
   }, [activeId, activeVersion, modified]);
   const baseVersion = active ? (bases[active.id] ?? active.version) : 0;
 
+  const defaultLabel =
+    active && props.defaultViewId === active.id
+      ? "Stop opening this view by default"
+      : active
+        ? "Open this view by default"
+        : props.defaultViewId
+          ? "Open all records by default"
+          : null;
+
   const open = (id: string) => router.push(listHref(props.slug, { view: id }));
 
   const saveChanges = async (version: number) => {
@@ -121,28 +130,24 @@ export function ViewsMenu(props: {
           </button>
         </>
       ) : null}
-      <button
-        type="button"
-        className="link"
-        disabled={pending}
-        onClick={() =>
-          startTransition(async () => {
-            await setDefaultViewAction({
-              slug: props.slug,
-              viewId: active && props.defaultViewId !== active.id ? active.id : null,
-            });
-            router.refresh();
-          })
-        }
-      >
-        {active && props.defaultViewId === active.id
-          ? "Stop opening this view by default"
-          : active
-            ? "Open this view by default"
-            : props.defaultViewId
-              ? "Open all records by default"
-              : ""}
-      </button>
+      {defaultLabel ? (
+        <button
+          type="button"
+          className="link"
+          disabled={pending}
+          onClick={() =>
+            startTransition(async () => {
+              await setDefaultViewAction({
+                slug: props.slug,
+                viewId: active && props.defaultViewId !== active.id ? active.id : null,
+              });
+              router.refresh();
+            })
+          }
+        >
+          {defaultLabel}
+        </button>
+      ) : null}
       {problem ? (
         <p role="alert" className="notice error small">
           {problem}

@@ -76,7 +76,9 @@ export async function openPglite(dir: string): Promise<Database> {
   lockPgliteDir(dir);
   const { PGlite } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
-  const client = await PGlite.create(dir);
+  // pg_trgm: trigram indexes for search (migration 0009 falls back cleanly without it).
+  const { pg_trgm } = await import("@electric-sql/pglite/contrib/pg_trgm");
+  const client = await PGlite.create(dir, { extensions: { pg_trgm } });
   const db = drizzle(client, { schema }) as unknown as Db;
   return {
     db,

@@ -489,3 +489,24 @@ export const presence = pgTable(
   },
   (t) => [index("presence_record_idx").on(t.recordId)],
 );
+
+/**
+ * Who has a collection's list open: one row per open list event stream, touched by its ping,
+ * deleted when it closes, stale after 45 s. The revision trigger notifies writes to a
+ * collection with a row here (as it does for records with a `presence` row), so writes
+ * nobody watches skip NOTIFY and its commit-serialising lock.
+ */
+export const listWatchers = pgTable(
+  "list_watchers",
+  {
+    id: uuid("id").primaryKey(),
+    collectionId: uuid("collection_id")
+      .notNull()
+      .references(() => collections.id),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    seenAt: timestamp("seen_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("list_watchers_collection_idx").on(t.collectionId)],
+);

@@ -87,3 +87,11 @@ export async function getCollectionDetail(db: DbOrTx, slug: string): Promise<Col
   );
   return row ? toCollectionDetail(row) : null;
 }
+
+export async function findCollectionById(db: DbOrTx, id: string): Promise<CollectionView | null> {
+  const [row] = await queryRows<Row>(
+    db,
+    sql`select id, slug, name, fields, edit_mode, version, capacity_field from collections where id = ${id}`,
+  );
+  return row ? toView(row) : null;
+}

@@ -31,6 +31,7 @@ export const ERROR_CODES = [
   "last_admin",
   "user_conflict",
   "version_mismatch",
+  "not_deleted",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

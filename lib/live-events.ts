@@ -18,6 +18,9 @@ const liveEventSchema = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("record"),
     recordId: z.string(),
+    /** The record's collection: open lists subscribe by it. */
+    collectionId: z.string().nullable().optional(),
+    batchId: z.string().nullable().optional(),
     version: z.number().int(),
     action: z.enum(REVISION_ACTIONS),
     at: z.string(),
@@ -111,11 +114,19 @@ function listenerKey(event: LiveEvent): string {
       return event.recordId;
   }
 }
+/** The subscription key of a collection's open lists (record ids never start with this). */
+const collectionKey = (collectionId: string) => `collection:${collectionId}`;
 
 function dispatch(payload: string): void {
   const event = parseLiveEvent(payload);
   if (!event) return;
-  const listeners = hub.listeners.get(listenerKey(event));
+  notify(hub.listeners.get(listenerKey(event)), event);
+  // One notification reaches every open list of the collection in this process.
+  if (event.kind === "record" && event.collectionId)
+    notify(hub.listeners.get(collectionKey(event.collectionId)), event);
+}
+
+function notify(listeners: Set<LiveEventListener> | undefined, event: LiveEvent): void {
   if (!listeners) return;
   for (const listener of [...listeners]) {
     try {
@@ -161,6 +172,15 @@ export function subscribePerson(userId: string, listener: LiveEventListener): Pr
  * Resolves once the process is LISTENing, so anything committed after that is delivered.
  */
 export async function subscribe(recordId: string, listener: LiveEventListener): Promise<() => void> {
+  return subscribeKey(recordId, listener);
+}
+
+/** Calls `listener` with every `record` event of the collection's records (lists). */
+export async function subscribeCollection(collectionId: string, listener: LiveEventListener): Promise<() => void> {
+  return subscribeKey(collectionKey(collectionId.toLowerCase()), listener);
+}
+
+async function subscribeKey(recordId: string, listener: LiveEventListener): Promise<() => void> {
   // Wrapped, so subscribing one function twice makes two independent subscriptions.
   const entry: LiveEventListener = (event) => listener(event);
   let set = hub.listeners.get(recordId);

@@ -1,12 +1,17 @@
 import { type SQL, sql } from "drizzle-orm";
 import { type DbOrTx, queryRows } from "@/db/client";
 import type { CollectionView } from "@/lib/collections";
+import type { FieldDefinition } from "@/lib/fields";
 import { err, type Result } from "@/lib/result";
+import { EMPTY_FILTER, type Filter, isStorableText, isTimestamp, META_KEYS, parseFilterParam } from "./filter";
+import { containsPattern, filterSql } from "./filter-sql";
 import { isUuid, type RecordRowColumns, recordViewFromRow } from "./queries";
-import { presentRecord, type RecordView } from "./record-view";
+import { isoString, presentRecord, type RecordView, type UserRef } from "./record-view";
 
 export const BUILTIN_SORTS = ["updatedAt", "createdAt"] as const;
 export const MAX_PAGE = 200;
+/** `count=1` counts exactly up to here; above it the answer is the planner's estimate. */
+export const EXACT_COUNT_LIMIT = 10_000;
 
 export type ListQuery = {
   q?: string | undefined;
@@ -14,10 +19,25 @@ export type ListQuery = {
   dir?: "asc" | "desc" | undefined;
   limit?: number | undefined;
   cursor?: string | undefined;
+  /** The `filter` parameter: JSON text (lib/records/filter.ts). */
+  filter?: string | undefined;
+  /** Adds `total` (exact up to EXACT_COUNT_LIMIT). */
+  count?: boolean | undefined;
+  /** "only": the trash, deleted records with who deleted them and when. */
+  deleted?: "only" | undefined;
 };
 
+/** A listed record; in the trash, also who deleted it and when. */
+export type ListedRecord = RecordView & { deletedAt?: string; deletedBy?: UserRef };
+
 export type ListError = { code: "bad_query"; message: string };
-export type ListResult = Result<{ items: RecordView[]; nextCursor: string | null }, ListError>;
+export type ListPage = {
+  items: ListedRecord[];
+  nextCursor: string | null;
+  total?: number;
+  totalIsEstimate?: boolean;
+};
+export type ListResult = Result<ListPage, ListError>;
 
 type Cursor = { v: unknown; id: string };
 
@@ -26,6 +46,7 @@ function encodeCursor(cursor: Cursor): string {
 }
 
 function decodeCursor(raw: string): Cursor | null {
+  if (!/^[A-Za-z0-9_-]+$/.test(raw)) return null;
   try {
     const parsed: unknown = JSON.parse(Buffer.from(raw, "base64url").toString("utf8"));
     if (
@@ -43,110 +64,257 @@ function decodeCursor(raw: string): Cursor | null {
   return null;
 }
 
-const TIMESTAMP =
-  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6})?(?:Z|[+-](\d{2})(?::(\d{2}))?(?::(\d{2}))?)$/;
+/** What a sort key's values are: how a cursor's value is checked and cast back. */
+type SortKind = "timestamp" | "text" | "int" | "numeric" | "boolean";
 
-/** A timestamp as `to_json` writes it, with every field in range (PostgreSQL rejects 2026-02-30). */
-function isTimestamp(value: unknown): boolean {
-  const match = typeof value === "string" ? TIMESTAMP.exec(value) : null;
-  if (!match) return false;
-  const [
-    year = 0,
-    month = 0,
-    day = 0,
-    hour = 0,
-    minute = 0,
-    second = 0,
-    offsetHours = 0,
-    offsetMinutes = 0,
-    offsetSeconds = 0,
-  ] = match.slice(1).map((part) => Number(part ?? 0));
-  const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
-  return (
-    date.getUTCFullYear() === year &&
-    date.getUTCMonth() === month - 1 &&
-    date.getUTCDate() === day &&
-    date.getUTCHours() === hour &&
-    date.getUTCMinutes() === minute &&
-    date.getUTCSeconds() === second &&
-    offsetHours <= 15 &&
-    offsetMinutes <= 59 &&
-    offsetSeconds <= 59
-  );
-}
+type SortKey = { expression: SQL; kind: SortKind; nullable: boolean };
 
-function likePattern(q: string): string {
-  return `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
-type Row = RecordRowColumns & { sort_key: unknown };
+const UUID_TEXT = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
 
 /**
- * One page of a collection, searched and sorted, with a keyset cursor (sort value, id) so
- * that page 1,000 costs what page 1 does. Records without a value sort last either way.
+ * The ORDER BY expression of a sort (DESIGN.md, "Sorting"): text case-insensitive (lower, in
+ * code point order so every database agrees), select by the order of its options, user fields
+ * by the person's name; a value of the wrong type (left by a schema change) counts as empty.
  */
-export async function listRecords(db: DbOrTx, collection: CollectionView, query: ListQuery): Promise<ListResult> {
+function fieldSortKey(field: FieldDefinition): SortKey {
+  const value = sql`(r.data -> ${field.key})`;
+  const text = sql`(r.data ->> ${field.key})`;
+  const isString = sql`jsonb_typeof(${value}) = 'string'`;
+  switch (field.type) {
+    case "text":
+    case "longtext":
+    case "email":
+      return {
+        expression: sql`(nullif(lower(case when ${isString} then ${text} end), '') collate "C")`,
+        kind: "text",
+        nullable: true,
+      };
+    case "date":
+    case "link":
+      return {
+        expression: sql`(case when ${isString} then nullif(lower(${text}), '') end collate "C")`,
+        kind: "text",
+        nullable: true,
+      };
+    case "select": {
+      const options = field.options ?? [];
+      const array =
+        options.length === 0
+          ? sql`array[]::text[]`
+          : sql`array[${sql.join(
+              options.map((o) => sql`${o}`),
+              sql`, `,
+            )}]::text[]`;
+      return {
+        expression: sql`(case when ${isString} and ${text} <> '' then coalesce(array_position(${array}, ${text}), ${options.length + 1}) end)`,
+        kind: "int",
+        nullable: true,
+      };
+    }
+    case "multiselect": {
+      const options = field.options ?? [];
+      const array =
+        options.length === 0
+          ? sql`array[]::text[]`
+          : sql`array[${sql.join(
+              options.map((o) => sql`${o}`),
+              sql`, `,
+            )}]::text[]`;
+      // By its first option in the options' order.
+      return {
+        expression: sql`(select min(array_position(${array}, e)) from jsonb_array_elements_text(case when jsonb_typeof(${value}) = 'array' then ${value} end) e)`,
+        kind: "int",
+        nullable: true,
+      };
+    }
+    case "number":
+    case "integer":
+      return {
+        expression: sql`(case when jsonb_typeof(${value}) = 'number' then ${text}::numeric end)`,
+        kind: "numeric",
+        nullable: true,
+      };
+    case "boolean":
+      return {
+        expression: sql`(case when jsonb_typeof(${value}) = 'boolean' then ${text}::boolean end)`,
+        kind: "boolean",
+        nullable: true,
+      };
+    case "user":
+      return {
+        expression: sql`((select lower(u.name) from users u where u.id = (case when ${isString} and ${text} ~ ${UUID_TEXT} then ${text}::uuid end)) collate "C")`,
+        kind: "text",
+        nullable: true,
+      };
+  }
+}
+
+function sortKeyOf(sort: string, collection: CollectionView): SortKey | null {
+  switch (sort) {
+    case "updatedAt":
+      return { expression: sql`r.updated_at`, kind: "timestamp", nullable: false };
+    case "createdAt":
+      return { expression: sql`r.created_at`, kind: "timestamp", nullable: false };
+    case "updatedBy":
+      return { expression: sql`(lower(uu.name) collate "C")`, kind: "text", nullable: false };
+    case "createdBy":
+      return { expression: sql`(lower(cu.name) collate "C")`, kind: "text", nullable: false };
+  }
+  const field = collection.fields.find((f) => f.key === sort);
+  return field ? fieldSortKey(field) : null;
+}
+
+/** A cursor value as SQL of the sort key's type; null when the value cannot be one (a 400, never a 500). */
+function cursorValue(kind: SortKind, value: unknown): SQL | null {
+  switch (kind) {
+    case "timestamp":
+      return isTimestamp(value) ? sql`${value}::timestamptz` : null;
+    case "text":
+      return typeof value === "string" && value.length <= 100_000 && isStorableText(value) ? sql`${value}::text` : null;
+    case "int":
+      return typeof value === "number" && Number.isSafeInteger(value) ? sql`${value}::int` : null;
+    case "numeric":
+      return typeof value === "number" && Number.isFinite(value) ? sql`${String(value)}::numeric` : null;
+    case "boolean":
+      return typeof value === "boolean" ? sql`${value}::boolean` : null;
+  }
+}
+
+/** The WHERE of a list: its collection, deleted or not, `q` and the filter. Shared with exports. */
+export function listConditions(
+  collection: CollectionView,
+  query: Pick<ListQuery, "q" | "filter" | "deleted">,
+  actorId: string,
+): Result<{ where: SQL[] }, ListError> {
+  let filter: Filter = EMPTY_FILTER;
+  if (query.filter !== undefined && query.filter.trim() !== "") {
+    const parsed = parseFilterParam(query.filter, { fields: collection.fields, me: actorId });
+    if (!parsed.ok) return parsed;
+    filter = parsed.filter;
+  }
+  const where: SQL[] = [
+    sql`r.collection_id = ${collection.id}`,
+    query.deleted === "only" ? sql`r.deleted_at is not null` : sql`r.deleted_at is null`,
+  ];
+  if (query.q?.trim()) where.push(sql`r.search_text like ${containsPattern(query.q.trim())}`);
+  if (filter.all.length > 0 || filter.any.length > 0) where.push(filterSql(filter));
+  return { ok: true, where };
+}
+
+type Row = RecordRowColumns & {
+  sort_key: unknown;
+  deleted_at: string | Date | null;
+  deleted_by: string | null;
+  deleted_by_name: string | null;
+};
+
+/**
+ * One page of a collection, filtered, searched and sorted, with a keyset cursor (sort value,
+ * id) so that page 1,000 costs what page 1 does, and a record whose sort value does not change
+ * is never skipped or repeated whatever others write meanwhile. Records without a value sort
+ * last in both directions; ties go by id ascending.
+ */
+export async function listRecords(
+  db: DbOrTx,
+  collection: CollectionView,
+  query: ListQuery,
+  actorId: string,
+): Promise<ListResult> {
   const sort = query.sort ?? "updatedAt";
   const dir = query.dir ?? (BUILTIN_SORTS.includes(sort as never) ? "desc" : "asc");
   const limit = query.limit ?? 50;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) {
     return err({ code: "bad_query", message: `limit must be a whole number from 1 to ${MAX_PAGE}` });
   }
-  let key: SQL;
-  let cast: (value: unknown) => SQL;
-  if (sort === "updatedAt" || sort === "createdAt") {
-    key = sort === "updatedAt" ? sql`r.updated_at` : sql`r.created_at`;
-    cast = (v) => sql`${String(v)}::timestamptz`;
-  } else if (collection.fields.some((f) => f.key === sort)) {
-    key = sql`(r.data -> ${sort})`;
-    cast = (v) => sql`${JSON.stringify(v)}::jsonb`;
-  } else {
-    const allowed = [...BUILTIN_SORTS, ...collection.fields.map((f) => f.key)].join(", ");
+  const key = sortKeyOf(sort, collection);
+  if (!key) {
+    const allowed = [...META_KEYS, ...collection.fields.map((f) => f.key)].join(", ");
     return err({ code: "bad_query", message: `sort must be one of: ${allowed}` });
   }
-  const builtin = sort === "updatedAt" || sort === "createdAt";
-  let cursor: Cursor | null = null;
-  if (query.cursor) {
-    cursor = decodeCursor(query.cursor);
+  const conditions = listConditions(collection, query, actorId);
+  if (!conditions.ok) return conditions;
+  const where = [...conditions.where];
+
+  if (query.cursor !== undefined) {
+    const cursor = decodeCursor(query.cursor);
+    const value = cursor && cursor.v !== null ? cursorValue(key.kind, cursor.v) : null;
     // The cursor comes back from the client: a value PostgreSQL cannot cast would be a 500.
-    if (!cursor || !isUuid(cursor.id) || (builtin && !isTimestamp(cursor.v))) {
+    if (!cursor || !isUuid(cursor.id) || (cursor.v === null ? !key.nullable : value === null)) {
       return err({ code: "bad_query", message: "cursor is not valid" });
     }
-  }
-
-  const conditions: SQL[] = [sql`r.collection_id = ${collection.id}`, sql`r.deleted_at is null`];
-  if (query.q?.trim()) conditions.push(sql`r.search_text like ${likePattern(query.q.trim())}`);
-  const after = dir === "asc" ? sql`>` : sql`<`;
-  if (cursor) {
-    conditions.push(
-      // Timestamps are never null: a row comparison the (collection, time, id) index can serve.
-      builtin
-        ? sql`(${key}, r.id) ${after} (${cast(cursor.v)}, ${cursor.id})`
-        : cursor.v === null
-          ? sql`(${key} is null and r.id ${after} ${cursor.id})`
-          : sql`(${key} is null or ${key} ${after} ${cast(cursor.v)} or (${key} = ${cast(cursor.v)} and r.id ${after} ${cursor.id}))`,
+    const after = dir === "asc" ? sql`>` : sql`<`;
+    const k = key.expression;
+    where.push(
+      value === null
+        ? sql`(${k} is null and r.id > ${cursor.id}::uuid)`
+        : key.nullable
+          ? sql`(${k} is null or ${k} ${after} ${value} or (${k} = ${value} and r.id > ${cursor.id}::uuid))`
+          : sql`(${k} ${after} ${value} or (${k} = ${value} and r.id > ${cursor.id}::uuid))`,
     );
   }
   const direction = dir === "asc" ? sql`asc` : sql`desc`;
-  const order = builtin
-    ? sql`${key} ${direction}, r.id ${direction}`
-    : sql`(${key} is null), ${key} ${direction}, r.id ${direction}`;
+  const order = key.nullable
+    ? sql`(${key.expression} is null), ${key.expression} ${direction}, r.id asc`
+    : sql`${key.expression} ${direction}, r.id asc`;
+  // The page is chosen from records alone, and only its rows are joined with their people's
+  // names: sorting 100,000 rows should not carry three joins along. Sorting by a person's name
+  // (createdBy, updatedBy) needs that join inside.
+  const byName = sort === "createdBy" || sort === "updatedBy";
   const rows = await queryRows<Row>(
     db,
-    sql`select r.id, r.data, r.version, r.created_at, r.created_by, cu.name as created_by_name,
-               r.updated_at, r.updated_by, uu.name as updated_by_name, to_json(${key}) as sort_key
-          from records r
-          join users cu on cu.id = r.created_by
-          join users uu on uu.id = r.updated_by
-         where ${sql.join(conditions, sql` and `)}
-         order by ${order}
-         limit ${limit + 1}`,
+    sql`select s.id, s.data, s.version, s.created_at, s.created_by, cu.name as created_by_name,
+               s.updated_at, s.updated_by, uu.name as updated_by_name, to_json(s.sort_key) as sort_key,
+               s.deleted_at, s.deleted_by, du.name as deleted_by_name
+          from (select r.id, r.data, r.version, r.created_at, r.created_by, r.updated_at, r.updated_by,
+                       r.deleted_at, r.deleted_by, ${key.expression} as sort_key
+                  from records r
+                  ${byName ? sql`join users cu on cu.id = r.created_by join users uu on uu.id = r.updated_by` : sql``}
+                 where ${sql.join(where, sql` and `)}
+                 order by ${order}
+                 limit ${limit + 1}) s
+          join users cu on cu.id = s.created_by
+          join users uu on uu.id = s.updated_by
+          left join users du on du.id = s.deleted_by
+         order by ${key.nullable ? sql`(s.sort_key is null), ` : sql``}s.sort_key${key.kind === "text" ? sql` collate "C"` : sql``} ${direction}, s.id asc`,
   );
   const page = rows.slice(0, limit);
   const last = page.at(-1);
-  return {
-    ok: true,
-    items: page.map((row) => presentRecord(collection.fields, recordViewFromRow(row, collection.slug))),
+  const result: ListPage = {
+    items: page.map((row) => {
+      const view: ListedRecord = presentRecord(collection.fields, recordViewFromRow(row, collection.slug));
+      if (query.deleted === "only" && row.deleted_at !== null) {
+        view.deletedAt = isoString(row.deleted_at);
+        view.deletedBy = { id: row.deleted_by ?? "", name: row.deleted_by_name ?? "" };
+      }
+      return view;
+    }),
     nextCursor: rows.length > limit && last ? encodeCursor({ v: last.sort_key ?? null, id: last.id }) : null,
   };
+  if (query.count) Object.assign(result, await countRecords(db, conditions.where));
+  return { ok: true, ...result };
+}
+
+/** Exact up to EXACT_COUNT_LIMIT (a bounded scan); above it, the planner's estimate, said so. */
+async function countRecords(db: DbOrTx, where: SQL[]): Promise<{ total: number; totalIsEstimate?: true }> {
+  const condition = sql.join(where, sql` and `);
+  const [row] = await queryRows<{ n: number }>(
+    db,
+    sql`select count(*)::int as n from (select 1 from records r where ${condition} limit ${EXACT_COUNT_LIMIT + 1}) s`,
+  );
+  const exact = row?.n ?? 0;
+  if (exact <= EXACT_COUNT_LIMIT) return { total: exact };
+  const [plan] = await queryRows<{ "QUERY PLAN": unknown }>(
+    db,
+    sql`explain (format json) select 1 from records r where ${condition}`,
+  );
+  const estimate = planRows(plan?.["QUERY PLAN"]);
+  return { total: Math.max(EXACT_COUNT_LIMIT + 1, Math.round(estimate)), totalIsEstimate: true };
+}
+
+function planRows(plan: unknown): number {
+  const parsed: unknown = typeof plan === "string" ? JSON.parse(plan) : plan;
+  const first = Array.isArray(parsed) ? parsed[0] : null;
+  const rows =
+    first && typeof first === "object" && "Plan" in first ? (first.Plan as Record<string, unknown>)["Plan Rows"] : 0;
+  return typeof rows === "number" ? rows : 0;
 }

@@ -119,7 +119,7 @@ async function pageThrough(query: Record<string, string>, limit: number): Promis
 type Row = (typeof rows)[number];
 const byId = (a: Row, b: Row) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
-/** The order the API promises: by value, ties by id, records without a value last; `desc` reverses both. */
+/** The order the API promises: by value, ties by id ascending, records without a value last either way. */
 function expectedOrder(value: (row: Row) => string | number | undefined, dir: "asc" | "desc"): string[] {
   const sign = dir === "asc" ? 1 : -1;
   const compare = (a: Row, b: Row) => {
@@ -127,10 +127,10 @@ function expectedOrder(value: (row: Row) => string | number | undefined, dir: "a
     const vb = value(b);
     if (va === undefined || vb === undefined) {
       if (va !== vb) return va === undefined ? 1 : -1;
-      return sign * byId(a, b);
+      return byId(a, b);
     }
     if (va !== vb) return sign * (va < vb ? -1 : 1);
-    return sign * byId(a, b);
+    return byId(a, b);
   };
   return [...rows].sort(compare).map((r) => r.id);
 }

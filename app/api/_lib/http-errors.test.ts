@@ -92,10 +92,15 @@ const CASES: { [C in ApiError["code"]]: Expected<C> } = {
     body: { error: "last_admin", message: "Alice is the last active admin: make someone else an admin first." },
   },
   version_mismatch: {
-    error: { code: "version_mismatch", current: { version: 3 }, changes: [] },
+    error: { code: "version_mismatch", current: { version: 3 }, changes: [{ version: 3 }] },
     status: 412,
-    body: { error: "version_mismatch", current: { version: 3 }, changes: [] },
+    body: { error: "version_mismatch", current: { version: 3 }, changes: [{ version: 3 }] },
     headers: { ETag: '"3"' },
+  },
+  not_deleted: {
+    error: { code: "not_deleted", message: "This record is not deleted." },
+    status: 409,
+    body: { error: "not_deleted", message: "This record is not deleted." },
   },
   invalid: {
     error: { code: "invalid", fields: { title: "Title is required", colour: "Unknown field" } },

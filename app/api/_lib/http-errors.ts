@@ -18,8 +18,8 @@ export type ApiError = Coded<
   | { code: "forbidden"; message?: string }
   | { code: "not_found"; deleted?: { at: string; by: { id: string; name: string } }; message?: string }
   | { code: "conflict"; current: RecordView; changes: RevisionView[] }
-  /** A stale write to something versioned that is not a record (a comment, …): 412 like a record's. */
-  | { code: "version_mismatch"; current: { version: number }; changes: unknown[] }
+  /** A stale write to a versioned thing other than a record (a view, …): its current state and what changed since. */
+  | { code: "version_mismatch"; current: { version: number }; changes: unknown[]; message?: string }
   | { code: "invalid"; fields: Record<string, string> }
   | { code: "user_conflict"; current: UserView; changes: UserRevisionView[] }
   | { code: "email_taken"; message: string }
@@ -30,6 +30,7 @@ export type ApiError = Coded<
   | { code: "schema_impact"; impact: ImpactItem[] }
   | LockedError
   | { code: "not_leased"; message: string }
+  | { code: "not_deleted"; message: string }
   | { code: "insufficient_capacity"; remaining: number }
   | { code: "malformed_json" }
   | { code: "too_large"; limitBytes: number }
@@ -102,7 +103,9 @@ export function errorResponse(error: ApiError): ErrorResponse {
         status: 412,
         body: {
           error: "version_mismatch",
-          message: `This is at version ${error.current.version}, changed since the version you sent. Look at the changes and send the new ETag.`,
+          message:
+            error.message ??
+            `It is at version ${error.current.version}, changed since the version you sent. Look at the changes and send the new ETag.`,
           current: error.current,
           changes: error.changes,
         },
@@ -191,6 +194,8 @@ export function errorResponse(error: ApiError): ErrorResponse {
       };
     case "not_leased":
       return { status: 409, body: { error: "not_leased", message: error.message } };
+    case "not_deleted":
+      return { status: 409, body: { error: "not_deleted", message: error.message } };
     case "malformed_json":
       return { status: 400, body: { error: "malformed_json", message: "The request body is not valid JSON." } };
     case "too_large":

@@ -1,18 +1,26 @@
+import { asc, sql } from "drizzle-orm";
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
+import { notFound, redirect } from "next/navigation";
 import { requirePageActor } from "@/app/_lib/session";
-import { RelativeTime } from "@/components/relative-time";
 import { SchemaLiveRefresh } from "@/components/schema-live-refresh";
+import { queryRows } from "@/db/client";
+import { users } from "@/db/schema";
 import { hasRole } from "@/lib/auth/actor";
 import { findCollection } from "@/lib/collections";
-import { displayValue } from "@/lib/fields";
 import { liveLeaseHolders } from "@/lib/leases/leases";
-import { listRecords } from "@/lib/records/list-records";
-import type { UserRef } from "@/lib/records/record-view";
+import { presenceOfRecords } from "@/lib/records/list-presence";
+import { BUILTIN_SORTS, listRecords } from "@/lib/records/list-records";
+import { isoString, type UserRef } from "@/lib/records/record-view";
 import { referenceLabels } from "@/lib/records/reference-labels";
-
-type Search = { q?: string; sort?: string; dir?: string; cursor?: string };
+import { getListPreferences } from "@/lib/views/preferences";
+import { findView, listViews, type ViewJson } from "@/lib/views/views";
+import { defaultColumns, resolveColumns } from "./_components/columns";
+import { ColumnsMenu } from "./_components/columns-menu";
+import { FilterBar } from "./_components/filter-bar";
+import { type ListParams, listHref } from "./_components/list-url";
+import { RecordsTable } from "./_components/records-table";
+import { ViewsMenu } from "./_components/views-menu";
 
 export async function generateMetadata({ params }: { params: Promise<{ slug: string }> }): Promise<Metadata> {
   return { title: (await params).slug };
@@ -20,6 +28,17 @@ export async function generateMetadata({ params }: { params: Promise<{ slug: str
 
 function one(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
+}
+
+function parsedFilter(text: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === "object" && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : {};
+  } catch {
+    return {};
+  }
 }
 
 export default async function CollectionPage({
@@ -32,158 +51,169 @@ export default async function CollectionPage({
   const { db, actor } = await requirePageActor();
   const { slug } = await params;
   const raw = await searchParams;
-  const search: Search = { q: one(raw.q), sort: one(raw.sort), dir: one(raw.dir), cursor: one(raw.cursor) };
+  const search: ListParams = {
+    view: one(raw.view),
+    filter: one(raw.filter),
+    sort: one(raw.sort),
+    dir: one(raw.dir),
+    q: one(raw.q),
+    cursor: one(raw.cursor),
+  };
   const collection = await findCollection(db, slug);
   if (!collection) notFound();
-  const dir = search.dir === "asc" || search.dir === "desc" ? search.dir : undefined;
-  let result = await listRecords(db, collection, {
-    q: search.q,
-    sort: search.sort,
-    dir,
-    cursor: search.cursor,
-    limit: 50,
-  });
+  const preferences = await getListPreferences(db, actor.id, collection.id);
+  const bare = Object.values(search).every((v) => v === undefined);
+  if (bare && preferences.defaultViewId && (await findView(db, actor, preferences.defaultViewId))) {
+    redirect(listHref(slug, { view: preferences.defaultViewId }));
+  }
+  const active: ViewJson | null = search.view && search.view !== "none" ? await findView(db, actor, search.view) : null;
+  const viewMissing = Boolean(search.view && search.view !== "none" && !active);
+
+  const filterText = search.filter ?? (active ? JSON.stringify(active.filter) : "");
+  const sort = search.sort ?? active?.sort ?? "updatedAt";
+  const dirParam = search.dir ?? active?.dir ?? undefined;
+  const dir: "asc" | "desc" =
+    dirParam === "asc" || dirParam === "desc" ? dirParam : BUILTIN_SORTS.includes(sort as never) ? "desc" : "asc";
+  const modified =
+    active !== null &&
+    ((search.filter !== undefined && JSON.stringify(parsedFilter(search.filter)) !== JSON.stringify(active.filter)) ||
+      (search.sort !== undefined && search.sort !== active.sort) ||
+      (search.dir !== undefined && search.dir !== active.dir));
+
+  // The database's clock just before the rows are read: the live stream catches up from it.
+  const [clock] = await queryRows<{ now: string | Date }>(db, sql`select now() as now`);
+  const loadedAt = clock ? isoString(clock.now) : new Date().toISOString();
+  let result = await listRecords(
+    db,
+    collection,
+    { q: search.q, sort, dir, cursor: search.cursor, filter: filterText, limit: 50, count: true },
+    actor.id,
+  );
   const problem = result.ok ? null : result.error.message;
-  if (!result.ok) result = await listRecords(db, collection, { limit: 50 });
-  const items = result.ok ? result.items : [];
-  const nextCursor = result.ok ? result.nextCursor : null;
-  // Lease collections: who is editing which record right now (as of this page's load).
+  if (!result.ok) result = await listRecords(db, collection, { limit: 50, count: true }, actor.id);
+  const page = result.ok ? result : { items: [], nextCursor: null, total: 0, totalIsEstimate: undefined };
   const editing =
     collection.editMode === "lease"
       ? await liveLeaseHolders(
           db,
-          items.map((record) => record.id),
+          page.items.map((record) => record.id),
         )
-      : new Map();
-  const columns = collection.fields.filter((f) => f.listed);
-  // People by name and linked records by title.
+      : new Map<string, UserRef>();
+  const present = await presenceOfRecords(
+    db,
+    page.items.map((record) => record.id),
+    actor.id,
+  );
+  const people = await db.select({ id: users.id, name: users.name }).from(users).orderBy(asc(users.name));
+  const views = await listViews(db, actor, collection);
+  // Linked records by title (people by name come from `people`).
   const labels = await referenceLabels(
     db,
-    columns,
-    items.map((r) => r.data),
+    collection.fields,
+    page.items.map((r) => r.data),
   );
-  const sort = search.sort ?? "updatedAt";
-  const currentDir = dir ?? (sort === "updatedAt" || sort === "createdAt" ? "desc" : "asc");
-
-  const href = (changes: Partial<Search>) => {
-    const next = new URLSearchParams();
-    for (const [key, value] of Object.entries({ ...search, cursor: undefined, ...changes })) {
-      if (value) next.set(key, value);
-    }
-    const query = next.toString();
-    return `/collections/${slug}${query ? `?${query}` : ""}`;
-  };
-  const sortLink = (key: string, label: string) => {
-    const active = sort === key;
-    const nextDir = active && currentDir === "asc" ? "desc" : "asc";
-    return (
-      <Link href={href({ sort: key, dir: nextDir })} title={`Sort by ${label}`}>
-        {label}
-        {active ? (currentDir === "asc" ? " ▲" : " ▼") : ""}
-      </Link>
-    );
-  };
-
-  const ariaSort = (key: string) => (sort === key ? (currentDir === "asc" ? "ascending" : "descending") : undefined);
+  const columns = resolveColumns(
+    collection.fields,
+    preferences.columns ?? active?.columns?.map((key) => ({ key })) ?? defaultColumns(collection.fields),
+  );
+  const effective = { ...search, sort, dir };
+  const filtered = filterText !== "" && filterText !== "{}";
 
   return (
     <>
       {/* Columns and labels come from the schema: refetched when an admin changes it. */}
       <SchemaLiveRefresh />
       <div className="row">
-        <h1>{collection.name}</h1>
+        <h1>{active ? `${collection.name}: ${active.name}` : collection.name}</h1>
+        <span className="muted" data-testid="record-total">
+          {page.total !== undefined
+            ? `${page.totalIsEstimate ? "about " : ""}${page.total.toLocaleString("en")} ${page.total === 1 ? "record" : "records"}`
+            : ""}
+        </span>
         <span className="spacer" />
+        <Link href={`/collections/${slug}/trash`}>Trash</Link>
         {hasRole(actor, "editor") ? (
           <Link href={`/collections/${slug}/new`} className="button primary">
             New record
           </Link>
         ) : null}
       </div>
-      <search>
-        <form className="row" action={`/collections/${slug}`}>
-          <label htmlFor="q" className="muted">
-            Search
-          </label>
-          <input id="q" name="q" type="search" defaultValue={search.q} style={{ maxWidth: 360 }} />
-          {search.sort ? <input type="hidden" name="sort" value={search.sort} /> : null}
-          {search.dir ? <input type="hidden" name="dir" value={search.dir} /> : null}
-          <button type="submit">Search</button>
-          {search.q ? <Link href={href({ q: undefined })}>Clear</Link> : null}
-        </form>
-      </search>
+      <div className="list-toolbar">
+        <ViewsMenu
+          slug={slug}
+          views={views}
+          active={active}
+          current={{ filter: parsedFilter(filterText), sort, dir, columns: columns.map((c) => c.key) }}
+          modified={modified}
+          params={search}
+          me={{ id: actor.id, role: actor.role }}
+          defaultViewId={preferences.defaultViewId}
+        />
+        <div className="row">
+          <search>
+            <form className="row" action={`/collections/${slug}`}>
+              <label htmlFor="q" className="muted">
+                Search
+              </label>
+              <input id="q" name="q" type="search" defaultValue={search.q} style={{ maxWidth: 300 }} />
+              {(["view", "filter", "sort", "dir"] as const).map((key) =>
+                search[key] ? <input key={key} type="hidden" name={key} value={search[key]} /> : null,
+              )}
+              <button type="submit">Search</button>
+              {search.q ? (
+                <Link href={listHref(slug, { ...search, q: undefined, cursor: undefined })}>Clear</Link>
+              ) : null}
+            </form>
+          </search>
+          <span className="spacer" />
+          <ColumnsMenu slug={slug} fields={collection.fields} columns={columns} />
+        </div>
+        <FilterBar
+          key={filterText}
+          slug={slug}
+          fields={collection.fields}
+          people={people}
+          params={search}
+          filterText={filterText}
+        />
+      </div>
+      {viewMissing ? (
+        <p role="alert" className="notice warn">
+          That view does not exist any more (or is someone's personal view). Showing all records.
+        </p>
+      ) : null}
       {problem ? (
         <p role="alert" className="notice error">
           {problem}
         </p>
       ) : null}
-      <div className="table-wrap" style={{ marginTop: "1rem" }}>
-        <table className="records">
-          <thead>
-            <tr>
-              {columns.map((f) => (
-                <th key={f.key} scope="col" aria-sort={ariaSort(f.key)}>
-                  {sortLink(f.key, f.label)}
-                </th>
-              ))}
-              <th scope="col" aria-sort={ariaSort("updatedAt")}>
-                {sortLink("updatedAt", "Updated")}
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.length === 0 ? (
-              <tr>
-                <td colSpan={columns.length + 1} className="muted">
-                  {search.q ? `Nothing matches “${search.q}”.` : "No records yet."}
-                </td>
-              </tr>
-            ) : (
-              items.map((record) => (
-                <tr key={record.id}>
-                  {columns.map((f, i) => (
-                    <td key={f.key}>
-                      {i === 0 ? (
-                        <>
-                          <Link href={`/records/${record.id}`}>{displayValue(f, record.data[f.key], labels)}</Link>
-                          <EditingPill holder={editing.get(record.id)} me={actor.id} />
-                        </>
-                      ) : (
-                        <>
-                          {displayValue(f, record.data[f.key], labels)}
-                          {record.invalid?.[f.key] ? (
-                            <span className="flag" title={record.invalid[f.key]}>
-                              {" "}
-                              ⚠ <span className="sr-only">{record.invalid[f.key]}</span>
-                            </span>
-                          ) : null}
-                        </>
-                      )}
-                    </td>
-                  ))}
-                  <td className="muted small">
-                    <RelativeTime iso={record.updatedAt} /> by {record.updatedBy.name}
-                  </td>
-                </tr>
-              ))
-            )}
-          </tbody>
-        </table>
-      </div>
+      <RecordsTable
+        slug={slug}
+        columns={columns}
+        items={page.items}
+        sort={sort}
+        dir={dir}
+        params={effective}
+        people={{ ...labels, ...Object.fromEntries(people.map((p) => [p.id, p.name])) }}
+        editing={Object.fromEntries(editing)}
+        present={present}
+        me={actor.id}
+        loadedAt={loadedAt}
+        emptyText={
+          search.q
+            ? `Nothing matches “${search.q}”.`
+            : filtered
+              ? "No record matches these filters."
+              : "No records yet."
+        }
+      />
       <div className="row" style={{ marginTop: "0.75rem" }}>
-        {search.cursor ? <Link href={href({})}>First page</Link> : null}
+        {search.cursor ? <Link href={listHref(slug, { ...effective, cursor: undefined })}>First page</Link> : null}
         <span className="spacer" />
-        {nextCursor ? (
-          <Link href={`${href({})}${href({}).includes("?") ? "&" : "?"}cursor=${nextCursor}`}>Next page</Link>
+        {page.nextCursor ? (
+          <Link href={listHref(slug, { ...effective, cursor: page.nextCursor })}>Next page</Link>
         ) : null}
       </div>
     </>
-  );
-}
-
-/** "Alice is editing" beside a record whose edit lease someone holds. */
-function EditingPill({ holder, me }: { holder: UserRef | undefined; me: string }) {
-  if (!holder) return null;
-  return (
-    <span className="pill editing-pill">{holder.id === me ? "You are editing" : `${holder.name} is editing`}</span>
   );
 }

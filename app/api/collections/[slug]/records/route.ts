@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { findCollection } from "@/lib/collections";
 import { recordInputSchema } from "@/lib/fields";
+import { FILTER_LIMITS } from "@/lib/records/filter";
 import { listRecords, MAX_PAGE } from "@/lib/records/list-records";
 import { createRecord } from "@/lib/records/save-record";
 import { recordResponse } from "../../../_lib/records";
@@ -12,16 +13,21 @@ const listQuery = z.strictObject({
   dir: z.enum(["asc", "desc"]).optional(),
   limit: z.coerce.number().int().min(1).max(MAX_PAGE).optional(),
   cursor: z.string().max(2000).optional(),
+  filter: z.string().max(FILTER_LIMITS.chars).optional(),
+  count: z.enum(["0", "1"]).optional(),
+  deleted: z.literal("only").optional(),
 });
 
-export const GET = apiRoute<{ slug: string }>("viewer", async ({ request, db, params }) => {
+export const GET = apiRoute<{ slug: string }>("viewer", async ({ request, db, actor, params }) => {
   const query = readQuery(request, listQuery);
   if (!query.ok) return query.response;
   const collection = await findCollection(db, params.slug);
   if (!collection) return fail({ code: "not_found" });
-  const result = await listRecords(db, collection, query.value);
+  const { count, ...rest } = query.value;
+  const result = await listRecords(db, collection, { ...rest, count: count === "1" }, actor.id);
   if (!result.ok) return fail(result.error);
-  return Response.json({ items: result.items, nextCursor: result.nextCursor });
+  const { ok: _, ...page } = result;
+  return Response.json(page);
 });
 
 const createBody = z.strictObject({ data: recordInputSchema });

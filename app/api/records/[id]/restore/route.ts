@@ -1,0 +1,21 @@
+import { loadRecord } from "@/lib/records/queries";
+import { restoreDeletedRecord } from "@/lib/records/restore-deleted";
+import { baseVersionFrom, recordResponse } from "../../../_lib/records";
+import { apiRoute, fail, idempotencyKey } from "../../../_lib/route";
+
+type Params = { id: string };
+
+/** Restores a deleted record with its last values; If-Match names the version it was deleted at. */
+export const POST = apiRoute<Params>("editor", async ({ request, db, actor, params }) => {
+  const base = await baseVersionFrom(request, async () => (await loadRecord(db, params.id))?.version ?? null);
+  if (!base.ok) return base.response;
+  const key = idempotencyKey(request);
+  if (!key.ok) return key.response;
+  const result = await restoreDeletedRecord(db, actor, {
+    recordId: params.id,
+    deletedVersion: base.version,
+    saveId: key.key,
+  });
+  if (!result.ok) return fail(result.error);
+  return recordResponse(result.record);
+});

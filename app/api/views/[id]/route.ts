@@ -1,0 +1,40 @@
+import { findCollectionById } from "@/lib/collections";
+import { currentViewVersion, deleteView, findView, updateView } from "@/lib/views/views";
+import { etagFor, ifNoneMatchHits } from "../../_lib/etag";
+import { baseVersionFrom } from "../../_lib/records";
+import { apiRoute, fail, readJson } from "../../_lib/route";
+import { viewBody, viewResponse } from "../../_lib/views";
+
+type Params = { id: string };
+
+export const GET = apiRoute<Params>("viewer", async ({ request, db, actor, params }) => {
+  const view = await findView(db, actor, params.id);
+  if (!view) return fail({ code: "not_found", message: "No such view." });
+  if (ifNoneMatchHits(request.headers.get("if-none-match"), view.version)) {
+    return new Response(null, { status: 304, headers: { ETag: etagFor(view.version) } });
+  }
+  return viewResponse(view);
+});
+
+/** Changes a view if If-Match still names its version (a shared one: its author or an admin). */
+export const PATCH = apiRoute<Params>("viewer", async ({ request, db, actor, params }) => {
+  const base = await baseVersionFrom(request, () => currentViewVersion(db, params.id));
+  if (!base.ok) return base.response;
+  const body = await readJson(request, viewBody);
+  if (!body.ok) return body.response;
+  const result = await updateView(db, actor, (id) => findCollectionById(db, id), {
+    id: params.id,
+    baseVersion: base.version,
+    changes: body.value,
+  });
+  if (!result.ok) return fail(result.error);
+  return viewResponse(result.view);
+});
+
+export const DELETE = apiRoute<Params>("viewer", async ({ request, db, actor, params }) => {
+  const base = await baseVersionFrom(request, () => currentViewVersion(db, params.id));
+  if (!base.ok) return base.response;
+  const result = await deleteView(db, actor, { id: params.id, baseVersion: base.version });
+  if (!result.ok) return fail(result.error);
+  return new Response(null, { status: 204 });
+});

@@ -1,0 +1,207 @@
+import { apiAs, BASE_URL, expect, SECOND_URL, signIn, test, unique } from "./fixtures";
+
+const shot = (name: string) => `test-results/lists-${name}.png`;
+
+test("Alice filters her open tickets and shares the view; Bob opens it by URL; Bob's edit is marked in place", async ({
+  browser,
+}) => {
+  // Two people, two app instances, four pages: longer than one page's budget on a busy machine.
+  test.setTimeout(60_000);
+  const prefix = unique("Lists");
+  const api = await apiAs("alice@example.com");
+  const mine1 = await api.createRecord("tickets", {
+    title: `${prefix} printer`,
+    status: "Open",
+    assignee: "alice@example.com",
+  });
+  const mine2 = await api.createRecord("tickets", {
+    title: `${prefix} scanner`,
+    status: "Open",
+    assignee: "alice@example.com",
+  });
+  await api.createRecord("tickets", { title: `${prefix} closed`, status: "Closed", assignee: "alice@example.com" });
+  await api.createRecord("tickets", { title: `${prefix} bobs`, status: "Open", assignee: "bob@example.com" });
+
+  const alice = await browser.newContext({ baseURL: BASE_URL });
+  const page = await alice.newPage();
+  await signIn(page, "alice@example.com");
+  await page.goto("/collections/tickets");
+  await page.getByRole("button", { name: "Edit filters" }).click();
+  const filters = page.getByRole("region", { name: "Filters" });
+  await filters.getByRole("button", { name: "Add condition" }).first().click();
+  await page.getByLabel("Field of condition 1").selectOption({ label: "Status" });
+  await page.getByLabel("Operator of condition 1").selectOption({ label: "is any of" });
+  await page.getByRole("checkbox", { name: "Open" }).check();
+  await filters.getByRole("button", { name: "Add condition" }).first().click();
+  await page.getByLabel("Field of condition 2").selectOption({ label: "Assignee" });
+  await page.getByLabel("Operator of condition 2").selectOption({ label: "is" });
+  await page.getByLabel("Value of condition 2").fill("alice@example.com");
+  await filters.getByRole("button", { name: "Add condition" }).first().click();
+  await page.getByLabel("Field of condition 3").selectOption({ label: "Title" });
+  await page.getByLabel("Operator of condition 3").selectOption({ label: "contains" });
+  await page.getByLabel("Value of condition 3").fill(prefix);
+  await page.screenshot({ path: shot("filter-editor"), fullPage: true });
+  await page.getByRole("button", { name: "Apply filters" }).click();
+
+  const rows = page.getByTestId("record-row");
+  await expect(rows).toHaveCount(2);
+  await expect(page).toHaveURL(/filter=/);
+  const order = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-record-id")));
+  expect(new Set(order)).toEqual(new Set([mine1.id, mine2.id]));
+
+  const viewName = unique("My open tickets");
+  await page.getByRole("button", { name: "Save as new view" }).click();
+  const dialog = page.getByRole("dialog", { name: "Save as a new view" });
+  await dialog.getByLabel("View name").fill(viewName);
+  await dialog.getByLabel("Share with everyone").check();
+  await dialog.getByRole("button", { name: "Save view" }).click();
+  await expect(page).toHaveURL(/view=[0-9a-f-]{36}$/);
+  await expect(page.getByRole("heading", { name: `Tickets: ${viewName}` })).toBeVisible();
+  await expect(rows).toHaveCount(2);
+  await page.screenshot({ path: shot("view"), fullPage: true });
+  const viewUrl = new URL(page.url());
+
+  // Bob, on the other app instance, opens the shared view by its URL.
+  const bob = await browser.newContext({ baseURL: SECOND_URL });
+  const bobPage = await bob.newPage();
+  await signIn(bobPage, "bob@example.com");
+  await bobPage.goto(`${SECOND_URL}${viewUrl.pathname}${viewUrl.search}`);
+  // Filters with $me mean each person's own: this one names Alice, so Bob sees her rows.
+  await expect(bobPage.getByRole("heading", { name: `Tickets: ${viewName}` })).toBeVisible();
+  await expect(bobPage.getByTestId("record-row")).toHaveCount(2);
+  expect(
+    new Set(
+      await bobPage.getByTestId("record-row").evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-record-id"))),
+    ),
+  ).toEqual(new Set(order));
+
+  // Bob edits the second listed record through the other instance: Alice's row is marked, nothing moves.
+  const bobApi = await apiAs("bob@example.com", SECOND_URL);
+  const target = order[1] ?? "";
+  const current = await bobApi.getRecord(target);
+  const response = await bobApi.patchRecord(target, current.version, { priority: "Urgent" });
+  expect(response.status()).toBe(200);
+  const marked = page.locator(`[data-record-id="${target}"]`).getByTestId("row-changed");
+  await expect(marked).toContainText("Changed by Bob", { timeout: 5_000 });
+  expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-record-id")))).toEqual(order);
+  await expect(page.getByText("1 change since you loaded")).toBeVisible();
+  await page.screenshot({ path: shot("marked"), fullPage: true });
+
+  await bobApi.dispose();
+  await api.dispose();
+  await alice.close();
+  await bob.close();
+});
+
+test("the trash lists a deleted record with who and when, and restores it", async ({ page }) => {
+  const api = await apiAs("alice@example.com");
+  const title = unique("Binned");
+  const record = await api.createRecord("tickets", { title, status: "Open" });
+  const deleted = await api.context.delete(`/api/records/${record.id}`, {
+    headers: { ...api.headers, "If-Match": '"1"' },
+  });
+  expect(deleted.status()).toBe(204);
+
+  await signIn(page, "bob@example.com");
+  await page.goto("/collections/tickets");
+  await page.getByRole("link", { name: "Trash" }).click();
+  await expect(page.getByRole("heading", { name: "Trash: Tickets" })).toBeVisible();
+  await page.getByLabel("Search the trash").fill(title);
+  await page.getByRole("button", { name: "Search" }).click();
+  const row = page.getByTestId("trash-row").filter({ hasText: title });
+  await expect(row).toContainText("by Alice");
+  await page.screenshot({ path: shot("trash"), fullPage: true });
+  await row.getByRole("button", { name: `Restore ${title}` }).click();
+  await expect(page.getByTestId("trash-row").filter({ hasText: title })).toHaveCount(0);
+  await expect(async () => {
+    const back = await api.getRecord(record.id);
+    expect(back.version).toBe(3);
+  }).toPass();
+  await api.dispose();
+});
+
+test("saving over a shared view someone changed meanwhile asks first; rows show who has a record open", async ({
+  browser,
+}) => {
+  const alice = await apiAs("alice@example.com");
+  const admin = await apiAs("admin@example.com");
+  const title = unique("Watched");
+  const record = await alice.createRecord("tickets", { title, status: "Open" });
+  const created = await alice.context.post("/api/collections/tickets/views", {
+    headers: alice.headers,
+    data: { name: unique("Team open"), shared: true, filter: { title: { _contains: title } } },
+  });
+  expect(created.status()).toBe(201);
+  const view = (await created.json()) as { id: string; name: string };
+
+  // Bob has the record open.
+  const bobPage = await (await browser.newContext()).newPage();
+  await signIn(bobPage, "bob@example.com");
+  await bobPage.goto(`/records/${record.id}`);
+  await expect(bobPage.getByLabel("Title")).toBeVisible();
+
+  const page = await (await browser.newContext()).newPage();
+  await signIn(page, "alice@example.com");
+  await page.goto(`/collections/tickets?view=${view.id}`);
+  const row = page.locator(`[data-record-id="${record.id}"]`);
+  await expect(row.getByTestId("row-presence")).toHaveText("Bob viewing");
+
+  // The admin renames the view; Alice, still on version 1, sorts by title and saves.
+  const renamed = await admin.context.patch(`/api/views/${view.id}`, {
+    headers: { ...admin.headers, "If-Match": '"1"' },
+    data: { name: `${view.name} (renamed)` },
+  });
+  expect(renamed.status()).toBe(200);
+  await page.getByRole("link", { name: "Title" }).click();
+  await expect(page).toHaveURL(/sort=title/);
+  await page.getByRole("button", { name: "Save changes to view" }).click();
+  const dialog = page.getByRole("dialog", { name: "Someone changed this view meanwhile" });
+  await expect(dialog).toContainText("Admin changed name");
+  await page.screenshot({ path: shot("view-conflict"), fullPage: true });
+  await expect(dialog.getByRole("button", { name: "Take theirs" })).toBeVisible();
+  await expect(dialog.getByRole("button", { name: "Save mine as a new view" })).toBeVisible();
+  await dialog.getByRole("button", { name: "Overwrite with mine" }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect(async () => {
+    const response = await alice.context.get(`/api/views/${view.id}`, { headers: alice.headers });
+    expect(await response.json()).toMatchObject({
+      version: 3,
+      sort: "title",
+      dir: "asc",
+      name: `${view.name} (renamed)`,
+    });
+  }).toPass();
+  await Promise.all([alice.dispose(), admin.dispose()]);
+});
+
+test("each person chooses the table's columns (which, order, width) and they are remembered", async ({ page }) => {
+  await signIn(page, "carol@example.com");
+  await page.goto("/collections/events");
+  const headers = page.getByRole("columnheader");
+  await expect(headers).toHaveText(["Name", "Date", "Venue", "Capacity", "Updated"].map((h) => new RegExp(`^${h}`)));
+  await page.getByRole("button", { name: "Columns" }).click();
+  const panel = page.getByRole("region", { name: "Choose columns" });
+  await panel.getByRole("button", { name: "Hide Venue" }).click();
+  await panel.getByRole("button", { name: "Move Capacity left" }).click();
+  await panel.getByRole("button", { name: "+ Created by" }).click();
+  await panel.getByLabel("Width of Name").selectOption({ label: "Wide" });
+  await page.screenshot({ path: shot("columns"), fullPage: true });
+  await panel.getByRole("button", { name: "Save columns" }).click();
+  await expect(headers).toHaveText(
+    ["Name", "Capacity", "Date", "Updated", "Created by"].map((h) => new RegExp(`^${h}`)),
+  );
+  await page.reload();
+  await expect(headers).toHaveText(
+    ["Name", "Capacity", "Date", "Updated", "Created by"].map((h) => new RegExp(`^${h}`)),
+  );
+  // Someone else's table is untouched.
+  const other = await page.context().browser()?.newContext();
+  if (!other) throw new Error("no browser");
+  const alice = await other.newPage();
+  await signIn(alice, "alice@example.com");
+  await alice.goto("/collections/events");
+  await expect(alice.getByRole("columnheader")).toHaveText(
+    ["Name", "Date", "Venue", "Capacity", "Updated"].map((h) => new RegExp(`^${h}`)),
+  );
+  await other.close();
+});

@@ -1,0 +1,298 @@
+import { randomUUID } from "node:crypto";
+import { sql } from "drizzle-orm";
+import postgres from "postgres";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { GET as eventsRoute } from "@/app/api/collections/[slug]/events/route";
+import { queryRows } from "@/db/client";
+import type { CollectionView } from "@/lib/collections";
+import type { FieldDefinition } from "@/lib/fields";
+import { joinListWatch, leaveListWatch } from "@/lib/list-watchers";
+import { subscribeCollection } from "@/lib/live-events";
+import { deleteRecord, restoreRecord, saveRecord } from "@/lib/records/save-record";
+import { callRoute, closeRouteDatabase, expectError, ORIGIN, useDatabaseInRoutes } from "../support/api";
+import {
+  createCollection,
+  createTestDatabase,
+  createTestRecord,
+  createUser,
+  type TestDatabase,
+  type TestUser,
+} from "../support/test-database";
+
+/**
+ * GET /api/collections/:slug/events: every write to the collection, from PostgreSQL's NOTIFY.
+ * The route handlers run on their own pool (DATABASE_URL); the writes here go through another
+ * client, as another app instance's would.
+ */
+
+const FIELDS: FieldDefinition[] = [{ key: "title", label: "Title", type: "text", required: true }];
+const EVENT_TIMEOUT_MS = 10_000;
+
+let database: TestDatabase;
+let watched: CollectionView;
+let quiet: CollectionView;
+let editor: TestUser;
+let viewer: TestUser;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  useDatabaseInRoutes(database);
+  watched = await createCollection(database.db, { fields: FIELDS });
+  quiet = await createCollection(database.db, { fields: FIELDS });
+  editor = await createUser(database.db, { name: "Edith" });
+  viewer = await createUser(database.db, { role: "viewer", name: "Vera" });
+});
+
+type SseEvent = { event: string; data: unknown };
+
+type Stream = {
+  response: Response;
+  /** The next event (comments skipped); fails after EVENT_TIMEOUT_MS. */
+  next: () => Promise<SseEvent>;
+  /** The client goes away: the request's signal aborts. */
+  abort: () => void;
+  reader: ReadableStreamDefaultReader<Uint8Array>;
+};
+
+const open: Stream[] = [];
+
+afterEach(() => {
+  for (const stream of open.splice(0)) stream.abort();
+});
+
+afterAll(async () => {
+  await closeRouteDatabase();
+  await database?.drop();
+});
+
+async function openEvents(slug: string, as: TestUser = viewer): Promise<Stream> {
+  const controller = new AbortController();
+  const response = await eventsRoute(
+    new Request(new URL(`/api/collections/${slug}/events`, ORIGIN), {
+      headers: { authorization: `Bearer ${as.token}`, host: new URL(ORIGIN).host },
+      signal: controller.signal,
+    }),
+    { params: Promise.resolve({ slug }) },
+  );
+  expect(response.status).toBe(200);
+  if (!response.body) throw new Error("an event stream has a body");
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = "";
+  const readEvent = async (): Promise<SseEvent> => {
+    for (;;) {
+      const end = buffer.indexOf("\n\n");
+      if (end >= 0) {
+        const frame = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const lines = frame.split("\n").filter((line) => !line.startsWith(":"));
+        if (lines.length === 0) continue; // a ping
+        const event = lines.find((line) => line.startsWith("event: "))?.slice(7) ?? "message";
+        const data = lines
+          .filter((line) => line.startsWith("data: "))
+          .map((line) => line.slice(6))
+          .join("\n");
+        return { event, data: JSON.parse(data) };
+      }
+      const { done, value } = await reader.read();
+      if (done) throw new Error("the event stream ended");
+      buffer += decoder.decode(value, { stream: true });
+    }
+  };
+  const readMatching = async (wanted: (event: SseEvent) => boolean): Promise<SseEvent> => {
+    for (;;) {
+      const event = await readEvent();
+      if (wanted(event)) return event;
+    }
+  };
+  const nextWhere = (wanted: (event: SseEvent) => boolean) =>
+    new Promise<SseEvent>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error("no event arrived")), EVENT_TIMEOUT_MS);
+      readMatching(wanted).then(
+        (event) => {
+          clearTimeout(timer);
+          resolve(event);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      );
+    });
+  const next = () => nextWhere(() => true);
+  const stream = { response, next, abort: () => controller.abort(), reader };
+  open.push(stream);
+  return stream;
+}
+
+async function watcherRows(collectionId: string): Promise<number> {
+  const [row] = await queryRows<{ n: number }>(
+    database.db,
+    sql`select count(*)::int as n from list_watchers where collection_id = ${collectionId}`,
+  );
+  return row?.n ?? 0;
+}
+
+describe("GET /api/collections/:slug/events", () => {
+  it("announces every write to the collection (create, update, delete, restore) and nothing of others", async () => {
+    const stream = await openEvents(watched.slug);
+    expect(stream.response.headers.get("content-type")).toContain("text/event-stream");
+    expect((await stream.next()).event).toBe("ready");
+    expect(await watcherRows(watched.id)).toBe(1);
+
+    await createTestRecord(database.db, editor, quiet, { title: "elsewhere" });
+    const record = await createTestRecord(database.db, editor, watched, { title: "Printer jams" });
+    expect(await stream.next()).toEqual({
+      event: "record",
+      data: {
+        id: record.id,
+        version: 1,
+        action: "create",
+        updatedAt: expect.any(String),
+        updatedBy: { id: editor.id, name: "Edith" },
+        batchId: null,
+      },
+    });
+    const saved = await saveRecord(database.db, editor, {
+      recordId: record.id,
+      baseVersion: 1,
+      values: { title: "Fixed" },
+    });
+    expect(saved.ok).toBe(true);
+    expect(await stream.next()).toMatchObject({
+      event: "record",
+      data: { id: record.id, version: 2, action: "update" },
+    });
+    await deleteRecord(database.db, editor, { recordId: record.id, baseVersion: 2 });
+    expect(await stream.next()).toMatchObject({
+      event: "record",
+      data: { id: record.id, version: 3, action: "delete" },
+    });
+    await restoreRecord(database.db, editor, { recordId: record.id, deletedVersion: 3, values: { title: "Fixed" } });
+    expect(await stream.next()).toMatchObject({
+      event: "record",
+      data: { id: record.id, version: 4, action: "restore" },
+    });
+  });
+
+  it("leaves no watcher behind when the list closes, and then the collection's writes notify no one", async () => {
+    const stream = await openEvents(watched.slug);
+    await stream.next();
+    expect(await watcherRows(watched.id)).toBeGreaterThan(0);
+    stream.abort();
+    await expect.poll(() => watcherRows(watched.id)).toBe(0);
+
+    // A raw LISTEN sees notifications in commit order: the unwatched write first, then one that
+    // must notify (a watched collection). If the first to arrive is the second, the first sent none.
+    const listener = postgres(database.url, { max: 1, onnotice: () => {} });
+    const heard: string[] = [];
+    try {
+      await listener.listen("tandem_events", (payload) => heard.push(JSON.parse(payload).recordId));
+      const watch = { id: randomUUID(), collectionId: quiet.id, userId: viewer.id };
+      const unwatchedRecord = await createTestRecord(database.db, editor, watched, { title: "nobody looks" });
+      await joinListWatch(database.db, watch);
+      const watchedRecord = await createTestRecord(database.db, editor, quiet, { title: "someone looks" });
+      await expect.poll(() => heard.length).toBeGreaterThan(0);
+      expect(heard).not.toContain(unwatchedRecord.id);
+      expect(heard[0]).toBe(watchedRecord.id);
+      await leaveListWatch(database.db, watch.id);
+    } finally {
+      await listener.end({ timeout: 5 });
+    }
+  });
+
+  it("answers 404 for an unknown collection and 401 without a session", async () => {
+    expectError(
+      await callRoute(eventsRoute, {
+        path: "/api/collections/nope/events",
+        params: { slug: "nope" },
+        token: viewer.token,
+      }),
+      404,
+      "not_found",
+    );
+    expectError(
+      await callRoute(eventsRoute, { path: `/api/collections/${watched.slug}/events`, params: { slug: watched.slug } }),
+      401,
+      "unauthenticated",
+    );
+  });
+
+  it("fans one notification out to 200 open lists in this process (commit-to-event p50/p95)", async () => {
+    const watch = { id: randomUUID(), collectionId: watched.id, userId: viewer.id };
+    await joinListWatch(database.db, watch);
+    const LISTS = 200;
+    const WRITES = 20;
+    const arrivals = new Map<string, number[]>();
+    const unsubscribes = await Promise.all(
+      Array.from({ length: LISTS }, () =>
+        subscribeCollection(watched.id, (event) => {
+          if (event.kind !== "record") return;
+          const list = arrivals.get(`${event.recordId}:${event.version}`) ?? [];
+          list.push(performance.now());
+          arrivals.set(`${event.recordId}:${event.version}`, list);
+        }),
+      ),
+    );
+    try {
+      const latencies: number[] = [];
+      for (let i = 0; i < WRITES; i++) {
+        const record = await createTestRecord(database.db, editor, watched, { title: `load ${i}` });
+        const committed = performance.now();
+        const key = `${record.id}:1`;
+        await expect.poll(() => arrivals.get(key)?.length ?? 0, { timeout: EVENT_TIMEOUT_MS, interval: 2 }).toBe(LISTS);
+        latencies.push(Math.max(...(arrivals.get(key) ?? [])) - committed);
+      }
+      latencies.sort((a, b) => a - b);
+      const p50 = latencies[Math.floor(WRITES * 0.5)] ?? 0;
+      const p95 = latencies[Math.floor(WRITES * 0.95)] ?? 0;
+      console.log(
+        `[collection events] ${LISTS} lists: commit-to-last-event p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms`,
+      );
+      expect(p95).toBeLessThan(2_000);
+    } finally {
+      for (const unsubscribe of unsubscribes) unsubscribe();
+      await leaveListWatch(database.db, watch.id);
+    }
+  });
+});
+
+describe("GET /api/collections/:slug/events?since=", () => {
+  it("first sends the collection's writes since the list was loaded, then live ones", async () => {
+    const [clock] = await queryRows<{ now: Date | string }>(database.db, sql`select now() as now`);
+    const since = new Date(clock?.now ?? Date.now()).toISOString();
+    const before = await createTestRecord(database.db, editor, watched, { title: "while the page loaded" });
+    const controller = new AbortController();
+    const response = await eventsRoute(
+      new Request(new URL(`/api/collections/${watched.slug}/events?since=${encodeURIComponent(since)}`, ORIGIN), {
+        headers: { authorization: `Bearer ${viewer.token}`, host: new URL(ORIGIN).host },
+        signal: controller.signal,
+      }),
+      { params: Promise.resolve({ slug: watched.slug }) },
+    );
+    expect(response.status).toBe(200);
+    const reader = response.body?.getReader();
+    if (!reader) throw new Error("no body");
+    let text = "";
+    const decoder = new TextDecoder();
+    try {
+      while (!text.includes(before.id)) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += decoder.decode(value);
+      }
+      expect(text).toContain('"action":"create"');
+    } finally {
+      controller.abort();
+    }
+    expectError(
+      await callRoute(eventsRoute, {
+        path: `/api/collections/${watched.slug}/events?since=yesterday`,
+        params: { slug: watched.slug },
+        token: viewer.token,
+      }),
+      400,
+      "bad_query",
+    );
+  });
+});

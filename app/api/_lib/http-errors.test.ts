@@ -45,6 +45,11 @@ const CASES: { [C in ApiError["code"]]: Expected<C> } = {
     status: 422,
     body: { error: "invalid", fields: { title: "Title is required", colour: "Unknown field" } },
   },
+  invalid_file: {
+    error: { code: "invalid_file", message: "Unknown columns: colour", columns: ["colour"] },
+    status: 422,
+    body: { error: "invalid_file", message: "Unknown columns: colour", columns: ["colour"] },
+  },
   idempotency_mismatch: {
     error: { code: "idempotency_mismatch" },
     status: 422,

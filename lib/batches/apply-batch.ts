@@ -36,6 +36,7 @@ export type BatchStatus = (typeof BATCH_STATUSES)[number];
 export type BatchConflict = { field: string; by: UserRef; at: string };
 
 export type BatchItemResult = {
+  line?: number;
   id?: string;
   status: BatchStatus;
   version?: number;
@@ -70,6 +71,8 @@ export type ApplyBatchInput = {
   undoes?: string | null;
   /** Run everything, then roll back: the answer predicts exactly what the real run does. */
   dryRun?: boolean;
+  /** For an import: the file line of each item, put first in its result. */
+  lines?: readonly number[];
 };
 
 export type BatchSummary = Record<BatchStatus, number>;
@@ -97,12 +100,14 @@ export async function applyBatch(db: Db, actor: Actor, input: ApplyBatchInput): 
   const done: { outcome: BatchOutcome | null } = { outcome: null };
   try {
     await db.transaction(async (tx) => {
-      const results: BatchItemResult[] = new Array(input.items.length);
+      let results: BatchItemResult[] = new Array(input.items.length);
       const context: Context = { tx, actor, collection: input.collection, batchId, action: actionOf(input.kind) };
       for (let start = 0; start < input.items.length; start += CHUNK_SIZE) {
         const chunk = input.items.slice(start, start + CHUNK_SIZE).map((item, i) => ({ item, index: start + i }));
         await applyChunk(context, chunk, results);
       }
+      const lines = input.lines;
+      if (lines) results = results.map((result, i) => ({ line: lines[i] ?? 0, ...result }));
       const summary = summarize(results);
       done.outcome = { batchId: input.dryRun ? null : batchId, summary, results };
       if (input.dryRun) throw new DryRunRollback();

@@ -20,7 +20,7 @@ export type ApiError =
   | { code: "too_large"; limitBytes: number }
   | { code: "bad_query"; message: string }
   | { code: "bad_request"; message: string }
-  | { code: "invalid_file"; message: string; columns?: string[]; line?: number }
+  | { code: "invalid_file"; message: string; columns?: string[]; headers?: string[]; line?: number }
   | { code: "precondition_required"; message: string }
   | { code: "invalid_credentials" }
   | { code: "rate_limited"; retryAfterSeconds: number }
@@ -133,6 +133,7 @@ export function errorResponse(error: ApiError): ErrorResponse {
           error: "invalid_file",
           message: error.message,
           ...(error.columns ? { columns: error.columns } : {}),
+          ...(error.headers ? { headers: error.headers } : {}),
           ...(error.line !== undefined ? { line: error.line } : {}),
         },
       };

@@ -1,0 +1,415 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { createContext, type ReactNode, useContext, useEffect, useId, useRef, useState } from "react";
+import { FieldInput } from "@/components/field-input";
+import type { FieldDefinition } from "@/lib/fields";
+import { selectMatchingAction } from "../bulk-actions";
+import { type BatchAnswer, BatchReport } from "./batch-report";
+
+/**
+ * Bulk selection on the list page, self-contained: a provider around the table, a checkbox cell
+ * for the header and for each row (rendered only for editors), and the bar above the table that
+ * sets fields or deletes, confirms, shows the per-record result and offers "Undo this batch".
+ * The selection (id and the version each record was read at) survives paging within the tab.
+ */
+
+export type SelectableRow = { id: string; version: number; title: string };
+
+type Selection = {
+  rows: SelectableRow[];
+  selected: ReadonlyMap<string, SelectableRow>;
+  toggle: (row: SelectableRow, checked: boolean, shift: boolean) => void;
+  setPage: (checked: boolean) => void;
+};
+
+const SelectionContext = createContext<Selection | null>(null);
+
+/** Types the bar can set (multiselect, user and link need pickers of their own). */
+const SETTABLE = new Set(["text", "longtext", "number", "integer", "boolean", "date", "select", "email"]);
+
+type Query = { q?: string | undefined; sort?: string | undefined; dir?: "asc" | "desc" | undefined };
+
+export function BulkSelection({
+  slug,
+  fields,
+  rows,
+  query,
+  enabled,
+  children,
+}: {
+  slug: string;
+  fields: FieldDefinition[];
+  /** The rows of the page shown, in order (for shift-click ranges and "select this page"). */
+  rows: SelectableRow[];
+  query: Query;
+  /** Editors only: viewers get the table as it is. */
+  enabled: boolean;
+  children: ReactNode;
+}) {
+  const storageKey = `tandem:selection:${slug}`;
+  const [selected, setSelected] = useState<ReadonlyMap<string, SelectableRow>>(new Map());
+  const lastClicked = useRef<number | null>(null);
+
+  useEffect(() => {
+    try {
+      const saved = JSON.parse(sessionStorage.getItem(storageKey) ?? "[]") as SelectableRow[];
+      if (Array.isArray(saved) && saved.length > 0) setSelected(new Map(saved.map((r) => [r.id, r])));
+    } catch {
+      // nothing saved
+    }
+  }, [storageKey]);
+
+  const update = (next: Map<string, SelectableRow>) => {
+    setSelected(next);
+    try {
+      sessionStorage.setItem(storageKey, JSON.stringify([...next.values()]));
+    } catch {
+      // storage full or off: the selection still works on this page
+    }
+  };
+
+  const selection: Selection = {
+    rows,
+    selected,
+    toggle: (row, checked, shift) => {
+      const next = new Map(selected);
+      const index = rows.findIndex((r) => r.id === row.id);
+      const from = shift && lastClicked.current !== null ? Math.min(lastClicked.current, index) : index;
+      const to = shift && lastClicked.current !== null ? Math.max(lastClicked.current, index) : index;
+      for (const r of rows.slice(from, to + 1)) {
+        if (checked) next.set(r.id, r);
+        else next.delete(r.id);
+      }
+      lastClicked.current = index;
+      update(next);
+    },
+    setPage: (checked) => {
+      const next = new Map(selected);
+      for (const r of rows) {
+        if (checked) next.set(r.id, r);
+        else next.delete(r.id);
+      }
+      update(next);
+    },
+  };
+
+  if (!enabled) return <>{children}</>;
+  return (
+    <SelectionContext.Provider value={selection}>
+      <BulkBar
+        slug={slug}
+        fields={fields}
+        query={query}
+        selected={selected}
+        onSelect={(items) => update(new Map(items.map((r) => [r.id, r])))}
+        pageTitles={rows}
+      />
+      {children}
+    </SelectionContext.Provider>
+  );
+}
+
+/** The header cell: select or clear every row of this page. Nothing for viewers. */
+export function BulkSelectAllCell() {
+  const selection = useContext(SelectionContext);
+  if (!selection) return null;
+  const all = selection.rows.length > 0 && selection.rows.every((r) => selection.selected.has(r.id));
+  return (
+    <th scope="col" className="select-cell">
+      <input
+        type="checkbox"
+        aria-label="Select all records on this page"
+        checked={all}
+        onChange={(e) => selection.setPage(e.target.checked)}
+      />
+    </th>
+  );
+}
+
+/** A row's checkbox cell (shift-click selects the range from the last one clicked). */
+export function BulkRowCell({ id, title }: { id: string; title: string }) {
+  const selection = useContext(SelectionContext);
+  if (!selection) return null;
+  const row = selection.rows.find((r) => r.id === id);
+  return (
+    <td className="select-cell">
+      <input
+        type="checkbox"
+        aria-label={`Select ${title}`}
+        checked={selection.selected.has(id)}
+        onChange={() => {}}
+        onClick={(e) => {
+          if (row) selection.toggle(row, e.currentTarget.checked, e.shiftKey);
+        }}
+      />
+    </td>
+  );
+}
+
+type Setting = { key: string; value: string | boolean };
+
+function toPatchValue(field: FieldDefinition, value: string | boolean): unknown {
+  if (field.type === "boolean") return value === true;
+  if (typeof value !== "string" || value.trim() === "") return null;
+  if (field.type === "number" || field.type === "integer") {
+    const number = Number(value.trim());
+    return Number.isFinite(number) ? number : value;
+  }
+  return value;
+}
+
+async function postJson(url: string, body?: unknown): Promise<{ ok: boolean; body: unknown }> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Accept: "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { ok: response.ok, body: await response.json().catch(() => null) };
+}
+
+function BulkBar({
+  slug,
+  fields,
+  query,
+  selected,
+  onSelect,
+  pageTitles,
+}: {
+  slug: string;
+  fields: FieldDefinition[];
+  query: Query;
+  selected: ReadonlyMap<string, SelectableRow>;
+  onSelect: (rows: SelectableRow[]) => void;
+  pageTitles: SelectableRow[];
+}) {
+  const router = useRouter();
+  const id = useId();
+  const settable = fields.filter((f) => SETTABLE.has(f.type));
+  const [settings, setSettings] = useState<Setting[]>([]);
+  const [pending, setPending] = useState<"update" | "delete" | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [result, setResult] = useState<BatchAnswer | null>(null);
+  const [undone, setUndone] = useState<BatchAnswer | null>(null);
+  const [titles, setTitles] = useState<Map<string, string>>(new Map());
+  const dialog = useRef<HTMLDialogElement>(null);
+
+  useEffect(() => {
+    if (pending) dialog.current?.showModal();
+    else dialog.current?.close();
+  }, [pending]);
+
+  const count = selected.size;
+  const chosen = settings
+    .map((s) => ({ ...s, field: settable.find((f) => f.key === s.key) }))
+    .filter((s): s is Setting & { field: FieldDefinition } => s.field !== undefined);
+  const plural = (n: number) => `${n.toLocaleString()} ${n === 1 ? "record" : "records"}`;
+
+  const selectAllMatching = async () => {
+    setBusy(true);
+    setProblem(null);
+    const answer = await selectMatchingAction({ slug, ...query });
+    setBusy(false);
+    if (!answer.ok) {
+      setProblem("message" in answer.error ? answer.error.message : "Could not select the matching records.");
+      return;
+    }
+    onSelect(answer.items);
+    setNotice(
+      answer.truncated
+        ? `The first ${plural(answer.items.length)} matching are selected (the most one bulk edit takes).`
+        : `All ${plural(answer.items.length)} matching are selected.`,
+    );
+  };
+
+  const apply = async () => {
+    const op = pending;
+    if (!op) return;
+    setBusy(true);
+    setProblem(null);
+    const rows = [...selected.values()];
+    const data = Object.fromEntries(chosen.map((s) => [s.key, toPatchValue(s.field, s.value)]));
+    const items =
+      op === "update"
+        ? rows.map((r) => ({ id: r.id, version: r.version, data }))
+        : rows.map((r) => ({ id: r.id, version: r.version }));
+    const answer = await postJson(`/api/collections/${encodeURIComponent(slug)}/bulk`, { op, items }).catch(() => null);
+    setBusy(false);
+    setPending(null);
+    if (!answer?.ok) {
+      setProblem(
+        (answer?.body as { message?: string } | null)?.message ?? "The bulk edit failed; nothing was written.",
+      );
+      return;
+    }
+    setTitles(new Map([...pageTitles, ...rows].map((r) => [r.id, r.title])));
+    setResult(answer.body as BatchAnswer);
+    setUndone(null);
+    setNotice(null);
+    onSelect([]);
+    router.refresh();
+  };
+
+  const undo = async () => {
+    if (!result?.batchId) return;
+    setBusy(true);
+    const answer = await postJson(`/api/batches/${result.batchId}/undo`).catch(() => null);
+    setBusy(false);
+    if (!answer?.ok) {
+      setProblem((answer?.body as { message?: string } | null)?.message ?? "Undo failed; nothing was written.");
+      return;
+    }
+    setUndone(answer.body as BatchAnswer);
+    router.refresh();
+  };
+
+  const titleId = `${id}-confirm-title`;
+  return (
+    <>
+      {count > 0 ? (
+        <section className="panel bulk-bar" aria-label="Bulk edit" data-testid="bulk-bar">
+          <div className="row">
+            <strong>{plural(count)} selected</strong>
+            <button type="button" onClick={selectAllMatching} disabled={busy}>
+              Select all matching
+            </button>
+            <button type="button" onClick={() => onSelect([])} disabled={busy}>
+              Clear selection
+            </button>
+            {notice ? <span className="muted small">{notice}</span> : null}
+          </div>
+          <div className="stack bulk-settings">
+            {settings.map((setting, i) => {
+              const field = settable.find((f) => f.key === setting.key);
+              return (
+                <div className="row" key={setting.key}>
+                  <label htmlFor={`${id}-field-${i}`}>Field</label>
+                  <select
+                    id={`${id}-field-${i}`}
+                    value={setting.key}
+                    onChange={(e) =>
+                      setSettings(settings.map((s, j) => (j === i ? { key: e.target.value, value: "" } : s)))
+                    }
+                  >
+                    {settable.map((f) => (
+                      <option
+                        key={f.key}
+                        value={f.key}
+                        disabled={f.key !== setting.key && settings.some((s) => s.key === f.key)}
+                      >
+                        {f.label}
+                      </option>
+                    ))}
+                  </select>
+                  {field ? (
+                    <>
+                      <label htmlFor={`${id}-value-${i}`}>New {field.label}</label>
+                      <FieldInput
+                        field={field}
+                        id={`${id}-value-${i}`}
+                        value={setting.value}
+                        onChange={(value) => setSettings(settings.map((s, j) => (j === i ? { ...s, value } : s)))}
+                      />
+                    </>
+                  ) : null}
+                  <button type="button" onClick={() => setSettings(settings.filter((_, j) => j !== i))}>
+                    Remove
+                  </button>
+                </div>
+              );
+            })}
+            <div className="row">
+              {settings.length < settable.length ? (
+                <button
+                  type="button"
+                  onClick={() => {
+                    const next = settable.find((f) => !settings.some((s) => s.key === f.key));
+                    if (next)
+                      setSettings([...settings, { key: next.key, value: next.type === "boolean" ? false : "" }]);
+                  }}
+                >
+                  {settings.length === 0 ? "Set a field" : "Set another field"}
+                </button>
+              ) : null}
+              {settings.length > 0 ? (
+                <button type="button" className="primary" onClick={() => setPending("update")} disabled={busy}>
+                  Apply to {plural(count)}…
+                </button>
+              ) : null}
+              <span className="spacer" />
+              <button type="button" className="danger" onClick={() => setPending("delete")} disabled={busy}>
+                Delete {plural(count)}…
+              </button>
+            </div>
+          </div>
+        </section>
+      ) : null}
+      {problem ? (
+        <p role="alert" className="notice error">
+          {problem}
+        </p>
+      ) : null}
+      {result ? (
+        <section className="panel bulk-result" aria-label="Bulk edit result">
+          <BatchReport title="Bulk edit" answer={result} fields={fields} titles={titles} />
+          {undone ? (
+            <BatchReport title="Undone" answer={undone} fields={fields} titles={titles} />
+          ) : (
+            <div className="row">
+              <button type="button" onClick={undo} disabled={busy}>
+                Undo this batch
+              </button>
+              <button type="button" onClick={() => setResult(null)}>
+                Close
+              </button>
+            </div>
+          )}
+        </section>
+      ) : null}
+      <dialog
+        ref={dialog}
+        className="dialog"
+        aria-labelledby={titleId}
+        onCancel={(e) => {
+          e.preventDefault();
+          setPending(null);
+        }}
+      >
+        <header>
+          <h2 id={titleId}>
+            {pending === "delete"
+              ? `Delete ${plural(count)}?`
+              : `Set ${chosen.map((s) => s.field.label).join(", ")} on ${plural(count)}?`}
+          </h2>
+        </header>
+        <div className="body">
+          {pending === "delete" ? (
+            <p>Each record is deleted only if nobody changed it since you read it; the others are listed after.</p>
+          ) : (
+            <ul>
+              {chosen.map((s) => (
+                <li key={s.key}>
+                  {s.field.label} → <strong>{String(toPatchValue(s.field, s.value) ?? "(empty)")}</strong>
+                </li>
+              ))}
+            </ul>
+          )}
+          <p className="muted small">
+            Records someone changed since you read them are merged where they changed other fields, and listed as
+            conflicts where they changed these.
+          </p>
+        </div>
+        <footer>
+          <button type="button" className={pending === "delete" ? "danger" : "primary"} onClick={apply} disabled={busy}>
+            {pending === "delete" ? `Delete ${plural(count)}` : `Apply to ${plural(count)}`}
+          </button>
+          <button type="button" onClick={() => setPending(null)} disabled={busy}>
+            Cancel
+          </button>
+        </footer>
+      </dialog>
+    </>
+  );
+}

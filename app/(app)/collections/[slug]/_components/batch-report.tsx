@@ -10,7 +10,7 @@ export const STATUS_WORDS: Record<BatchStatus, string> = {
   updated: "updated",
   merged: "merged",
   unchanged: "unchanged",
-  conflict: "conflicts",
+  conflict: "conflict",
   locked: "locked",
   not_found: "not found",
   invalid: "invalid",
@@ -23,7 +23,10 @@ const PROBLEMS = new Set<BatchStatus>(["conflict", "locked", "invalid", "not_fou
 export function summaryText(summary: BatchSummary): string {
   const parts = (Object.keys(STATUS_WORDS) as BatchStatus[])
     .filter((status) => (summary[status] ?? 0) > 0)
-    .map((status) => `${summary[status]} ${STATUS_WORDS[status]}`);
+    .map(
+      (status) =>
+        `${summary[status]} ${STATUS_WORDS[status]}${status === "conflict" && summary[status] > 1 ? "s" : ""}`,
+    );
   return parts.length > 0 ? parts.join(", ") : "nothing to do";
 }
 

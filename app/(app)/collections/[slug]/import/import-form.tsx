@@ -226,10 +226,12 @@ export function ImportForm({ slug, fields }: { slug: string; fields: FieldDefini
                     <td>{r.line}</td>
                     <td>{STATUS_WORDS[r.status]}</td>
                     <td>
-                      {r.id && r.status !== "not_found" && applied ? (
+                      {!r.id || (!applied && r.status === "created") ? (
+                        "new"
+                      ) : applied && r.status !== "not_found" ? (
                         <Link href={`/records/${r.id}`}>{r.id.slice(0, 8)}</Link>
                       ) : (
-                        (r.id?.slice(0, 8) ?? "new")
+                        r.id.slice(0, 8)
                       )}
                     </td>
                     <td>

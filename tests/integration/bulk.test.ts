@@ -9,6 +9,7 @@ import type { FieldDefinition } from "@/lib/fields";
 import { acquireLease } from "@/lib/leases/leases";
 import type { RecordView } from "@/lib/records/record-view";
 import { saveRecord } from "@/lib/records/save-record";
+import { reserveSeats } from "@/lib/reservations/reserve-seats";
 import { callRoute, closeRouteDatabase, expectError, useDatabaseInRoutes } from "../support/api";
 import {
   createCollection,
@@ -375,5 +376,76 @@ describe("POST /api/collections/:slug/bulk", () => {
     expect(byAdmin.body.summary.updated).toBe(1);
     // A second undo answers with the first one.
     expect((await undo(made.body.batchId)).body).toEqual(byAdmin.body);
+  });
+
+  it("a capacity below the seats already reserved is that record's invalid; the others are written and mirrored", async () => {
+    const events = await createCollection(database.db, {
+      fields: [
+        { key: "name", label: "Name", type: "text", required: true },
+        { key: "capacity", label: "Capacity", type: "integer", min: 0 },
+      ],
+    });
+    await queryRows(database.db, sql`update collections set capacity_field = 'capacity' where id = ${events.id}`);
+    const full = await createTestRecord(database.db, editor, events, { name: "Full", capacity: 10 });
+    const empty = await createTestRecord(database.db, editor, events, { name: "Empty", capacity: 10 });
+    expect((await reserveSeats(database.db, other, { recordId: full.id, seats: 6 })).ok).toBe(true);
+    const response = await bulk(
+      { op: "update", items: [full, empty].map((r) => ({ id: r.id, version: 1, data: { capacity: 4 } })) },
+      { slug: events.slug },
+    );
+    expect(response.status).toBe(200);
+    expect(response.body.results).toEqual([
+      { id: full.id, status: "invalid", version: 1, fields: { capacity: expect.stringContaining("6 seats") } },
+      { id: empty.id, status: "updated", version: 2 },
+    ]);
+    const counters = await queryRows<{ record_id: string; capacity: number }>(
+      database.db,
+      sql`select record_id, capacity from record_capacity where record_id in (${full.id}, ${empty.id})`,
+    );
+    expect(new Map(counters.map((c) => [c.record_id, c.capacity]))).toEqual(
+      new Map([
+        [full.id, 10],
+        [empty.id, 4],
+      ]),
+    );
+  });
+
+  it("undo of a batch that created records deletes them, unless someone changed them since", async () => {
+    const { applyBatch } = await import("@/lib/batches/apply-batch");
+    const { findBatchCollection } = await import("@/lib/batches/batches");
+    const collection = await findBatchCollection(database.db, slug);
+    if (!collection) throw new Error("collection");
+    const made = await applyBatch(database.db, editor, {
+      collection,
+      kind: "import",
+      items: [
+        { op: "create", values: { title: "Imported 1", status: "Open" } },
+        { op: "create", values: { title: "Imported 2", status: "Open" } },
+      ],
+    });
+    expect(made.summary.created).toBe(2);
+    const [first, second] = made.results;
+    if (!first?.id || !second?.id) throw new Error("created ids");
+    await saveAsOther({ id: second.id, version: 1 }, { priority: 5 });
+    const undone = await undo(made.batchId ?? "");
+    expect(undone.body.results).toEqual([
+      { id: first.id, status: "deleted", version: 2 },
+      {
+        id: second.id,
+        status: "conflict",
+        version: 2,
+        conflicts: [{ field: "priority", by: { id: other.id, name: "Otto" }, at: expect.any(String) }],
+      },
+    ]);
+    const rows = await queryRows<{ id: string; deleted: boolean }>(
+      database.db,
+      sql`select id, deleted_at is not null as deleted from records where id in (${first.id}, ${second.id})`,
+    );
+    expect(new Map(rows.map((r) => [r.id, r.deleted]))).toEqual(
+      new Map([
+        [first.id, true],
+        [second.id, false],
+      ]),
+    );
   });
 });

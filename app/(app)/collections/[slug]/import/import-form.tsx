@@ -141,7 +141,7 @@ export function ImportForm({ slug, fields }: { slug: string; fields: FieldDefini
           />
         </div>
         {headers.length > 0 && mapping && !applied ? (
-          <fieldset className="stack">
+          <fieldset className="stack import-columns">
             <legend>Columns</legend>
             {headers.map((header, i) => (
               <div className="row" key={header}>

@@ -4,7 +4,7 @@ import { sql } from "drizzle-orm";
 import { type Db, type DbOrTx, queryRows } from "@/db/client";
 import type { BatchKind, FieldChanges, RecordData, RevisionAction } from "@/db/schema";
 import type { Actor } from "@/lib/auth/actor";
-import { isConstraintViolation } from "@/lib/database-errors";
+import { errorCode, findCause, isConstraintViolation } from "@/lib/database-errors";
 import { type FieldDefinition, type FieldValue, searchTextOf, validateRecord } from "@/lib/fields";
 import { isUuid } from "@/lib/records/queries";
 import { isoString, type UserRef } from "@/lib/records/record-view";
@@ -17,7 +17,9 @@ import { capacityBelowTakenMessage, capacityOf } from "@/lib/reservations/seats"
  * version may be merged: only when no revision after that version touched a field the item sets
  * (`changes ?| keys`, checked in the same UPDATE's WHERE). JavaScript proposes the new values;
  * PostgreSQL decides. Items run in chunks (one statement per chunk and kind of write), all in one
- * transaction, so a batch of 5,000 is a few dozen round trips, not 5,000.
+ * transaction, so a batch of 5,000 is a few dozen round trips, not 5,000. Each chunk's records
+ * are read FOR UPDATE in id order, so concurrent batches queue instead of deadlocking and a
+ * single save racing the batch waits for it (and then meets the new version).
  */
 
 export const BATCH_STATUSES = [
@@ -90,8 +92,29 @@ export function summarize(results: readonly BatchItemResult[]): BatchSummary {
 
 class DryRunRollback extends Error {}
 
+/**
+ * Batches lock their records in id order, but a deadlock with other writers stays possible
+ * (PostgreSQL then aborts one transaction: deadlock_detected). Ours rolled back whole, so it
+ * simply runs again, reading the records afresh.
+ */
+const ATTEMPTS = 5;
+
+function isDeadlock(error: unknown): boolean {
+  return findCause(error, (e) => errorCode(e) === "40P01") !== undefined;
+}
+
 /** Applies a batch and records it in `batches` (unless a dry run). */
 export async function applyBatch(db: Db, actor: Actor, input: ApplyBatchInput): Promise<BatchOutcome> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await applyBatchOnce(db, actor, input);
+    } catch (error) {
+      if (attempt >= ATTEMPTS || !isDeadlock(error)) throw error;
+    }
+  }
+}
+
+async function applyBatchOnce(db: Db, actor: Actor, input: ApplyBatchInput): Promise<BatchOutcome> {
   if (input.requestKey) {
     const existing = await findBatchByKey(db, actor.id, input.requestKey);
     if (existing) return existing;
@@ -102,9 +125,13 @@ export async function applyBatch(db: Db, actor: Actor, input: ApplyBatchInput): 
     await db.transaction(async (tx) => {
       let results: BatchItemResult[] = new Array(input.items.length);
       const context: Context = { tx, actor, collection: input.collection, batchId, action: actionOf(input.kind) };
-      for (let start = 0; start < input.items.length; start += CHUNK_SIZE) {
-        const chunk = input.items.slice(start, start + CHUNK_SIZE).map((item, i) => ({ item, index: start + i }));
-        await applyChunk(context, chunk, results);
+      // Records are taken in id order (chunks, and row locks within each): two batches over the
+      // same records then wait for each other instead of deadlocking. Results keep item order.
+      const ordered = input.items
+        .map((item, index) => ({ item, index, key: "id" in item ? (item.id ?? "") : "" }))
+        .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.index - b.index));
+      for (let start = 0; start < ordered.length; start += CHUNK_SIZE) {
+        await applyChunk(context, ordered.slice(start, start + CHUNK_SIZE), results);
       }
       const lines = input.lines;
       if (lines) results = results.map((result, i) => ({ line: lines[i] ?? 0, ...result }));
@@ -186,7 +213,9 @@ async function readCurrent(context: Context, ids: readonly string[]): Promise<Ma
           left join leases l on l.record_id = r.id and l.expires_at > now() and l.user_id <> ${context.actor.id}
           left join users lu on lu.id = l.user_id
           left join record_capacity rc on rc.record_id = r.id
-         where r.id = any(${`{${valid.join(",")}}`}::uuid[])`,
+         where r.id = any(${`{${valid.join(",")}}`}::uuid[])
+         order by r.id
+         for update of r`,
   );
   return new Map(
     rows.map((row) => [

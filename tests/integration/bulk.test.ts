@@ -448,4 +448,27 @@ describe("POST /api/collections/:slug/bulk", () => {
       ]),
     );
   });
+
+  it("two batches over the same records in opposite orders, at once: both finish, each record gets both fields", async () => {
+    const { applyBatch } = await import("@/lib/batches/apply-batch");
+    const { findBatchCollection } = await import("@/lib/batches/batches");
+    const collection = await findBatchCollection(database.db, slug);
+    if (!collection) throw new Error("collection");
+    const records = await createRecords(1200);
+    const reversed = [...records].reverse();
+    const [mine, theirs] = await Promise.all([
+      bulk({ op: "update", items: records.map((r) => ({ id: r.id, version: 1, data: { status: "Closed" } })) }),
+      applyBatch(otherInstance.db, other, {
+        collection,
+        kind: "bulk",
+        items: reversed.map((r) => ({ op: "update" as const, id: r.id, version: 1, set: { priority: 3 } })),
+      }),
+    ]);
+    expect(mine.status).toBe(200);
+    expect(mine.body.summary.updated + mine.body.summary.merged).toBe(1200);
+    expect(theirs.summary.updated + theirs.summary.merged).toBe(1200);
+    const stored = await storedRows(records.map((r) => r.id));
+    for (const r of records)
+      expect(stored.get(r.id)).toMatchObject({ version: 3, data: { status: "Closed", priority: 3 } });
+  });
 });

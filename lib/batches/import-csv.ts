@@ -50,6 +50,9 @@ function fileError(message: string, extra: Omit<ImportFileError, "code" | "messa
 async function readRows(bytes: Uint8Array): Promise<Result<{ header: string[]; rows: Row[] }, ImportFileError>> {
   let body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf) body = body.subarray(3);
+  if ((body[0] === 0xff && body[1] === 0xfe) || (body[0] === 0xfe && body[1] === 0xff)) {
+    return err(fileError("The file is UTF-16 text. Save it as “CSV UTF-8” and try again."));
+  }
   if (body.includes(0)) return err(fileError("This is not a CSV file: it contains binary data."));
   try {
     new TextDecoder("utf-8", { fatal: true }).decode(body);

@@ -291,6 +291,9 @@ describe("POST /api/collections/:slug/import", () => {
     const revisions = await revisionCount(slug);
     const latin1 = Uint8Array.from([...Buffer.from("name\nCaf"), 0xe9, 0x0a]);
     expectError(await importCsv(slug, latin1), 422, "invalid_file");
+    const utf16 = await importCsv(slug, Uint8Array.from([0xff, 0xfe, ...Buffer.from("name\nx", "utf16le")]));
+    expectError(utf16, 422, "invalid_file");
+    expect(utf16.body.message).toContain("UTF-16");
     expectError(await importCsv(slug, Uint8Array.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00])), 422, "invalid_file");
     const unknown = await importCsv(slug, "name,colour,size\nx,red,1");
     expectError(unknown, 422, "invalid_file");

@@ -5,7 +5,6 @@ test("an editor bulk-sets Status on selected rows, sees a colleague's conflict b
 }) => {
   const prefix = unique("Bulk");
   const alice = await apiAs("alice@example.com");
-  const bob = await apiAs("bob@example.com");
   const records = [];
   for (const n of [1, 2, 3])
     records.push(await alice.createRecord("tickets", { title: `${prefix} ${n}`, status: "Open" }));
@@ -19,7 +18,9 @@ test("an editor bulk-sets Status on selected rows, sees a colleague's conflict b
   const bar = page.getByTestId("bulk-bar");
   await expect(bar).toContainText("3 records selected");
 
-  // Bob changes the second ticket's status after Alice read it.
+  // Bob changes the second ticket's status after Alice read it (his client signs in now: an idle
+  // keep-alive connection from earlier may have been closed by the server meanwhile).
+  const bob = await apiAs("bob@example.com");
   expect((await bob.patchRecord(second.id, 1, { status: "Resolved" })).status()).toBe(200);
 
   await bar.getByRole("button", { name: "Set a field" }).click();
@@ -96,6 +97,36 @@ test("an import with a conflicting row and a bad row: dry run report, then the s
   await expect(done.getByRole("link", { name: "Download the report (CSV)" })).toBeVisible();
   expect((await alice.getRecord(kept.id)).data.title).toBe(`${prefix} kept (renamed)`);
   expect((await alice.getRecord(clash.id)).data.status).toBe("Resolved");
+  await alice.dispose();
+  await bob.dispose();
+});
+
+test("a record the bulk edit could not write opens with the batch's values as mine, and saving shows the conflict", async ({
+  page,
+}) => {
+  const prefix = unique("Resolve");
+  const alice = await apiAs("alice@example.com");
+  const record = await alice.createRecord("tickets", { title: `${prefix} 1`, status: "Open" });
+  await signIn(page, "alice@example.com");
+  await page.goto(`/collections/tickets?q=${encodeURIComponent(prefix)}`);
+  await page.getByRole("checkbox", { name: `Select ${prefix} 1` }).click();
+  const bob = await apiAs("bob@example.com");
+  expect((await bob.patchRecord(record.id, 1, { status: "Resolved" })).status()).toBe(200);
+  const bar = page.getByTestId("bulk-bar");
+  await bar.getByRole("button", { name: "Set a field" }).click();
+  await bar.getByLabel("Field").selectOption({ label: "Status" });
+  await bar.getByLabel("New Status").selectOption("Closed");
+  await bar.getByRole("button", { name: "Apply to 1 record…" }).click();
+  await page
+    .getByRole("dialog", { name: "Set Status on 1 record?" })
+    .getByRole("button", { name: "Apply to 1 record" })
+    .click();
+  await page.getByRole("button", { name: `Resolve ${prefix} 1 with my values` }).click();
+  await expect(page).toHaveURL(new RegExp(`/records/${record.id}`));
+  await page.getByRole("button", { name: "Restore your unsaved changes" }).click();
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByRole("dialog")).toBeVisible();
+  await expect(page.getByRole("dialog")).toContainText("Bob");
   await alice.dispose();
   await bob.dispose();
 });

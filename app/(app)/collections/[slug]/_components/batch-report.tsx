@@ -62,11 +62,14 @@ export function BatchReport({
   answer,
   fields,
   titles,
+  onResolve,
 }: {
   title: string;
   answer: BatchAnswer;
   fields: readonly FieldDefinition[];
   titles: ReadonlyMap<string, string>;
+  /** For a conflict: open the record with this batch's values as "mine" (a draft the record offers). */
+  onResolve?: ((id: string) => void) | undefined;
 }) {
   const problems = answer.results.filter((r) => PROBLEMS.has(r.status));
   return (
@@ -85,6 +88,14 @@ export function BatchReport({
                 <span>{result.id ?? "new record"}</span>
               )}{" "}
               — {problemText(fields, result)}
+              {onResolve && result.id && result.status === "conflict" ? (
+                <>
+                  {" "}
+                  <button type="button" className="small" onClick={() => onResolve(result.id ?? "")}>
+                    Resolve {titles.get(result.id) ?? "it"} with my values
+                  </button>
+                </>
+              ) : null}
             </li>
           ))}
         </ul>

@@ -2,8 +2,11 @@
 
 import { useRouter } from "next/navigation";
 import { createContext, type ReactNode, useContext, useEffect, useId, useRef, useState } from "react";
+import { storeDraft } from "@/components/drafts";
 import { FieldInput } from "@/components/field-input";
+import type { RecordData } from "@/db/schema";
 import type { FieldDefinition } from "@/lib/fields";
+import { toFormValues } from "@/lib/form-values";
 import { selectMatchingAction } from "../bulk-actions";
 import { type BatchAnswer, BatchReport } from "./batch-report";
 
@@ -194,6 +197,8 @@ function BulkBar({
   const [result, setResult] = useState<BatchAnswer | null>(null);
   const [undone, setUndone] = useState<BatchAnswer | null>(null);
   const [titles, setTitles] = useState<Map<string, string>>(new Map());
+  /** What the last batch set, and the version it read each record at: a conflict's "mine" and base. */
+  const [sent, setSent] = useState<{ data: Record<string, unknown>; versions: Map<string, number> } | null>(null);
   const dialog = useRef<HTMLDialogElement>(null);
 
   useEffect(() => {
@@ -245,6 +250,7 @@ function BulkBar({
       return;
     }
     setTitles(new Map([...pageTitles, ...rows].map((r) => [r.id, r.title])));
+    setSent(op === "update" ? { data, versions: new Map(rows.map((r) => [r.id, r.version])) } : null);
     setResult(answer.body as BatchAnswer);
     setUndone(null);
     setNotice(null);
@@ -263,6 +269,30 @@ function BulkBar({
     }
     setUndone(answer.body as BatchAnswer);
     router.refresh();
+  };
+
+  /**
+   * A conflicted record opens with the batch's values as an unsaved draft on the version the
+   * batch read: the record offers it, and saving it brings up the conflict dialog.
+   */
+  const resolve = async (recordId: string) => {
+    const version = sent?.versions.get(recordId);
+    if (!sent || version === undefined) return;
+    const response = await fetch(`/api/records/${encodeURIComponent(recordId)}/revisions/${version}`, {
+      headers: { Accept: "application/json" },
+    }).catch(() => null);
+    const revision = response?.ok ? ((await response.json()) as { data: RecordData }) : null;
+    if (!revision) {
+      setProblem("Could not read the version this batch started from.");
+      return;
+    }
+    const mine: RecordData = { ...revision.data };
+    for (const [key, value] of Object.entries(sent.data)) {
+      if (value === null) delete mine[key];
+      else mine[key] = value as RecordData[string];
+    }
+    storeDraft({ recordId, baseVersion: version, baseData: revision.data, values: toFormValues(fields, mine) });
+    router.push(`/records/${recordId}`);
   };
 
   const titleId = `${id}-confirm-title`;
@@ -353,7 +383,13 @@ function BulkBar({
       ) : null}
       {result ? (
         <section className="panel bulk-result" aria-label="Bulk edit result">
-          <BatchReport title="Bulk edit" answer={result} fields={fields} titles={titles} />
+          <BatchReport
+            title="Bulk edit"
+            answer={result}
+            fields={fields}
+            titles={titles}
+            onResolve={sent && !undone ? resolve : undefined}
+          />
           {undone ? (
             <BatchReport title="Undone" answer={undone} fields={fields} titles={titles} />
           ) : (

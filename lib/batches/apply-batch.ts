@@ -272,7 +272,7 @@ async function applyChunk(context: Context, chunk: Indexed[], results: BatchItem
   const { collection } = context;
   // Items that cannot write whatever the database holds.
   const creates: { index: number; id: string; data: RecordData; search: string; cap: number | null }[] = [];
-  let pending: (Indexed & { set?: Record<string, FieldValue | null> })[] = [];
+  let pending: (Indexed & { set?: Record<string, FieldValue | null>; invalid?: Record<string, string> })[] = [];
   for (const entry of chunk) {
     const { item, index } = entry;
     if (item.op === "refuse") {
@@ -294,9 +294,9 @@ async function applyChunk(context: Context, chunk: Indexed[], results: BatchItem
         });
       }
     } else if (item.op === "update") {
+      // Reported once the record is read: its result carries the version it is at.
       const valid = validateSet(collection.fields, item.set);
-      if (!valid.ok) results[index] = { id: item.id, status: "invalid", fields: valid.fields };
-      else pending.push({ ...entry, set: valid.set });
+      pending.push(valid.ok ? { ...entry, set: valid.set } : { ...entry, invalid: valid.fields });
     } else {
       pending.push(entry);
     }
@@ -331,6 +331,10 @@ async function applyChunk(context: Context, chunk: Indexed[], results: BatchItem
       }
       if (now.holder) {
         results[index] = { id: item.id, status: "locked", version: now.version, holder: now.holder };
+        continue;
+      }
+      if (entry.invalid) {
+        results[index] = { id: item.id, status: "invalid", version: now.version, fields: entry.invalid };
         continue;
       }
       if (item.version > now.version) {

@@ -299,7 +299,7 @@ describe("POST /api/collections/:slug/bulk", () => {
     expect(response.body.results).toEqual([
       { id: a.id, status: "unchanged", version: 1 },
       { id: expect.any(String), status: "not_found" },
-      { id: b.id, status: "invalid", fields: { priority: "Must be at most 5", colour: "Unknown field" } },
+      { id: b.id, status: "invalid", version: 1, fields: { priority: "Must be at most 5", colour: "Unknown field" } },
       { id: "not-a-uuid", status: "not_found" },
     ]);
     const deleted = await bulk({

@@ -10,7 +10,7 @@ import { displayValue } from "@/lib/fields";
 import { liveLeaseHolders } from "@/lib/leases/leases";
 import { listRecords } from "@/lib/records/list-records";
 import type { UserRef } from "@/lib/records/record-view";
-import { BulkRowCell, BulkSelectAllCell, BulkSelection } from "./_components/bulk-selection";
+import { BulkBar, BulkRowCell, BulkSelectAllCell } from "./_components/bulk-selection";
 import { ExportMenu } from "./_components/export-menu";
 
 type Search = { q?: string; sort?: string; dir?: string; cursor?: string };
@@ -57,6 +57,7 @@ export default async function CollectionPage({
         )
       : new Map();
   const columns = collection.fields.filter((f) => f.listed);
+  const canEdit = hasRole(actor, "editor");
   const sort = search.sort ?? "updatedAt";
   const currentDir = dir ?? (sort === "updatedAt" || sort === "createdAt" ? "desc" : "asc");
 
@@ -87,15 +88,15 @@ export default async function CollectionPage({
         <h1>{collection.name}</h1>
         <span className="spacer" />
         <ExportMenu slug={slug} query={{ q: search.q, sort: search.sort, dir }} />
+        {canEdit ? (
+          <Link href={`/collections/${slug}/import`} className="button">
+            Import CSV
+          </Link>
+        ) : null}
         {hasRole(actor, "editor") ? (
-          <>
-            <Link href={`/collections/${slug}/import`} className="button">
-              Import CSV
-            </Link>
-            <Link href={`/collections/${slug}/new`} className="button primary">
-              New record
-            </Link>
-          </>
+          <Link href={`/collections/${slug}/new`} className="button primary">
+            New record
+          </Link>
         ) : null}
       </div>
       <search>
@@ -115,61 +116,66 @@ export default async function CollectionPage({
           {problem}
         </p>
       ) : null}
-      <BulkSelection
+      <BulkBar
         slug={slug}
         fields={collection.fields}
         rows={items.map((r) => ({ id: r.id, version: r.version, title: recordTitle(collection, r.data) }))}
         query={{ q: search.q, sort: search.sort, dir }}
-        enabled={hasRole(actor, "editor")}
-      >
-        <div className="table-wrap" style={{ marginTop: "1rem" }}>
-          <table className="records">
-            <thead>
-              <tr>
-                <BulkSelectAllCell />
-                {columns.map((f) => (
-                  <th key={f.key} scope="col" aria-sort={ariaSort(f.key)}>
-                    {sortLink(f.key, f.label)}
-                  </th>
-                ))}
-                <th scope="col" aria-sort={ariaSort("updatedAt")}>
-                  {sortLink("updatedAt", "Updated")}
+        enabled={canEdit}
+      />
+      <div className="table-wrap" style={{ marginTop: "1rem" }}>
+        <table className="records">
+          <thead>
+            <tr>
+              <BulkSelectAllCell slug={slug} enabled={canEdit} />
+              {columns.map((f) => (
+                <th key={f.key} scope="col" aria-sort={ariaSort(f.key)}>
+                  {sortLink(f.key, f.label)}
                 </th>
+              ))}
+              <th scope="col" aria-sort={ariaSort("updatedAt")}>
+                {sortLink("updatedAt", "Updated")}
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.length === 0 ? (
+              <tr>
+                <td colSpan={columns.length + 1} className="muted">
+                  {search.q ? `Nothing matches “${search.q}”.` : "No records yet."}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {items.length === 0 ? (
-                <tr>
-                  <td colSpan={columns.length + 1} className="muted">
-                    {search.q ? `Nothing matches “${search.q}”.` : "No records yet."}
+            ) : (
+              items.map((record) => (
+                <tr key={record.id}>
+                  <BulkRowCell
+                    slug={slug}
+                    enabled={canEdit}
+                    id={record.id}
+                    version={record.version}
+                    title={recordTitle(collection, record.data)}
+                  />
+                  {columns.map((f, i) => (
+                    <td key={f.key}>
+                      {i === 0 ? (
+                        <>
+                          <Link href={`/records/${record.id}`}>{displayValue(f, record.data[f.key])}</Link>
+                          <EditingPill holder={editing.get(record.id)} me={actor.id} />
+                        </>
+                      ) : (
+                        displayValue(f, record.data[f.key])
+                      )}
+                    </td>
+                  ))}
+                  <td className="muted small">
+                    <RelativeTime iso={record.updatedAt} /> by {record.updatedBy.name}
                   </td>
                 </tr>
-              ) : (
-                items.map((record) => (
-                  <tr key={record.id}>
-                    <BulkRowCell id={record.id} title={recordTitle(collection, record.data)} />
-                    {columns.map((f, i) => (
-                      <td key={f.key}>
-                        {i === 0 ? (
-                          <>
-                            <Link href={`/records/${record.id}`}>{displayValue(f, record.data[f.key])}</Link>
-                            <EditingPill holder={editing.get(record.id)} me={actor.id} />
-                          </>
-                        ) : (
-                          displayValue(f, record.data[f.key])
-                        )}
-                      </td>
-                    ))}
-                    <td className="muted small">
-                      <RelativeTime iso={record.updatedAt} /> by {record.updatedBy.name}
-                    </td>
-                  </tr>
-                ))
-              )}
-            </tbody>
-          </table>
-        </div>
-      </BulkSelection>
+              ))
+            )}
+          </tbody>
+        </table>
+      </div>
       <div className="row" style={{ marginTop: "0.75rem" }}>
         {search.cursor ? <Link href={href({})}>First page</Link> : null}
         <span className="spacer" />

@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { createContext, type ReactNode, useContext, useEffect, useId, useRef, useState } from "react";
+import { useEffect, useId, useRef, useState, useSyncExternalStore } from "react";
 import { storeDraft } from "@/components/drafts";
 import { FieldInput } from "@/components/field-input";
 import type { RecordData } from "@/db/schema";
@@ -11,139 +11,127 @@ import { selectMatchingAction } from "../bulk-actions";
 import { type BatchAnswer, BatchReport } from "./batch-report";
 
 /**
- * Bulk selection on the list page, self-contained: a provider around the table, a checkbox cell
- * for the header and for each row (rendered only for editors), and the bar above the table that
- * sets fields or deletes, confirms, shows the per-record result and offers "Undo this batch".
- * The selection (id and the version each record was read at) survives paging within the tab.
+ * Bulk selection on the list page, self-contained: the bar above the table (`BulkBar`: set
+ * fields or delete, confirm, the per-record result, "Undo this batch") and a checkbox cell for
+ * the header and for each row. They share the selection through a small store per collection
+ * (no provider to wrap the table in), and render nothing for viewers (`enabled`). The selection
+ * (id and the version each record was read at) survives paging within the tab.
  */
 
 export type SelectableRow = { id: string; version: number; title: string };
 
-type Selection = {
-  rows: SelectableRow[];
-  selected: ReadonlyMap<string, SelectableRow>;
-  toggle: (row: SelectableRow, checked: boolean, shift: boolean) => void;
-  setPage: (checked: boolean) => void;
-};
+type Snapshot = { selected: ReadonlyMap<string, SelectableRow>; rows: readonly SelectableRow[] };
+type Store = { snapshot: Snapshot; last: number | null; listeners: Set<() => void> };
 
-const SelectionContext = createContext<Selection | null>(null);
+const EMPTY: Snapshot = { selected: new Map(), rows: [] };
+const stores = new Map<string, Store>();
+
+function storeFor(slug: string): Store {
+  let store = stores.get(slug);
+  if (!store) {
+    let selected = new Map<string, SelectableRow>();
+    try {
+      const saved = JSON.parse(sessionStorage.getItem(storageKey(slug)) ?? "[]") as SelectableRow[];
+      if (Array.isArray(saved)) selected = new Map(saved.map((r) => [r.id, r]));
+    } catch {
+      // nothing saved
+    }
+    store = { snapshot: { selected, rows: [] }, last: null, listeners: new Set() };
+    stores.set(slug, store);
+  }
+  return store;
+}
+
+const storageKey = (slug: string) => `tandem:selection:${slug}`;
+
+function update(slug: string, change: Partial<Snapshot>): void {
+  const store = storeFor(slug);
+  store.snapshot = { ...store.snapshot, ...change };
+  if (change.selected) {
+    try {
+      sessionStorage.setItem(storageKey(slug), JSON.stringify([...change.selected.values()]));
+    } catch {
+      // storage full or off: the selection still works on this page
+    }
+  }
+  for (const listener of store.listeners) listener();
+}
+
+function useSelection(slug: string): Snapshot {
+  return useSyncExternalStore(
+    (listener) => {
+      const store = storeFor(slug);
+      store.listeners.add(listener);
+      return () => store.listeners.delete(listener);
+    },
+    () => storeFor(slug).snapshot,
+    () => EMPTY,
+  );
+}
+
+function select(slug: string, rows: readonly SelectableRow[], checked: boolean): void {
+  const next = new Map(storeFor(slug).snapshot.selected);
+  for (const r of rows) {
+    if (checked) next.set(r.id, r);
+    else next.delete(r.id);
+  }
+  update(slug, { selected: next });
+}
 
 /** Types the bar can set (multiselect, user and link need pickers of their own). */
 const SETTABLE = new Set(["text", "longtext", "number", "integer", "boolean", "date", "select", "email"]);
 
 type Query = { q?: string | undefined; sort?: string | undefined; dir?: "asc" | "desc" | undefined };
 
-export function BulkSelection({
-  slug,
-  fields,
-  rows,
-  query,
-  enabled,
-  children,
-}: {
-  slug: string;
-  fields: FieldDefinition[];
-  /** The rows of the page shown, in order (for shift-click ranges and "select this page"). */
-  rows: SelectableRow[];
-  query: Query;
-  /** Editors only: viewers get the table as it is. */
-  enabled: boolean;
-  children: ReactNode;
-}) {
-  const storageKey = `tandem:selection:${slug}`;
-  const [selected, setSelected] = useState<ReadonlyMap<string, SelectableRow>>(new Map());
-  const lastClicked = useRef<number | null>(null);
-
-  useEffect(() => {
-    try {
-      const saved = JSON.parse(sessionStorage.getItem(storageKey) ?? "[]") as SelectableRow[];
-      if (Array.isArray(saved) && saved.length > 0) setSelected(new Map(saved.map((r) => [r.id, r])));
-    } catch {
-      // nothing saved
-    }
-  }, [storageKey]);
-
-  const update = (next: Map<string, SelectableRow>) => {
-    setSelected(next);
-    try {
-      sessionStorage.setItem(storageKey, JSON.stringify([...next.values()]));
-    } catch {
-      // storage full or off: the selection still works on this page
-    }
-  };
-
-  const selection: Selection = {
-    rows,
-    selected,
-    toggle: (row, checked, shift) => {
-      const next = new Map(selected);
-      const index = rows.findIndex((r) => r.id === row.id);
-      const from = shift && lastClicked.current !== null ? Math.min(lastClicked.current, index) : index;
-      const to = shift && lastClicked.current !== null ? Math.max(lastClicked.current, index) : index;
-      for (const r of rows.slice(from, to + 1)) {
-        if (checked) next.set(r.id, r);
-        else next.delete(r.id);
-      }
-      lastClicked.current = index;
-      update(next);
-    },
-    setPage: (checked) => {
-      const next = new Map(selected);
-      for (const r of rows) {
-        if (checked) next.set(r.id, r);
-        else next.delete(r.id);
-      }
-      update(next);
-    },
-  };
-
-  if (!enabled) return <>{children}</>;
-  return (
-    <SelectionContext.Provider value={selection}>
-      <BulkBar
-        slug={slug}
-        fields={fields}
-        query={query}
-        selected={selected}
-        onSelect={(items) => update(new Map(items.map((r) => [r.id, r])))}
-        pageTitles={rows}
-      />
-      {children}
-    </SelectionContext.Provider>
-  );
-}
-
 /** The header cell: select or clear every row of this page. Nothing for viewers. */
-export function BulkSelectAllCell() {
-  const selection = useContext(SelectionContext);
-  if (!selection) return null;
-  const all = selection.rows.length > 0 && selection.rows.every((r) => selection.selected.has(r.id));
+export function BulkSelectAllCell({ slug, enabled }: { slug: string; enabled: boolean }) {
+  const { rows, selected } = useSelection(slug);
+  if (!enabled) return null;
+  const all = rows.length > 0 && rows.every((r) => selected.has(r.id));
   return (
     <th scope="col" className="select-cell">
       <input
         type="checkbox"
         aria-label="Select all records on this page"
         checked={all}
-        onChange={(e) => selection.setPage(e.target.checked)}
+        onChange={(e) => select(slug, rows, e.target.checked)}
       />
     </th>
   );
 }
 
 /** A row's checkbox cell (shift-click selects the range from the last one clicked). */
-export function BulkRowCell({ id, title }: { id: string; title: string }) {
-  const selection = useContext(SelectionContext);
-  if (!selection) return null;
-  const row = selection.rows.find((r) => r.id === id);
+export function BulkRowCell({
+  slug,
+  enabled,
+  id,
+  version,
+  title,
+}: {
+  slug: string;
+  enabled: boolean;
+  id: string;
+  version: number;
+  title: string;
+}) {
+  const { rows, selected } = useSelection(slug);
+  if (!enabled) return null;
   return (
     <td className="select-cell">
       <input
         type="checkbox"
         aria-label={`Select ${title}`}
-        checked={selection.selected.has(id)}
+        checked={selected.has(id)}
         onChange={() => {}}
         onClick={(e) => {
-          if (row) selection.toggle(row, e.currentTarget.checked, e.shiftKey);
+          const store = storeFor(slug);
+          const index = rows.findIndex((r) => r.id === id);
+          const range =
+            e.shiftKey && store.last !== null && index >= 0
+              ? rows.slice(Math.min(store.last, index), Math.max(store.last, index) + 1)
+              : [{ id, version, title }];
+          store.last = index >= 0 ? index : null;
+          select(slug, range, e.currentTarget.checked);
         }}
       />
     </td>
@@ -171,23 +159,31 @@ async function postJson(url: string, body?: unknown): Promise<{ ok: boolean; bod
   return { ok: response.ok, body: await response.json().catch(() => null) };
 }
 
-function BulkBar({
+/** The bar above the table: what is selected, what to set, the confirmation and the result. */
+export function BulkBar({
   slug,
   fields,
+  rows,
   query,
-  selected,
-  onSelect,
-  pageTitles,
+  enabled,
 }: {
   slug: string;
   fields: FieldDefinition[];
+  /** The rows of the page shown, in order (shift-click ranges, "select this page", titles). */
+  rows: SelectableRow[];
   query: Query;
-  selected: ReadonlyMap<string, SelectableRow>;
-  onSelect: (rows: SelectableRow[]) => void;
-  pageTitles: SelectableRow[];
+  /** Editors only: viewers get nothing. */
+  enabled: boolean;
 }) {
   const router = useRouter();
   const id = useId();
+  const { selected } = useSelection(slug);
+  const pageTitles = rows;
+  const onSelect = (items: SelectableRow[]) => update(slug, { selected: new Map(items.map((r) => [r.id, r])) });
+  const rowKey = rows.map((r) => `${r.id}@${r.version}`).join(",");
+  // The page's rows, for the checkbox cells (ranges, "select this page").
+  // biome-ignore lint/correctness/useExhaustiveDependencies: rowKey stands for rows
+  useEffect(() => update(slug, { rows }), [slug, rowKey]);
   const settable = fields.filter((f) => SETTABLE.has(f.type));
   const [settings, setSettings] = useState<Setting[]>([]);
   const [pending, setPending] = useState<"update" | "delete" | null>(null);
@@ -296,6 +292,7 @@ function BulkBar({
   };
 
   const titleId = `${id}-confirm-title`;
+  if (!enabled) return null;
   return (
     <>
       {count > 0 ? (

@@ -32,6 +32,7 @@ export const ERROR_CODES = [
   "user_conflict",
   "version_mismatch",
   "not_deleted",
+  "invalid_file",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -21,6 +21,7 @@ import { isAlive } from "../lib/process-alive";
 import { createRecord, saveRecord } from "../lib/records/save-record";
 import { freePort, type PostgresServer, startPostgresServer } from "../tests/support/postgres-server";
 import { type AppServer, ensureBuilt, startApp } from "./bench-app";
+import { benchBulk } from "./bench-bulk";
 import { type CpuSample, type CpuTargets, cpuBetween, machineBusyShare, postmasterOf, sampleCpu } from "./bench-cpu";
 import { type BenchClient, type LoadResult, runClosedLoop } from "./bench-load";
 import { benchReservations, formatReservationBench } from "./bench-reservations";
@@ -705,6 +706,11 @@ async function main(): Promise<number> {
   console.log("\nreservations on one hot event: reserveSeats() vs the same transaction as raw SQL (fsync on)");
   const reservations = await benchReservations(url, { durationMs: MEASURE_SECONDS * 1000, rounds: 2 });
   console.log(formatReservationBench(reservations));
+
+  // Issue 13: bulk edits through the batch engine vs the same per-record statement, and a
+  // 100,000-row import, export and re-import.
+  console.log("");
+  await benchBulk(url);
 
   const failed = measured.filter((m) => m.result.errors + m.result.conflicts + m.problems.length > 0);
   if (failed.length > 0 || warmupFailed || wire.failed) {

@@ -137,6 +137,11 @@ const CASES: { [C in ApiError["code"]]: Expected<C> } = {
       impact: [{ field: "count", problem: "type", records: 2, examples: [{ id: current.id, value: "abc" }] }],
     },
   },
+  invalid_file: {
+    error: { code: "invalid_file", message: "Unknown columns: colour", columns: ["colour"] },
+    status: 422,
+    body: { error: "invalid_file", message: "Unknown columns: colour", columns: ["colour"] },
+  },
   idempotency_mismatch: {
     error: { code: "idempotency_mismatch" },
     status: 422,

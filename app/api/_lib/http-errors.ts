@@ -36,6 +36,7 @@ export type ApiError = Coded<
   | { code: "too_large"; limitBytes: number }
   | { code: "bad_query"; message: string }
   | { code: "bad_request"; message: string }
+  | { code: "invalid_file"; message: string; columns?: string[]; headers?: string[]; line?: number }
   | { code: "precondition_required"; message: string }
   | { code: "invalid_credentials" }
   | { code: "rate_limited"; retryAfterSeconds: number }
@@ -210,6 +211,18 @@ export function errorResponse(error: ApiError): ErrorResponse {
       return { status: 400, body: { error: "bad_query", message: error.message } };
     case "bad_request":
       return { status: 400, body: { error: "bad_request", message: error.message } };
+    case "invalid_file":
+      // An import refused as a whole (not CSV, wrong encoding, unknown columns, too large): nothing written.
+      return {
+        status: 422,
+        body: {
+          error: "invalid_file",
+          message: error.message,
+          ...(error.columns ? { columns: error.columns } : {}),
+          ...(error.headers ? { headers: error.headers } : {}),
+          ...(error.line !== undefined ? { line: error.line } : {}),
+        },
+      };
     case "precondition_required":
       return { status: 428, body: { error: "precondition_required", message: error.message } };
     case "invalid_credentials":

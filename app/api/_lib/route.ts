@@ -123,9 +123,9 @@ class BodyTooLarge extends Error {}
  * The body as text, refusing more than MAX_BODY_BYTES: by its Content-Length before reading,
  * and while reading (a chunked body has none, and a client may understate it).
  */
-async function readBodyText(request: Request): Promise<string> {
+async function readBodyText(request: Request, limit = MAX_BODY_BYTES): Promise<string> {
   const declared = Number(request.headers.get("content-length"));
-  if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) throw new BodyTooLarge();
+  if (Number.isFinite(declared) && declared > limit) throw new BodyTooLarge();
   if (!request.body) return "";
   const reader = request.body.getReader();
   const decoder = new TextDecoder();
@@ -135,7 +135,7 @@ async function readBodyText(request: Request): Promise<string> {
     const { done, value } = await reader.read();
     if (done) break;
     size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
+    if (size > limit) {
       await reader.cancel().catch(() => {});
       throw new BodyTooLarge();
     }
@@ -145,21 +145,22 @@ async function readBodyText(request: Request): Promise<string> {
 }
 
 /**
- * Reads and validates a JSON body: 413 when it is over 1 MiB, 400 when it is not JSON, 422
+ * Reads and validates a JSON body: 413 when it is over 1 MiB (or `maxBytes`), 400 when it is not JSON, 422
  * naming every bad field. With `whenEmpty`, a blank body stands for that value (an optional body).
  */
 export async function readJson<S extends z.ZodType>(
   request: Request,
   schema: S,
-  options: { whenEmpty?: z.input<S> } = {},
+  options: { whenEmpty?: z.input<S>; maxBytes?: number } = {},
 ): Promise<Parsed<z.infer<S>>> {
   let raw: unknown;
+  const limit = options.maxBytes ?? MAX_BODY_BYTES;
   try {
-    const text = await readBodyText(request);
+    const text = await readBodyText(request, limit);
     raw = options.whenEmpty !== undefined && text.trim() === "" ? options.whenEmpty : JSON.parse(text);
   } catch (error) {
     if (error instanceof BodyTooLarge) {
-      return { ok: false, response: fail({ code: "too_large", limitBytes: MAX_BODY_BYTES }) };
+      return { ok: false, response: fail({ code: "too_large", limitBytes: limit }) };
     }
     return { ok: false, response: fail({ code: "malformed_json" }) };
   }

@@ -7,6 +7,7 @@ import { SchemaLiveRefresh } from "@/components/schema-live-refresh";
 import { queryRows } from "@/db/client";
 import { users } from "@/db/schema";
 import { hasRole } from "@/lib/auth/actor";
+import { recordTitle } from "@/lib/batches/select-matching";
 import { findCollection } from "@/lib/collections";
 import { liveLeaseHolders } from "@/lib/leases/leases";
 import { presenceOfRecords } from "@/lib/records/list-presence";
@@ -15,8 +16,10 @@ import { isoString, type UserRef } from "@/lib/records/record-view";
 import { referenceLabels } from "@/lib/records/reference-labels";
 import { getListPreferences } from "@/lib/views/preferences";
 import { findView, listViews, type ViewJson } from "@/lib/views/views";
+import { BulkBar } from "./_components/bulk-selection";
 import { defaultColumns, resolveColumns } from "./_components/columns";
 import { ColumnsMenu } from "./_components/columns-menu";
+import { ExportMenu } from "./_components/export-menu";
 import { FilterBar } from "./_components/filter-bar";
 import { type ListParams, listHref } from "./_components/list-url";
 import { RecordsTable } from "./_components/records-table";
@@ -118,6 +121,7 @@ export default async function CollectionPage({
   );
   const effective = { ...search, sort, dir };
   const filtered = filterText !== "" && filterText !== "{}";
+  const canEdit = hasRole(actor, "editor");
 
   return (
     <>
@@ -132,6 +136,15 @@ export default async function CollectionPage({
         </span>
         <span className="spacer" />
         <Link href={`/collections/${slug}/trash`}>Trash</Link>
+        <ExportMenu
+          slug={slug}
+          query={{ q: search.q, sort: search.sort, dir, filter: filtered ? filterText : undefined }}
+        />
+        {canEdit ? (
+          <Link href={`/collections/${slug}/import`} className="button">
+            Import CSV
+          </Link>
+        ) : null}
         {hasRole(actor, "editor") ? (
           <Link href={`/collections/${slug}/new`} className="button primary">
             New record
@@ -187,6 +200,13 @@ export default async function CollectionPage({
           {problem}
         </p>
       ) : null}
+      <BulkBar
+        slug={slug}
+        fields={collection.fields}
+        rows={page.items.map((r) => ({ id: r.id, version: r.version, title: recordTitle(collection, r.data) }))}
+        query={{ q: search.q, sort: search.sort, dir, filter: filtered ? filterText : undefined }}
+        enabled={canEdit}
+      />
       <RecordsTable
         slug={slug}
         columns={columns}
@@ -199,6 +219,10 @@ export default async function CollectionPage({
         present={present}
         me={actor.id}
         loadedAt={loadedAt}
+        bulk={{
+          enabled: canEdit,
+          titles: Object.fromEntries(page.items.map((r) => [r.id, recordTitle(collection, r.data)])),
+        }}
         emptyText={
           search.q
             ? `Nothing matches “${search.q}”.`

@@ -6,6 +6,7 @@ import { useEffect, useRef, useState } from "react";
 import type { RowPresence } from "@/lib/records/list-presence";
 import type { ListedRecord } from "@/lib/records/list-records";
 import type { UserRef } from "@/lib/records/record-view";
+import { BulkRowCell, BulkSelectAllCell } from "./bulk-selection";
 import type { Column } from "./columns";
 import { type ListParams, listHref } from "./list-url";
 import { RecordRow, type RowMark } from "./record-row";
@@ -37,6 +38,8 @@ export function RecordsTable(props: {
   me: string;
   /** When the server read these rows: the event stream catches up from there. */
   loadedAt: string;
+  /** Row selection for bulk edits (editors): a checkbox column; `titles` name the rows. */
+  bulk: { enabled: boolean; titles: Record<string, string> };
   emptyText: string;
 }) {
   const router = useRouter();
@@ -92,12 +95,14 @@ export function RecordsTable(props: {
       <div className="table-wrap">
         <table className="records">
           <colgroup>
+            {props.bulk.enabled ? <col className="select-col" /> : null}
             {props.columns.map((c) => (
               <col key={c.key} style={c.width ? { width: c.width } : undefined} />
             ))}
           </colgroup>
           <thead>
             <tr>
+              <BulkSelectAllCell slug={props.slug} enabled={props.bulk.enabled} />
               {props.columns.map((c) => {
                 const active = props.sort === c.key;
                 return (
@@ -118,7 +123,7 @@ export function RecordsTable(props: {
           <tbody>
             {props.items.length === 0 ? (
               <tr>
-                <td colSpan={props.columns.length} className="muted">
+                <td colSpan={props.columns.length + (props.bulk.enabled ? 1 : 0)} className="muted">
                   {props.emptyText}
                 </td>
               </tr>
@@ -133,6 +138,15 @@ export function RecordsTable(props: {
                   present={props.present[record.id]}
                   me={props.me}
                   mark={marks[record.id]}
+                  before={
+                    <BulkRowCell
+                      slug={props.slug}
+                      enabled={props.bulk.enabled}
+                      id={record.id}
+                      version={record.version}
+                      title={props.bulk.titles[record.id] ?? record.id}
+                    />
+                  }
                 />
               ))
             )}

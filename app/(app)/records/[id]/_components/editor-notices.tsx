@@ -1,8 +1,8 @@
 "use client";
 
+import type { Draft } from "@/components/drafts";
 import { RelativeTime } from "@/components/relative-time";
 import type { UpdateAction } from "@/lib/records/save-record";
-import type { Draft } from "./drafts";
 import type { EditorEvent, EditorState, SaveRequest } from "./editor-state";
 import { isDirty, newerRecord } from "./editor-state";
 import type { DraftControls } from "./use-draft";

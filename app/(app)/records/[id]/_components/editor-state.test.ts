@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
+import type { Draft } from "@/components/drafts";
 import type { RecordData } from "@/db/schema";
 import type { FieldDefinition } from "@/lib/fields";
 import type { RecordView, RevisionView, UserRef } from "@/lib/records/record-view";
-import type { Draft } from "./drafts";
 import {
   conflictMerges,
   type EditorEvent,

@@ -1,10 +1,10 @@
+import type { Draft } from "@/components/drafts";
 import type { RecordData } from "@/db/schema";
 import type { FieldDefinition, RecordInput } from "@/lib/fields";
 import { type FormValues, formValuesDiffer, fromFormValues, toFormValues } from "@/lib/form-values";
 import { carryDecisions, type Decision, type FieldMerge, threeWayMerge } from "@/lib/records/merge";
 import type { RecordView, RevisionView } from "@/lib/records/record-view";
 import type { DeletedInfo, UpdateAction } from "@/lib/records/save-record";
-import type { Draft } from "./drafts";
 
 /**
  * The record editor as a pure state machine: every change the form can go through is an

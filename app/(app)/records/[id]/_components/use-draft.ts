@@ -1,7 +1,7 @@
 "use client";
 
 import { type Dispatch, useEffect } from "react";
-import { clearDraft, type Draft, loadDraft, storeDraft } from "./drafts";
+import { clearDraft, type Draft, loadDraft, storeDraft } from "@/components/drafts";
 import { type EditorEvent, type EditorState, isDirty } from "./editor-state";
 
 export type DraftControls = {

@@ -4,6 +4,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { type Dispatch, useRef } from "react";
 import { callAction } from "@/components/call-action";
+import { clearDraft } from "@/components/drafts";
 import type { ActionFailure } from "@/lib/errors";
 import { validateChanges } from "@/lib/fields";
 import { formValuesDiffer } from "@/lib/form-values";
@@ -11,7 +12,6 @@ import { queryKeys } from "@/lib/query-keys";
 import type { RecordView } from "@/lib/records/record-view";
 import type { SaveError } from "@/lib/records/save-record";
 import { deleteRecordAction, restoreRecordAction, saveRecordAction } from "../actions";
-import { clearDraft } from "./drafts";
 import { type EditorEvent, type EditorState, mineValues, type SaveRequest } from "./editor-state";
 
 export type SaveControls = {

@@ -1,0 +1,13 @@
+import { undoBatch } from "@/lib/batches/batches";
+import { apiRoute, fail, idempotencyKey } from "../../../_lib/route";
+
+export const POST = apiRoute<{ batchId: string }>("editor", async ({ request, db, actor, params }) => {
+  const key = idempotencyKey(request);
+  if (!key.ok) return key.response;
+  const result = await undoBatch(db, actor, {
+    batchId: params.batchId,
+    requestKey: key.key ? `undo:${params.batchId}:${key.key}` : null,
+  });
+  if (!result.ok) return fail(result.error);
+  return Response.json({ batchId: result.batchId, summary: result.summary, results: result.results });
+});

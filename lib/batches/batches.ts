@@ -1,0 +1,169 @@
+import "server-only";
+import { sql } from "drizzle-orm";
+import { type Db, type DbOrTx, queryRows } from "@/db/client";
+import type { BatchKind, FieldChanges, RevisionAction } from "@/db/schema";
+import { type Actor, hasRole } from "@/lib/auth/actor";
+import type { FieldDefinition } from "@/lib/fields";
+import { isUuid } from "@/lib/records/queries";
+import { isoString, type UserRef } from "@/lib/records/record-view";
+import { err, type Result } from "@/lib/result";
+import {
+  applyBatch,
+  type BatchCollection,
+  type BatchItem,
+  type BatchItemResult,
+  type BatchOutcome,
+  type BatchSummary,
+} from "./apply-batch";
+
+export const MAX_BULK_ITEMS = 5_000;
+
+export type CollectionForBatch = BatchCollection & { slug: string; name: string };
+
+export async function findBatchCollection(db: DbOrTx, slug: string): Promise<CollectionForBatch | null> {
+  const [row] = await queryRows<{
+    id: string;
+    slug: string;
+    name: string;
+    fields: FieldDefinition[];
+    capacity_field: string | null;
+  }>(db, sql`select id, slug, name, fields, capacity_field from collections where slug = ${slug}`);
+  return row
+    ? { id: row.id, slug: row.slug, name: row.name, fields: row.fields, capacityField: row.capacity_field }
+    : null;
+}
+
+export type BulkRequest =
+  | { op: "update"; items: { id: string; version: number; data: Record<string, unknown> }[] }
+  | { op: "delete"; items: { id: string; version: number }[] };
+
+export type BatchError = { code: "not_found"; message?: string } | { code: "forbidden"; message: string };
+
+/** `POST /api/collections/:slug/bulk`: each item a version-checked write, one result per item. */
+export async function bulkEdit(
+  db: Db,
+  actor: Actor,
+  input: { slug: string; request: BulkRequest; requestKey?: string | null },
+): Promise<Result<BatchOutcome, BatchError>> {
+  const collection = await findBatchCollection(db, input.slug);
+  if (!collection) return err({ code: "not_found", message: "No such collection." });
+  const items: BatchItem[] =
+    input.request.op === "update"
+      ? input.request.items.map((i) => ({ op: "update", id: i.id, version: i.version, set: i.data }))
+      : input.request.items.map((i) => ({ op: "delete", id: i.id, version: i.version }));
+  const outcome = await applyBatch(db, actor, {
+    collection,
+    kind: "bulk",
+    items,
+    requestKey: input.requestKey ?? null,
+  });
+  return { ok: true, ...outcome };
+}
+
+export type BatchView = {
+  id: string;
+  kind: BatchKind;
+  collection: string;
+  user: UserRef;
+  at: string;
+  summary: BatchSummary;
+  results: BatchItemResult[];
+  undoneBy: string | null;
+};
+
+type BatchRow = {
+  id: string;
+  kind: BatchKind;
+  slug: string;
+  user_id: string;
+  user_name: string;
+  at: string | Date;
+  summary: BatchSummary;
+  results: BatchItemResult[];
+  undone_by: string | null;
+};
+
+export async function getBatch(db: DbOrTx, id: string): Promise<BatchView | null> {
+  if (!isUuid(id)) return null;
+  const [row] = await queryRows<BatchRow>(
+    db,
+    sql`select b.id, b.kind, c.slug, b.user_id, u.name as user_name, b.at, b.summary, b.results,
+               (select x.id from batches x where x.undoes = b.id order by x.at limit 1) as undone_by
+          from batches b join users u on u.id = b.user_id join collections c on c.id = b.collection_id
+         where b.id = ${id}`,
+  );
+  if (!row) return null;
+  return {
+    id: row.id,
+    kind: row.kind,
+    collection: row.slug,
+    user: { id: row.user_id, name: row.user_name },
+    at: isoString(row.at),
+    summary: row.summary,
+    results: row.results,
+    undoneBy: row.undone_by,
+  };
+}
+
+/**
+ * Undo: every record the batch wrote goes back to its value before the batch, through the same
+ * engine and so with the same checks. The fields an undo item "sets" are those the batch changed,
+ * from the version the batch made: a record someone changed since on other fields is merged, on
+ * the same fields it is a conflict and left alone. An undone batch answers with its first undo.
+ */
+export async function undoBatch(
+  db: Db,
+  actor: Actor,
+  input: { batchId: string; requestKey?: string | null },
+): Promise<Result<BatchOutcome, BatchError>> {
+  const batch = await getBatch(db, input.batchId);
+  if (!batch) return err({ code: "not_found", message: "No such batch." });
+  if (batch.user.id !== actor.id && !hasRole(actor, "admin")) {
+    return err({ code: "forbidden", message: "Only the person who made a batch, or an admin, can undo it." });
+  }
+  if (batch.undoneBy) {
+    const first = await getBatch(db, batch.undoneBy);
+    if (first) return { ok: true, batchId: first.id, summary: first.summary, results: first.results };
+  }
+  const collection = await findBatchCollection(db, batch.collection);
+  if (!collection) return err({ code: "not_found", message: "No such batch." });
+  const written = await queryRows<{
+    record_id: string;
+    version: number;
+    action: RevisionAction;
+    changes: FieldChanges;
+    deleted: boolean;
+  }>(
+    db,
+    sql`select v.record_id, v.version, v.action, v.changes, r.deleted_at is not null as deleted
+          from revisions v join records r on r.id = v.record_id
+         where v.batch_id = ${batch.id}`,
+  );
+  const byRecord = new Map(written.map((w) => [w.record_id, w]));
+  const items: BatchItem[] = [];
+  // In the batch's own order: the results list each record it wrote.
+  for (const result of batch.results) {
+    const revision = result.id ? byRecord.get(result.id) : undefined;
+    if (!revision) continue;
+    const revertedFrom = revision.version - 1;
+    if (revision.action === "create") {
+      items.push({ op: "delete", id: revision.record_id, version: revision.version });
+    } else if (revision.action === "delete" || (revision.action === "revert" && revision.deleted)) {
+      items.push({ op: "undelete", id: revision.record_id, version: revision.version, revertedFrom });
+    } else if (Object.keys(revision.changes).length === 0 && !revision.deleted) {
+      // An undo that brought a deleted record back: undoing it deletes the record again.
+      items.push({ op: "delete", id: revision.record_id, version: revision.version, revertedFrom });
+    } else {
+      const set = Object.fromEntries(Object.entries(revision.changes).map(([key, change]) => [key, change.from]));
+      items.push({ op: "update", id: revision.record_id, version: revision.version, set, revertedFrom });
+    }
+  }
+  const outcome = await applyBatch(db, actor, {
+    collection,
+    kind: "undo",
+    items,
+    undoes: batch.id,
+    requestKey: input.requestKey ?? null,
+  });
+  return { ok: true, ...outcome };
+}

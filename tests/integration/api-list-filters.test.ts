@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as listRecordsRoute } from "@/app/api/collections/[slug]/records/route";
@@ -76,7 +75,16 @@ beforeAll(async () => {
   me = people[0] as TestUser;
   const collection = await createCollection(database.db, { fields: FIELDS });
   slug = collection.slug;
-  parents = [randomUUID(), randomUUID(), randomUUID()].sort();
+  // Link values must name live records of the linked collection.
+  await createCollection(database.db, {
+    slug: "elsewhere",
+    fields: [{ key: "name", label: "Name", type: "text" }],
+  });
+  parents = [];
+  for (const name of ["One", "Two", "Three"]) {
+    parents.push((await createTestRecord(database.db, me, { slug: "elsewhere" }, { name })).id);
+  }
+  parents.sort();
   const next = random(42);
   const pick = <T>(list: T[]): T => list[Math.floor(next() * list.length)] as T;
   const maybe = (value: unknown) => (next() < 0.25 ? undefined : value);

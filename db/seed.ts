@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Actor } from "@/lib/auth/actor";
 import { hashPassword } from "@/lib/auth/password";
-import { env } from "@/lib/env";
+import { demoPassword } from "@/lib/demo-password";
 import type { FieldDefinition } from "@/lib/fields";
 import { createRecord } from "@/lib/records/save-record";
 import { type DbOrTx, queryRows } from "./client";
@@ -13,10 +13,6 @@ export const DEMO_USERS: { email: string; name: string; role: Role }[] = [
   { email: "carol@example.com", name: "Carol", role: "viewer" },
   { email: "admin@example.com", name: "Admin", role: "admin" },
 ];
-
-export function demoPassword(): string {
-  return env().DEMO_PASSWORD;
-}
 
 export const DEMO_COLLECTIONS: {
   slug: string;
@@ -154,41 +150,46 @@ async function hasUsers(db: DbOrTx): Promise<boolean> {
  * it in one transaction: a crash halfway must leave nothing behind, or the next start would
  * find users and never seed the rest.
  */
-export async function seedDemoData(db: DbOrTx): Promise<{ seeded: boolean }> {
+export async function seedDemoData(
+  db: DbOrTx,
+): Promise<{ seeded: false } | { seeded: true; password: string; generated: boolean }> {
   if (await hasUsers(db)) return { seeded: false };
+  const { password, generated } = demoPassword();
   // Hashed before the transaction opens: argon2 is deliberately slow.
-  const passwordHash = await hashPassword(demoPassword());
-  return db.transaction(async (tx) => {
-    // Two first starts at once (two instances on one new database): the second waits here,
-    // then finds the first one's users.
-    await queryRows(tx, sql`select pg_advisory_xact_lock(7420012)`);
-    if (await hasUsers(tx)) return { seeded: false };
-    const actors: Actor[] = [];
-    for (const user of DEMO_USERS) {
-      const [row] = await queryRows<{ id: string }>(
-        tx,
-        sql`insert into users (email, name, role, password_hash)
+  const passwordHash = await hashPassword(password);
+  return db.transaction(
+    async (tx): Promise<{ seeded: false } | { seeded: true; password: string; generated: boolean }> => {
+      // Two first starts at once (two instances on one new database): the second waits here,
+      // then finds the first one's users.
+      await queryRows(tx, sql`select pg_advisory_xact_lock(7420012)`);
+      if (await hasUsers(tx)) return { seeded: false };
+      const actors: Actor[] = [];
+      for (const user of DEMO_USERS) {
+        const [row] = await queryRows<{ id: string }>(
+          tx,
+          sql`insert into users (email, name, role, password_hash)
             values (${user.email}, ${user.name}, ${user.role}, ${passwordHash})
             returning id`,
-      );
-      if (row) actors.push({ id: row.id, ...user });
-    }
-    for (const c of DEMO_COLLECTIONS) {
-      await queryRows(
-        tx,
-        sql`insert into collections (slug, name, fields, edit_mode, capacity_field)
+        );
+        if (row) actors.push({ id: row.id, ...user });
+      }
+      for (const c of DEMO_COLLECTIONS) {
+        await queryRows(
+          tx,
+          sql`insert into collections (slug, name, fields, edit_mode, capacity_field)
             values (${c.slug}, ${c.name}, ${JSON.stringify(c.fields)}::jsonb, ${c.editMode}, ${c.capacityField ?? null})
             on conflict (slug) do nothing`,
-      );
-    }
-    const author = actors.find((a) => a.role === "admin");
-    if (!author) throw new Error("seeding inserted no admin user");
-    for (const [slug, rows] of Object.entries(DEMO_RECORDS)) {
-      for (const values of rows) {
-        const created = await createRecord(tx, author, { collectionSlug: slug, values });
-        if (!created.ok) throw new Error(`demo record for ${slug} is invalid: ${JSON.stringify(created.error)}`);
+        );
       }
-    }
-    return { seeded: true };
-  });
+      const author = actors.find((a) => a.role === "admin");
+      if (!author) throw new Error("seeding inserted no admin user");
+      for (const [slug, rows] of Object.entries(DEMO_RECORDS)) {
+        for (const values of rows) {
+          const created = await createRecord(tx, author, { collectionSlug: slug, values });
+          if (!created.ok) throw new Error(`demo record for ${slug} is invalid: ${JSON.stringify(created.error)}`);
+        }
+      }
+      return { seeded: true, password, generated };
+    },
+  );
 }

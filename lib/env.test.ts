@@ -22,10 +22,14 @@ describe("parseEnv", () => {
       DATABASE_POOL_MAX: 10,
       PGLITE_DIR: undefined,
       APP_ORIGIN: undefined,
+      HOST: undefined,
+      TRUSTED_PROXIES: { hops: 0 },
       SESSION_DAYS: 7,
       LOGIN_MAX_FAILURES: 10,
+      LOGIN_MAX_ACCOUNT_FAILURES: 100,
+      MAX_STREAMS_PER_USER: 20,
       LEASE_TTL_SECONDS: 120,
-      DEMO_PASSWORD: "tandem-demo",
+      DEMO_PASSWORD: undefined,
     });
   });
 
@@ -36,8 +40,12 @@ describe("parseEnv", () => {
         "DATABASE_POOL_MAX",
         "PGLITE_DIR",
         "APP_ORIGIN",
+        "HOST",
+        "TRUSTED_PROXIES",
         "SESSION_DAYS",
         "LOGIN_MAX_FAILURES",
+        "LOGIN_MAX_ACCOUNT_FAILURES",
+        "MAX_STREAMS_PER_USER",
         "LEASE_TTL_SECONDS",
         "DEMO_PASSWORD",
       ].map((name) => [name, name === "SESSION_DAYS" ? "  " : ""]),
@@ -52,8 +60,12 @@ describe("parseEnv", () => {
         DATABASE_POOL_MAX: "25",
         PGLITE_DIR: "/var/lib/tandem",
         APP_ORIGIN: "https://tandem.example.com",
+        HOST: "0.0.0.0",
+        TRUSTED_PROXIES: "10.0.0.0/8",
         SESSION_DAYS: "0.5",
         LOGIN_MAX_FAILURES: " 3 ",
+        LOGIN_MAX_ACCOUNT_FAILURES: "50",
+        MAX_STREAMS_PER_USER: "5",
         LEASE_TTL_SECONDS: "30",
         DEMO_PASSWORD: "hunter2",
       }),
@@ -62,8 +74,12 @@ describe("parseEnv", () => {
       DATABASE_POOL_MAX: 25,
       PGLITE_DIR: "/var/lib/tandem",
       APP_ORIGIN: "https://tandem.example.com",
+      HOST: "0.0.0.0",
+      TRUSTED_PROXIES: { ranges: [{ address: "10.0.0.0", prefix: 8, family: 4 }] },
       SESSION_DAYS: 0.5,
       LOGIN_MAX_FAILURES: 3,
+      LOGIN_MAX_ACCOUNT_FAILURES: 50,
+      MAX_STREAMS_PER_USER: 5,
       LEASE_TTL_SECONDS: 30,
       DEMO_PASSWORD: "hunter2",
     });
@@ -77,14 +93,18 @@ describe("parseEnv", () => {
       LEASE_TTL_SECONDS: "-5",
       APP_ORIGIN: "https://tandem.example.com/",
       DATABASE_URL: "mysql://root:secret@db/tandem",
+      TRUSTED_PROXIES: "everyone",
+      HOST: "my host",
     });
     expect(Object.keys(problems).sort()).toEqual([
       "APP_ORIGIN",
       "DATABASE_POOL_MAX",
       "DATABASE_URL",
+      "HOST",
       "LEASE_TTL_SECONDS",
       "LOGIN_MAX_FAILURES",
       "SESSION_DAYS",
+      "TRUSTED_PROXIES",
     ]);
     expect(problems.SESSION_DAYS).toContain('got "seven"');
     expect(problems.LOGIN_MAX_FAILURES).toContain("whole number");

@@ -23,6 +23,8 @@ export type ApiError =
   | { code: "precondition_required"; message: string }
   | { code: "invalid_credentials" }
   | { code: "rate_limited"; retryAfterSeconds: number }
+  | { code: "too_many_streams"; limit: number; retryAfterSeconds: number }
+  | { code: "method_not_allowed"; allow: string[] }
   | { code: "unavailable" }
   | { code: "internal" };
 
@@ -136,6 +138,22 @@ export function errorResponse(error: ApiError): ErrorResponse {
           message: `Too many failed sign-ins. Try again in ${Math.ceil(error.retryAfterSeconds / 60)} minutes.`,
         },
         headers: { "Retry-After": String(error.retryAfterSeconds) },
+      };
+    case "too_many_streams":
+      return {
+        status: 429,
+        body: {
+          error: "too_many_streams",
+          message: `You have ${error.limit} event streams open already (the most one person may have): close a tab first.`,
+          limit: error.limit,
+        },
+        headers: { "Retry-After": String(error.retryAfterSeconds) },
+      };
+    case "method_not_allowed":
+      return {
+        status: 405,
+        body: { error: "method_not_allowed", message: `Use ${error.allow.join(", ")} here.` },
+        headers: { Allow: error.allow.join(", ") },
       };
     case "unavailable":
       return {

@@ -1,6 +1,9 @@
 import Link from "next/link";
+import { connection } from "next/server";
 
-export default function NotFound() {
+export default async function NotFound() {
+  // Rendered per request, so its scripts carry the Content-Security-Policy nonce (proxy.ts).
+  await connection();
   return (
     <main>
       <div className="panel">

@@ -1,8 +1,12 @@
 import type { z } from "zod";
 
-/** Every issue of a failed parse, keyed by field path: all errors, not just the first. */
+/**
+ * Every issue of a failed parse, keyed by field path: all errors, not just the first. The
+ * object has no prototype, so a key named `__proto__` is an ordinary key that names itself
+ * (on a plain object, assigning it would silently set the prototype instead).
+ */
 export function zodFields(error: z.ZodError): Record<string, string> {
-  const fields: Record<string, string> = {};
+  const fields: Record<string, string> = Object.create(null);
   for (const issue of error.issues) {
     if (issue.code === "unrecognized_keys") {
       for (const key of issue.keys) fields[[...issue.path, key].join(".")] = "Unknown field";
@@ -12,4 +16,30 @@ export function zodFields(error: z.ZodError): Record<string, string> {
     fields[key] ??= issue.message;
   }
   return fields;
+}
+
+/** How many fields a 422 names, and how long each name and message may be in the answer. */
+export const MAX_ECHOED_FIELDS = 50;
+const MAX_ECHOED_KEY = 100;
+const MAX_ECHOED_MESSAGE = 300;
+
+function shorten(text: string, limit: number): string {
+  return text.length <= limit ? text : `${text.slice(0, limit - 1)}…`;
+}
+
+/**
+ * The fields a 422 answer echoes: the first MAX_ECHOED_FIELDS, names and messages shortened,
+ * and `_more` saying how many were left out, so a body with thousands of unknown keys cannot
+ * draw an answer bigger than itself.
+ */
+export function boundFields(fields: Record<string, string>): Record<string, string> {
+  const entries = Object.entries(fields);
+  const bounded: Record<string, string> = Object.create(null);
+  for (const [key, message] of entries.slice(0, MAX_ECHOED_FIELDS)) {
+    bounded[shorten(key, MAX_ECHOED_KEY)] = shorten(message, MAX_ECHOED_MESSAGE);
+  }
+  if (entries.length > MAX_ECHOED_FIELDS) {
+    bounded._more = `${entries.length - MAX_ECHOED_FIELDS} more fields are not shown`;
+  }
+  return bounded;
 }

@@ -226,14 +226,26 @@ describe("POST /api/session", () => {
     );
   });
 
-  it("sets the cookie's attributes in one place: Secure behind an https proxy, SameSite=Lax, Max-Age", async () => {
-    const plain = await login({ email: carol.email, password: PASSWORD }, newAddress());
-    const proxied = await login({ email: carol.email, password: PASSWORD }, newAddress(), {
-      "x-forwarded-proto": "https",
-    });
+  it("sets the cookie's attributes in one place: Secure behind a trusted https proxy only, SameSite=Lax, Max-Age", async () => {
     const attributes = (response: { headers: Headers }) =>
       (response.headers.get("set-cookie") ?? "").split(/;\s*/).slice(1).sort();
+    const plain = await login({ email: carol.email, password: PASSWORD }, newAddress());
+    // Any client can send X-Forwarded-Proto: it decides nothing unless a trusted proxy sent it.
+    const claimed = await login({ email: carol.email, password: PASSWORD }, newAddress(), {
+      "x-forwarded-proto": "https",
+    });
+    process.env.TRUSTED_PROXIES = "1";
+    let proxied: Awaited<ReturnType<typeof login>>;
+    try {
+      proxied = await login({ email: carol.email, password: PASSWORD }, "10.0.0.9", {
+        "x-forwarded-proto": "https",
+        "x-forwarded-for": newAddress(),
+      });
+    } finally {
+      delete process.env.TRUSTED_PROXIES;
+    }
     expect(attributes(plain)).toEqual(["HttpOnly", "Max-Age=604800", "Path=/", "SameSite=Lax"]);
+    expect(attributes(claimed)).toEqual(["HttpOnly", "Max-Age=604800", "Path=/", "SameSite=Lax"]);
     expect(attributes(proxied)).toEqual(["HttpOnly", "Max-Age=604800", "Path=/", "SameSite=Lax", "Secure"]);
   });
 

@@ -1,6 +1,7 @@
 import type { LockedError } from "@/lib/leases/lease-view";
 import type { RecordView, RevisionView } from "@/lib/records/record-view";
 import { insufficientCapacityMessage } from "@/lib/reservations/seats";
+import { boundFields } from "@/lib/zod-fields";
 
 /**
  * The one place where domain outcomes become HTTP answers. Every error body is
@@ -68,17 +69,20 @@ export function errorResponse(error: ApiError): ErrorResponse {
         },
         headers: { ETag: `"${error.current.version}"` },
       };
-    case "invalid":
+    case "invalid": {
+      // Bounded: a body with thousands of unknown keys must not draw an even bigger answer.
+      const fields = boundFields(error.fields);
       return {
         status: 422,
         body: {
           error: "invalid",
-          message: Object.entries(error.fields)
+          message: Object.entries(fields)
             .map(([key, msg]) => `${key}: ${msg}`)
             .join("; "),
-          fields: error.fields,
+          fields,
         },
       };
+    }
     case "idempotency_mismatch":
       return {
         status: 422,

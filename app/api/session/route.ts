@@ -6,7 +6,7 @@ import { login } from "@/lib/auth/login";
 import { deleteSession, SESSION_COOKIE } from "@/lib/auth/sessions";
 import { fail, guarded, isCrossOrigin, readCookie, readJson } from "../_lib/route";
 
-const credentials = z.strictObject({ email: z.string().min(1).max(320), password: z.string().min(1).max(1000) });
+const credentials = z.strictObject({ email: z.string().min(1).max(254), password: z.string().min(1).max(1000) });
 
 /** Signs in. The token in the body is for scripts (Authorization: Bearer); browsers use the cookie. */
 export function POST(request: Request): Promise<Response> {
@@ -17,7 +17,7 @@ export function POST(request: Request): Promise<Response> {
     const result = await login(await getDb(), { ...body.value, clientAddress: clientAddress(request.headers) });
     if (!result.ok) return fail(result.error);
     const { actor, token, expiresAt } = result;
-    const cookie = sessionCookie(token, { url: request.url, headers: request.headers });
+    const cookie = sessionCookie(token, { headers: request.headers });
     return Response.json(
       { user: actor, token, expiresAt: expiresAt.toISOString() },
       { headers: { "Set-Cookie": setCookieHeader(cookie), "Cache-Control": "no-store" } },
@@ -33,7 +33,7 @@ export function DELETE(request: Request): Promise<Response> {
       return fail({ code: "forbidden", message: "Cross-origin requests with a session cookie are refused." });
     }
     if (token) await deleteSession(await getDb(), token);
-    const cleared = sessionCookie(null, { url: request.url, headers: request.headers });
+    const cleared = sessionCookie(null, { headers: request.headers });
     return new Response(null, { status: 204, headers: { "Set-Cookie": setCookieHeader(cleared) } });
   });
 }

@@ -4,6 +4,7 @@ import { getDb } from "@/db/client";
 import { clientAddress } from "@/lib/auth/client-address";
 import { login } from "@/lib/auth/login";
 import { deleteSession, SESSION_COOKIE } from "@/lib/auth/sessions";
+import { errorBody, registerRoute } from "../_lib/openapi";
 import { fail, guarded, isCrossOrigin, readCookie, readJson } from "../_lib/route";
 
 const credentials = z.strictObject({ email: z.string().min(1).max(254), password: z.string().min(1).max(1000) });
@@ -37,3 +38,28 @@ export function DELETE(request: Request): Promise<Response> {
     return new Response(null, { status: 204, headers: { "Set-Cookie": setCookieHeader(cleared) } });
   });
 }
+
+const signedIn = z.object({
+  user: z.object({ id: z.string(), name: z.string(), email: z.string(), role: z.enum(["viewer", "editor", "admin"]) }),
+  token: z.string(),
+  expiresAt: z.string(),
+});
+registerRoute({
+  method: "post",
+  path: "/api/session",
+  summary: "Sign in: a session cookie for browsers, the token for scripts (Authorization: Bearer)",
+  role: "public",
+  body: credentials,
+  responses: { 200: { description: "Signed in (Set-Cookie too)", schema: signedIn } },
+  errors: [401, 403, 429],
+});
+registerRoute({
+  method: "delete",
+  path: "/api/session",
+  summary: "Sign out (the cookie's or the Bearer token's session)",
+  role: "public",
+  responses: {
+    204: { description: "Signed out" },
+    403: { description: "Cookie from another origin", schema: errorBody },
+  },
+});

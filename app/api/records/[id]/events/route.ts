@@ -1,10 +1,12 @@
 import { randomUUID } from "node:crypto";
+import { z } from "zod";
 import { env } from "@/lib/env";
 import { type LiveEvent, subscribe } from "@/lib/live-events";
 import { leavePresence, openStreamPresence, presentUsers, touchPresence } from "@/lib/presence";
 import { presenceChanged, watchPresence } from "@/lib/presence-fanout";
 import { isUuid } from "@/lib/records/queries";
 import { eventStream, liveEventMessage, presenceMessage, sseEvent } from "../../../_lib/event-stream";
+import { idParams, registerRoute } from "../../../_lib/openapi";
 import { apiRoute, fail } from "../../../_lib/route";
 
 type Params = { id: string };
@@ -90,4 +92,14 @@ export const GET = apiRoute<Params>("viewer", async ({ request, db, actor, param
   };
   for (const event of early.splice(0)) deliver(event);
   return stream.response;
+});
+
+registerRoute({
+  method: "get",
+  path: "/api/records/{id}/events",
+  summary: "Server-sent events of one record: ready, presence, record, lease, reservations; `: ping` every 15 s",
+  role: "viewer",
+  params: idParams,
+  responses: { 200: { description: "An event stream", schema: z.string(), type: "text/event-stream" } },
+  errors: [404, 429],
 });

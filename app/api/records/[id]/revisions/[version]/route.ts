@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { getRevision, loadRecord } from "@/lib/records/queries";
+import { registerRoute, revisionSchema } from "../../../../_lib/openapi";
 import { apiRoute, fail } from "../../../../_lib/route";
 
 const version = z.coerce.number().int().min(1).max(2_147_483_647);
@@ -13,4 +14,19 @@ export const GET = apiRoute<{ id: string; version: string }>("viewer", async ({ 
   const revision = await getRevision(db, record.id, parsed.data);
   if (!revision) return fail({ code: "not_found" });
   return Response.json(revision);
+});
+
+registerRoute({
+  method: "get",
+  path: "/api/records/{id}/revisions/{version}",
+  summary: "One version of a record: every field's value then",
+  role: "viewer",
+  params: z.object({ id: z.string(), version: z.string().meta({ description: "A version number, from 1" }) }),
+  responses: {
+    200: {
+      description: "The version",
+      schema: revisionSchema.extend({ data: z.record(z.string(), z.unknown()) }),
+    },
+  },
+  errors: [400, 404],
 });

@@ -30,5 +30,8 @@ export const ROUTE_MODULES: Record<string, Record<string, any>> = {
 
 /** A concrete path for an OpenAPI path and its parameters. */
 export function fillPath(path: string, params: Record<string, string>): string {
-  return path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(params[name] ?? ""));
+  return path.replace(/\{(\w+)\}/g, (_, name: string) =>
+    // A lone surrogate cannot be percent-encoded: it shows as U+FFFD in the URL (the handler gets the raw value).
+    encodeURIComponent((params[name] ?? "").replace(/[\uD800-\uDFFF]/g, "\uFFFD")),
+  );
 }

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import type { Actor } from "@/lib/auth/actor";
 import { hashPassword } from "@/lib/auth/password";
 import { createCollection } from "@/lib/collections/write-collection";
-import { env } from "@/lib/env";
+import { demoPassword } from "@/lib/demo-password";
 import type { FieldDefinition } from "@/lib/fields";
 import { createRecord } from "@/lib/records/save-record";
 import { type DbOrTx, queryRows } from "./client";
@@ -14,10 +14,6 @@ export const DEMO_USERS: { email: string; name: string; role: Role }[] = [
   { email: "carol@example.com", name: "Carol", role: "viewer" },
   { email: "admin@example.com", name: "Admin", role: "admin" },
 ];
-
-export function demoPassword(): string {
-  return env().DEMO_PASSWORD;
-}
 
 export const DEMO_COLLECTIONS: {
   slug: string;
@@ -165,11 +161,15 @@ async function hasUsers(db: DbOrTx): Promise<boolean> {
  * it in one transaction: a crash halfway must leave nothing behind, or the next start would
  * find users and never seed the rest.
  */
-export async function seedDemoData(db: DbOrTx): Promise<{ seeded: boolean }> {
+/** Whether demo data went in, and with which password (printed once when it was made up). */
+export type SeedOutcome = { seeded: false } | { seeded: true; password: string; generated: boolean };
+
+export async function seedDemoData(db: DbOrTx): Promise<SeedOutcome> {
   if (await hasUsers(db)) return { seeded: false };
+  const { password, generated } = demoPassword();
   // Hashed before the transaction opens: argon2 is deliberately slow.
-  const passwordHash = await hashPassword(demoPassword());
-  return db.transaction(async (tx) => {
+  const passwordHash = await hashPassword(password);
+  return db.transaction(async (tx): Promise<SeedOutcome> => {
     // Two first starts at once (two instances on one new database): the second waits here,
     // then finds the first one's users.
     await queryRows(tx, sql`select pg_advisory_xact_lock(7420012)`);
@@ -211,6 +211,6 @@ export async function seedDemoData(db: DbOrTx): Promise<{ seeded: boolean }> {
         if (!created.ok) throw new Error(`demo record for ${slug} is invalid: ${JSON.stringify(created.error)}`);
       }
     }
-    return { seeded: true };
+    return { seeded: true, password, generated };
   });
 }

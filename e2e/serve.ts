@@ -10,6 +10,9 @@ import { seedDemoData } from "../db/seed";
 import { startPostgresServer } from "../tests/support/postgres-server";
 
 const port = Number(process.env.E2E_PORT ?? 3210);
+// Outside the embedded demo the default password is refused unless set explicitly (lib/demo-password.ts).
+const DEMO_PASSWORD = process.env.DEMO_PASSWORD || "tandem-demo";
+process.env.DEMO_PASSWORD = DEMO_PASSWORD;
 const server = await startPostgresServer({ name: "e2e", fsync: false });
 const url = server.url();
 const database = await openPostgres(url, { max: 2 });
@@ -18,9 +21,15 @@ await seedDemoData(database.db);
 await database.close();
 
 const apps: ChildProcess[] = [port, port + 1].map((p) =>
-  spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(p)], {
+  spawn(process.execPath, ["scripts/serve-app.mjs"], {
     stdio: "inherit",
-    env: { ...process.env, DATABASE_URL: url, PORT: String(p), LEASE_TTL_SECONDS: process.env.LEASE_TTL_SECONDS ?? "" },
+    env: {
+      ...process.env,
+      DATABASE_URL: url,
+      PORT: String(p),
+      DEMO_PASSWORD,
+      LEASE_TTL_SECONDS: process.env.LEASE_TTL_SECONDS ?? "",
+    },
   }),
 );
 

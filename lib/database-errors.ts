@@ -1,7 +1,8 @@
 /**
  * Failures that mean "the database cannot do this now; the same request will succeed when sent
- * again", as opposed to a bug: it is unreachable, restarting, out of connections, or it chose
- * this transaction as a deadlock's or a serialization conflict's victim and rolled it back.
+ * again", as opposed to a bug: it is unreachable, restarting, out of connections, read-only or
+ * out of disk, or it chose this transaction as a deadlock's or a serialization conflict's
+ * victim and rolled it back.
  */
 const UNAVAILABLE_CODES = new Set([
   "ECONNREFUSED",
@@ -18,6 +19,8 @@ const UNAVAILABLE_CODES = new Set([
   "53300", // too_many_connections
   "40P01", // deadlock_detected: this transaction was rolled back, nothing of it landed
   "40001", // serialization_failure: likewise
+  "25006", // read_only_sql_transaction: a read-only database (a replica, default_transaction_read_only)
+  "53100", // disk_full
 ]);
 
 /** How deep `findCause` looks: drizzle wraps driver errors once or twice; a cycle must not hang. */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseTrustedProxies } from "./trusted-proxies";
 
 /**
  * The one place that reads the app's environment variables, validated with zod (t3-style).
@@ -65,14 +66,61 @@ const envSchema = z.object({
       })
       .optional(),
   ),
+  /**
+   * Where `npm start` listens. Unset: 127.0.0.1 for the embedded demo (nobody else can reach its
+   * well-known demo password), every interface with DATABASE_URL.
+   */
+  HOST: z.preprocess(
+    blankIsUnset,
+    z
+      .string()
+      .trim()
+      .max(253)
+      .regex(/^[A-Za-z0-9.:-]+$/, { error: "must be an IP address or host name such as 0.0.0.0 or 127.0.0.1" })
+      .optional(),
+  ),
+  /**
+   * Which proxies in front of the app to believe about the client's address (X-Forwarded-For):
+   * unset or "0" believes none (the socket's peer is the client); a hop count such as "1" (one
+   * proxy appends the address it saw); or a comma-separated list of addresses and CIDR ranges
+   * ("10.0.0.0/8, 192.168.1.7"): entries added by those are skipped, from the right.
+   */
+  TRUSTED_PROXIES: z.preprocess(
+    blankIsUnset,
+    z
+      .string()
+      .max(2000)
+      .transform((value, context) => {
+        const parsed = parseTrustedProxies(value);
+        if (parsed === null) {
+          context.addIssue({
+            code: "custom",
+            message: "must be a hop count (0–10) or a comma-separated list of IP addresses and CIDR ranges",
+          });
+          return z.NEVER;
+        }
+        return parsed;
+      })
+      .default({ hops: 0 }),
+  ),
   SESSION_DAYS: positiveNumber(7),
   /** A session unused for this long ends (idle timeout); default 12 hours. */
   SESSION_IDLE_MINUTES: positiveInteger(720),
-  /** Failed sign-ins per email and per client address within the throttle window. */
+  /** Failed sign-ins per (email, client address) within the throttle window, and per client address. */
   LOGIN_MAX_FAILURES: positiveInteger(10),
+  /**
+   * Failed sign-ins per email, from all addresses, within the window. Beyond it, only addresses
+   * without failures may still try (so the owner is never locked out by someone else's guesses).
+   */
+  LOGIN_MAX_ACCOUNT_FAILURES: positiveInteger(100),
+  /** Open event streams per person, across every app instance (429 beyond). */
+  MAX_STREAMS_PER_USER: positiveInteger(20),
   LEASE_TTL_SECONDS: positiveNumber(120),
-  /** The demo users' password (seeding only). */
-  DEMO_PASSWORD: z.preprocess(blankIsUnset, z.string().default("tandem-demo")),
+  /**
+   * The demo users' password (seeding), honoured as given. Unset: "tandem-demo" for the embedded
+   * demo on 127.0.0.1 only; anywhere else a random one, printed once when seeding (lib/demo-password.ts).
+   */
+  DEMO_PASSWORD: z.preprocess(blankIsUnset, z.string().min(1).max(1000).optional()),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -33,6 +33,8 @@ export const ERROR_CODES = [
   "version_mismatch",
   "not_deleted",
   "invalid_file",
+  "method_not_allowed",
+  "too_many_streams",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

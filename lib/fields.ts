@@ -125,7 +125,10 @@ function buildValueSchema(field: FieldDefinition): z.ZodType<FieldValue> {
         .refine((v) => !LONE_SURROGATE.test(v), { error: "Contains characters that cannot be stored" });
     }
     case "email":
-      return z.email({ error: "Must be an email address like name@example.com" });
+      // RFC 5321: a forward-path holds at most 254 characters of address.
+      return z
+        .email({ error: "Must be an email address like name@example.com" })
+        .max(254, { error: "At most 254 characters" });
     case "date":
       return z.string({ error: "Must be a date" }).refine(isoDate, { error: "Must be a date (YYYY-MM-DD)" });
     case "select": {

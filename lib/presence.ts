@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { type DbOrTx, queryRows } from "@/db/client";
+import { type Db, type DbOrTx, queryRows } from "@/db/client";
 import type { Actor } from "@/lib/auth/actor";
 import { isoString, type UserRef } from "@/lib/records/record-view";
 
@@ -55,6 +55,42 @@ export async function joinPresence(
         select version, deleted_at is not null as deleted from target`,
   );
   return row ?? null;
+}
+
+export type OpenStreamResult =
+  | { ok: true; version: number; deleted: boolean }
+  | {
+      ok: false;
+      error: { code: "not_found" } | { code: "too_many_streams"; limit: number; retryAfterSeconds: number };
+    };
+
+/**
+ * A tab opens the record's event stream: joins its presence, unless the person already has
+ * `maxStreams` streams open (fresh presence rows, on any record, through any app instance).
+ * The count and the join are one transaction under a lock per person, so concurrent opens
+ * through many instances cannot overshoot the limit. A stale row (a dead process's) stops
+ * counting after PRESENCE_TTL_SECONDS: that is also when to try again.
+ */
+export async function openStreamPresence(
+  db: Db,
+  actor: Actor,
+  input: { id: string; recordId: string; maxStreams: number },
+): Promise<OpenStreamResult> {
+  return db.transaction(async (tx): Promise<OpenStreamResult> => {
+    await queryRows(tx, sql`select pg_advisory_xact_lock(hashtextextended(${`tandem-streams:${actor.id}`}, 0))`);
+    const [open] = await queryRows<{ count: number }>(
+      tx,
+      sql`select count(*)::int as count from presence where user_id = ${actor.id} and seen_at >= ${STALE_BEFORE}`,
+    );
+    if ((open?.count ?? 0) >= input.maxStreams) {
+      return {
+        ok: false,
+        error: { code: "too_many_streams", limit: input.maxStreams, retryAfterSeconds: PRESENCE_TTL_SECONDS },
+      };
+    }
+    const joined = await joinPresence(tx, actor, input);
+    return joined ? { ok: true, ...joined } : { ok: false, error: { code: "not_found" } };
+  });
 }
 
 /**

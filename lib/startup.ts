@@ -1,7 +1,8 @@
 import { type Database, DatabaseLockedError, getDatabase, pgliteDir } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
-import { DEMO_USERS, demoPassword, seedDemoData } from "@/db/seed";
+import { DEMO_USERS, seedDemoData } from "@/db/seed";
 import { errorCode, findCause, isDatabaseUnavailable } from "@/lib/database-errors";
+import { isLocalDemo } from "@/lib/demo-password";
 import { EnvError, env } from "@/lib/env";
 
 /** The database was still unreachable when the start-up's patience ran out. */
@@ -113,13 +114,23 @@ export async function prepareDatabase(): Promise<void> {
   }
   const port = process.env.PORT ?? "3000";
   const lines = [`Tandem is running at http://localhost:${port}`];
+  let password = "";
   if (database.kind === "pglite") {
-    const { seeded } = await seedDemoData(database.db);
-    lines.push(`Database: embedded PGlite in ${pgliteDir()}${seeded ? " (new; demo data seeded)" : ""}`);
+    const seeded = await seedDemoData(database.db);
+    lines.push(`Database: embedded PGlite in ${pgliteDir()}${seeded.seeded ? " (new; demo data seeded)" : ""}`);
+    if (seeded.seeded) {
+      password = seeded.generated
+        ? `${seeded.password} (made up now and shown only this once: the app is reachable from other machines)`
+        : seeded.password;
+    }
   } else {
     lines.push("Database: PostgreSQL (DATABASE_URL); `npm run db:seed` adds demo data to an empty database");
   }
   lines.push(`Demo sign-in: ${DEMO_USERS.map((u) => `${u.email} (${u.role})`).join(", ")}`);
-  lines.push(`Demo password: ${demoPassword()}`);
+  if (password) lines.push(`Demo password: ${password}`);
+  else if (settings.DEMO_PASSWORD === undefined && isLocalDemo()) lines.push("Demo password: tandem-demo");
+  else if (settings.DEMO_PASSWORD === undefined) {
+    lines.push("Demo password: the one printed when the demo data was seeded (tandem-demo is refused here)");
+  }
   console.log(`\n${lines.map((l) => `  ${l}`).join("\n")}\n`);
 }

@@ -1,4 +1,5 @@
-// `npm start`: builds once when there is no build yet, then serves it. PORT is honoured.
+// `npm start`: builds once when there is no build yet, then serves it (scripts/serve-app.mjs).
+// PORT and HOST are honoured.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 
@@ -9,6 +10,6 @@ if (!existsSync(".next/BUILD_ID")) {
   const build = spawnSync(process.execPath, [next, "build"], { stdio: "inherit", env });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
-const server = spawn(process.execPath, [next, "start", "-p", process.env.PORT ?? "3000"], { stdio: "inherit", env });
+const server = spawn(process.execPath, ["scripts/serve-app.mjs"], { stdio: "inherit", env });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
 server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

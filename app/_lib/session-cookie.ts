@@ -1,9 +1,11 @@
+import { isHttps } from "@/lib/auth/request-origin";
 import { SESSION_COOKIE, sessionMaxAgeSeconds } from "@/lib/auth/sessions";
 
 /**
  * The one place that decides the session cookie's attributes, for the API's sign-in and the
  * sign-in form alike: httpOnly (scripts never see it), SameSite=Lax, the whole site, and Secure
- * whenever the request came over https, directly or through a proxy that says so.
+ * whenever the app is served over https: APP_ORIGIN is https, or a trusted proxy
+ * (TRUSTED_PROXIES) says so. Never from a header any client can set.
  */
 export type SessionCookie = {
   name: string;
@@ -16,16 +18,8 @@ export type SessionCookie = {
 };
 
 export type RequestFacts = {
-  /** The request's URL, or for a server action its Origin; null when unknown. */
-  url: string | null;
   headers: Pick<Headers, "get">;
 };
-
-export function isHttps({ url, headers }: RequestFacts): boolean {
-  const forwarded = headers.get("x-forwarded-proto")?.split(",")[0]?.trim().toLowerCase();
-  if (forwarded === "https") return true;
-  return url !== null && URL.canParse(url) && new URL(url).protocol === "https:";
-}
 
 /** A new session's cookie (`token`), or with `token: null` the cookie that ends it. */
 export function sessionCookie(token: string | null, request: RequestFacts): SessionCookie {
@@ -36,7 +30,7 @@ export function sessionCookie(token: string | null, request: RequestFacts): Sess
     sameSite: "lax",
     path: "/",
     maxAge: token === null ? 0 : sessionMaxAgeSeconds(),
-    secure: isHttps(request),
+    secure: isHttps(request.headers),
   };
 }
 

@@ -14,7 +14,7 @@ import { safeNext } from "./safe-next";
 
 export type LoginState = { error?: string; email?: string };
 
-const credentials = z.object({ email: z.string().trim().min(1).max(320), password: z.string().min(1).max(1000) });
+const credentials = z.object({ email: z.string().trim().min(1).max(254), password: z.string().min(1).max(1000) });
 
 /** Sign-in is where authentication starts, so it is the one action without `authorize`. */
 export async function loginAction(_state: LoginState, form: FormData): Promise<LoginState> {
@@ -42,8 +42,7 @@ export async function loginAction(_state: LoginState, form: FormData): Promise<L
       email,
     };
   }
-  // A server action has no request URL; the browser's Origin says whether the page is https.
-  (await cookies()).set(sessionCookie(result.token, { url: requestHeaders.get("origin"), headers: requestHeaders }));
+  (await cookies()).set(sessionCookie(result.token, { headers: requestHeaders }));
   redirect(safeNext(form.get("next")));
 }
 
@@ -52,6 +51,6 @@ export async function logoutAction(): Promise<void> {
   const token = jar.get(SESSION_COOKIE)?.value;
   if (token) await signOut(await getDb(), token).catch(() => {});
   const requestHeaders = await headers();
-  jar.set(sessionCookie(null, { url: requestHeaders.get("origin"), headers: requestHeaders }));
+  jar.set(sessionCookie(null, { headers: requestHeaders }));
   redirect("/login");
 }

@@ -1,5 +1,9 @@
 import type { FieldDefinition } from "@/lib/fields";
 import { err, type Result } from "@/lib/result";
+import { isStorableText } from "@/lib/storable-text";
+
+/** Text PostgreSQL can store and compare (no NUL, no lone surrogate): one definition, re-exported. */
+export { isStorableText };
 
 /**
  * The list filter (DESIGN.md, "Lists, filters, views"): `{"<key>": {"<op>": value}, …}`, all
@@ -92,13 +96,6 @@ export function valueKindOf(field: FieldDefinition): ValueKind {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Half of a UTF-16 surrogate pair alone: PostgreSQL cannot take it as text. */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-/** Text PostgreSQL can store and compare: no NUL, no lone surrogate. */
-export function isStorableText(value: string): boolean {
-  return !value.includes("\u0000") && !LONE_SURROGATE.test(value);
-}
 
 function isIsoDate(value: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;

@@ -3,7 +3,8 @@ import { type DbOrTx, queryRows } from "@/db/client";
 import type { CollectionView } from "@/lib/collections";
 import type { FieldDefinition } from "@/lib/fields";
 import { err, type Result } from "@/lib/result";
-import { EMPTY_FILTER, type Filter, isStorableText, isTimestamp, META_KEYS, parseFilterParam } from "./filter";
+import { isStorableText } from "@/lib/storable-text";
+import { EMPTY_FILTER, type Filter, isTimestamp, META_KEYS, parseFilterParam } from "./filter";
 import { containsPattern, filterSql } from "./filter-sql";
 import { isUuid, type RecordRowColumns, recordViewFromRow } from "./queries";
 import { isoString, presentRecord, type RecordView, type UserRef } from "./record-view";
@@ -54,7 +55,12 @@ function decodeCursor(raw: string): Cursor | null {
       parsed !== null &&
       "id" in parsed &&
       typeof parsed.id === "string" &&
-      "v" in parsed
+      "v" in parsed &&
+      // A sort value: a scalar PostgreSQL can store (a lone surrogate or NUL fails the cast).
+      (parsed.v === null ||
+        typeof parsed.v === "number" ||
+        typeof parsed.v === "boolean" ||
+        (typeof parsed.v === "string" && isStorableText(parsed.v)))
     ) {
       return { v: parsed.v, id: parsed.id };
     }
@@ -225,6 +231,10 @@ export async function listRecords(
   const limit = query.limit ?? 50;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) {
     return err({ code: "bad_query", message: `limit must be a whole number from 1 to ${MAX_PAGE}` });
+  }
+  // Query text reaches SQL: what PostgreSQL cannot store (NUL) is a bad query, not a failure.
+  if (query.q !== undefined && !isStorableText(query.q)) {
+    return err({ code: "bad_query", message: "q contains a character that cannot be searched for (NUL)" });
   }
   const key = sortKeyOf(sort, collection);
   if (!key) {

@@ -233,7 +233,7 @@ describe("GET /api/collections/:slug/records bad requests", () => {
   });
 
   it("answers 400, not 500, for text PostgreSQL cannot store (NUL) in q or in the collection slug", async () => {
-    expectError(await list(big.slug, "?q=a%00b"), 400, "bad_request");
+    expectError(await list(big.slug, "?q=a%00b"), 400, "bad_query");
     expectError(await list("tick\u0000ets"), 400, "bad_request");
   });
 

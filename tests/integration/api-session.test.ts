@@ -38,13 +38,9 @@ function newAddress(): string {
   return `203.0.113.${addresses}`;
 }
 
+/** A sign-in from the socket address `address` (as the app's server entry records it). */
 const login = (json: unknown, address: string, headers: Record<string, string> = {}) =>
-  callRoute(signIn, {
-    method: "POST",
-    path: "/api/session",
-    json,
-    headers: { "x-forwarded-for": address, ...headers },
-  });
+  callRoute(signIn, { method: "POST", path: "/api/session", json, peer: address, headers });
 
 const collections = (auth: { token?: string; cookie?: string }) =>
   callRoute(listCollections, { path: "/api/collections", ...auth });
@@ -86,7 +82,7 @@ describe("POST /api/session", () => {
     expect(wrong.headers.get("set-cookie")).toBeNull();
   });
 
-  it(`answers 429 after ${MAX_FAILURES} failures for an email, even with the right password, from any address`, async () => {
+  it(`answers 429 after ${MAX_FAILURES} failures for an email from one address, even with the right password`, async () => {
     const address = newAddress();
     for (let i = 0; i < MAX_FAILURES; i++) {
       expectError(await login({ email: bob.email, password: `guess ${i}` }, address), 401, "invalid_credentials");
@@ -95,9 +91,51 @@ describe("POST /api/session", () => {
     const blocked = await login({ email: bob.email, password: PASSWORD }, address);
     expectError(blocked, 429, "rate_limited");
     expect(Number(blocked.headers.get("retry-after"))).toBeGreaterThan(0);
-    expectError(await login({ email: bob.email, password: PASSWORD }, newAddress()), 429, "rate_limited");
-    // Other people are not locked out.
+    // Bob, from his own machine, and other people are not locked out.
+    expect((await login({ email: bob.email, password: PASSWORD }, newAddress())).status).toBe(200);
     expect((await login({ email: carol.email, password: PASSWORD }, newAddress())).status).toBe(200);
+  });
+
+  it("cannot be made to lock an account out with made-up X-Forwarded-For addresses (no trusted proxy)", async () => {
+    // Defect 1 of issue 10: the throttle keyed on the first X-Forwarded-For entry, so ten
+    // guesses from ten invented addresses locked the real owner out for 15 minutes.
+    const victim = await createUser(database.db, { name: "Vera", role: "admin", password: PASSWORD });
+    const attacker = newAddress();
+    for (let i = 0; i < MAX_FAILURES + 5; i++) {
+      await login({ email: victim.email, password: `guess ${i}` }, attacker, { "x-forwarded-for": `198.18.0.${i}` });
+    }
+    expectError(
+      await login({ email: victim.email, password: PASSWORD }, attacker, { "x-forwarded-for": "198.18.1.1" }),
+      429,
+      "rate_limited",
+    );
+    const owner = await login({ email: victim.email, password: PASSWORD }, newAddress(), {
+      "x-forwarded-for": "198.18.0.1",
+    });
+    expect(owner.status).toBe(200);
+  });
+
+  it("beyond the per-account limit refuses addresses with failures but never an address without any", async () => {
+    const victim = await createUser(database.db, { name: "Walt", password: PASSWORD });
+    process.env.LOGIN_MAX_ACCOUNT_FAILURES = "5";
+    try {
+      // Guesses spread over many addresses, two each.
+      const guessers = Array.from({ length: 4 }, () => newAddress());
+      for (const address of guessers) {
+        for (let i = 0; i < 2; i++) await login({ email: victim.email, password: `guess ${i}` }, address);
+      }
+      for (const address of guessers) {
+        expectError(await login({ email: victim.email, password: PASSWORD }, address), 429, "rate_limited");
+      }
+      // A fresh address gets its one try; after a failure it is refused too.
+      const fresh = newAddress();
+      expectError(await login({ email: victim.email, password: "wrong" }, fresh), 401, "invalid_credentials");
+      expectError(await login({ email: victim.email, password: PASSWORD }, fresh), 429, "rate_limited");
+      // The owner, from an address without failures, signs in.
+      expect((await login({ email: victim.email, password: PASSWORD }, newAddress())).status).toBe(200);
+    } finally {
+      delete process.env.LOGIN_MAX_ACCOUNT_FAILURES;
+    }
   });
 
   it(`answers 429 after ${MAX_FAILURES} failures from one address, whatever the email`, async () => {
@@ -113,23 +151,41 @@ describe("POST /api/session", () => {
 
   it(`lets at most ${MAX_FAILURES} of 30 concurrent wrong guesses for one email reach the password check`, async () => {
     const victim = await createUser(database.db, { name: "Victor", password: PASSWORD });
-    // Every guess from its own address: only the per-email count can stop them.
+    const attacker = newAddress();
     const guesses = await Promise.all(
-      Array.from({ length: 30 }, (_, i) => login({ email: victim.email, password: `guess ${i}` }, newAddress())),
+      Array.from({ length: 30 }, (_, i) => login({ email: victim.email, password: `guess ${i}` }, attacker)),
     );
 
     const answers = guesses.map((response) => response.body.error);
     expect(answers.filter((error) => error === "invalid_credentials")).toHaveLength(MAX_FAILURES);
     expect(answers.filter((error) => error === "rate_limited")).toHaveLength(30 - MAX_FAILURES);
 
-    // The right password is refused too, until the window has passed.
-    expectError(await login({ email: victim.email, password: PASSWORD }, newAddress()), 429, "rate_limited");
+    // The right password is refused too from that address, until the window has passed.
+    expectError(await login({ email: victim.email, password: PASSWORD }, attacker), 429, "rate_limited");
     await queryRows(
       database.db,
-      sql`update login_throttle set window_started_at = now() - interval '16 minutes' where key = ${`email:${victim.email}`}`,
+      sql`update login_throttle set window_started_at = now() - interval '16 minutes'
+          where key in (${`pair:${attacker}|${victim.email}`}, ${`ip:${attacker}`})`,
     );
-    expect((await login({ email: victim.email, password: PASSWORD }, newAddress())).status).toBe(200);
-    const left = await queryRows(database.db, sql`select 1 from login_throttle where key = ${`email:${victim.email}`}`);
+    expect((await login({ email: victim.email, password: PASSWORD }, attacker)).status).toBe(200);
+    const left = await queryRows(
+      database.db,
+      sql`select 1 from login_throttle where key = ${`pair:${attacker}|${victim.email}`}`,
+    );
+    expect(left).toEqual([]);
+  });
+
+  it("purges throttle rows whose window has ended at the next sign-in", async () => {
+    await queryRows(
+      database.db,
+      sql`insert into login_throttle (key, failures, window_started_at)
+          values ('ip:198.51.100.200', 3, now() - interval '20 minutes'), ('ip:198.51.100.201', 0, now())`,
+    );
+    await login({ email: carol.email, password: PASSWORD }, newAddress());
+    const left = await queryRows(
+      database.db,
+      sql`select key from login_throttle where key in ('ip:198.51.100.200', 'ip:198.51.100.201')`,
+    );
     expect(left).toEqual([]);
   });
 
@@ -147,14 +203,16 @@ describe("POST /api/session", () => {
     expect((await login({ email: alice.email, password: PASSWORD }, address)).status).toBe(200);
   });
 
-  it("counts requests whose X-Forwarded-For is not an IP address under one 'unknown' address", async () => {
+  it("counts requests without a known peer address under one 'unknown' address", async () => {
     const garbage = ["x".repeat(5000), "not-an-ip", "203.0.113.300", "<script>"];
     for (const forwardedFor of garbage) {
-      expectError(
-        await login({ email: "nobody@example.test", password: "guess" }, forwardedFor),
-        401,
-        "invalid_credentials",
-      );
+      const response = await callRoute(signIn, {
+        method: "POST",
+        path: "/api/session",
+        json: { email: "nobody@example.test", password: "guess" },
+        headers: { "x-forwarded-for": forwardedFor, "x-tandem-peer": `forged ${forwardedFor}` },
+      });
+      expectError(response, 401, "invalid_credentials");
     }
 
     const keys = await queryRows<{ key: string; failures: number }>(
@@ -164,18 +222,30 @@ describe("POST /api/session", () => {
     expect(keys).toEqual([{ key: "ip:unknown", failures: garbage.length }]);
     await queryRows(
       database.db,
-      sql`delete from login_throttle where key in ('ip:unknown', 'email:nobody@example.test')`,
+      sql`delete from login_throttle where key in ('ip:unknown', 'email:nobody@example.test', 'pair:unknown|nobody@example.test')`,
     );
   });
 
-  it("sets the cookie's attributes in one place: Secure behind an https proxy, SameSite=Lax, Max-Age", async () => {
-    const plain = await login({ email: carol.email, password: PASSWORD }, newAddress());
-    const proxied = await login({ email: carol.email, password: PASSWORD }, newAddress(), {
-      "x-forwarded-proto": "https",
-    });
+  it("sets the cookie's attributes in one place: Secure behind a trusted https proxy only, SameSite=Lax, Max-Age", async () => {
     const attributes = (response: { headers: Headers }) =>
       (response.headers.get("set-cookie") ?? "").split(/;\s*/).slice(1).sort();
+    const plain = await login({ email: carol.email, password: PASSWORD }, newAddress());
+    // Any client can send X-Forwarded-Proto: it decides nothing unless a trusted proxy sent it.
+    const claimed = await login({ email: carol.email, password: PASSWORD }, newAddress(), {
+      "x-forwarded-proto": "https",
+    });
+    process.env.TRUSTED_PROXIES = "1";
+    let proxied: Awaited<ReturnType<typeof login>>;
+    try {
+      proxied = await login({ email: carol.email, password: PASSWORD }, "10.0.0.9", {
+        "x-forwarded-proto": "https",
+        "x-forwarded-for": newAddress(),
+      });
+    } finally {
+      delete process.env.TRUSTED_PROXIES;
+    }
     expect(attributes(plain)).toEqual(["HttpOnly", "Max-Age=604800", "Path=/", "SameSite=Lax"]);
+    expect(attributes(claimed)).toEqual(["HttpOnly", "Max-Age=604800", "Path=/", "SameSite=Lax"]);
     expect(attributes(proxied)).toEqual(["HttpOnly", "Max-Age=604800", "Path=/", "SameSite=Lax", "Secure"]);
   });
 
@@ -186,7 +256,7 @@ describe("POST /api/session", () => {
         method: "POST",
         path: "/api/session",
         body: "{email",
-        headers: { "x-forwarded-for": address },
+        peer: address,
       }),
       400,
       "malformed_json",
@@ -198,6 +268,18 @@ describe("POST /api/session", () => {
 
   it("answers 400, not 500, for an email PostgreSQL cannot store (NUL)", async () => {
     expectError(await login({ email: "a\u0000@example.test", password: PASSWORD }, newAddress()), 400, "bad_request");
+  });
+
+  it("refuses the well-known demo password outside the local demo, unless DEMO_PASSWORD sets it", async () => {
+    // Defect 2 of issue 10: with DATABASE_URL (as here) "tandem-demo" is never a valid password by default.
+    const demo = await createUser(database.db, { name: "Demo", role: "admin", password: "tandem-demo" });
+    expectError(await login({ email: demo.email, password: "tandem-demo" }, newAddress()), 401, "invalid_credentials");
+    process.env.DEMO_PASSWORD = "tandem-demo";
+    try {
+      expect((await login({ email: demo.email, password: "tandem-demo" }, newAddress())).status).toBe(200);
+    } finally {
+      delete process.env.DEMO_PASSWORD;
+    }
   });
 
   it("refuses a sign-in from a foreign Origin (403)", async () => {

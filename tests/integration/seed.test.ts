@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { queryRows } from "@/db/client";
 import { DEMO_COLLECTIONS, DEMO_USERS, seedDemoData } from "@/db/seed";
+import { verifyPassword } from "@/lib/auth/password";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 
 /** Demo data (DESIGN.md): seeded into an empty database, all of it or nothing. */
@@ -26,7 +27,7 @@ describe("seedDemoData", () => {
   it("seeds users, collections and records into an empty database, and never again", async () => {
     database = await createTestDatabase();
 
-    expect(await seedDemoData(database.db)).toEqual({ seeded: true });
+    expect(await seedDemoData(database.db)).toMatchObject({ seeded: true });
     const seeded = await counts(database.db);
     expect(seeded).toMatchObject({ users: DEMO_USERS.length, collections: DEMO_COLLECTIONS.length, records: 9 });
     expect(seeded?.revisions).toBe(9);
@@ -58,8 +59,30 @@ describe("seedDemoData", () => {
     expect(await counts(database.db)).toEqual({ users: 0, collections: 0, records: 0, revisions: 0 });
 
     await queryRows(database.db, sql.raw("drop trigger refuse_grace on records"));
-    expect(await seedDemoData(database.db)).toEqual({ seeded: true });
+    expect(await seedDemoData(database.db)).toMatchObject({ seeded: true });
     expect(await counts(database.db)).toMatchObject({ users: DEMO_USERS.length, records: 9 });
+  });
+
+  it("outside the local demo, seeds a random password (reported once), never tandem-demo", async () => {
+    database = await createTestDatabase();
+    const saved = { url: process.env.DATABASE_URL, password: process.env.DEMO_PASSWORD };
+    process.env.DATABASE_URL = database.url;
+    delete process.env.DEMO_PASSWORD;
+    try {
+      const result = await seedDemoData(database.db);
+      if (!result.seeded) throw new Error("expected a seed");
+      expect(result.generated).toBe(true);
+      const [admin] = await queryRows<{ password_hash: string }>(
+        database.db,
+        sql`select password_hash from users where email = 'admin@example.com'`,
+      );
+      expect(await verifyPassword(admin?.password_hash ?? "", result.password)).toBe(true);
+      expect(await verifyPassword(admin?.password_hash ?? "", "tandem-demo")).toBe(false);
+    } finally {
+      if (saved.url === undefined) delete process.env.DATABASE_URL;
+      else process.env.DATABASE_URL = saved.url;
+      if (saved.password !== undefined) process.env.DEMO_PASSWORD = saved.password;
+    }
   });
 
   it("seeds once when two instances start on one new database at the same time", async () => {

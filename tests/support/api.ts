@@ -1,5 +1,6 @@
 import { expect } from "vitest";
 import { getDatabase } from "@/db/client";
+import { PEER_HEADER } from "@/lib/auth/client-address";
 import type { TestDatabase } from "./test-database";
 
 /**
@@ -9,6 +10,9 @@ import type { TestDatabase } from "./test-database";
  */
 
 export const ORIGIN = "http://localhost:3000";
+
+/** What the app's server entry (scripts/serve-app.mjs) would put in its peer header, in tests. */
+process.env.TANDEM_PEER_SECRET ||= "test-peer-secret";
 
 /**
  * Points the route handlers (getDb(), cached per process) at this test file's database. Vitest
@@ -39,6 +43,8 @@ export type ApiRequest<P> = {
   /** Sent as is (for malformed bodies). */
   body?: string;
   headers?: Record<string, string>;
+  /** The socket peer's address, as the app's server entry records it (lib/auth/client-address.ts). */
+  peer?: string;
 };
 
 export type ApiResponse = {
@@ -51,6 +57,7 @@ export type ApiResponse = {
 export async function callRoute<P>(handler: RouteHandler<P>, request: ApiRequest<P>): Promise<ApiResponse> {
   const headers = new Headers({ host: new URL(ORIGIN).host, ...request.headers });
   if (request.token) headers.set("authorization", `Bearer ${request.token}`);
+  if (request.peer) headers.set(PEER_HEADER, `${process.env.TANDEM_PEER_SECRET} ${request.peer}`);
   if (request.cookie) headers.set("cookie", `tandem_session=${request.cookie}`);
   let body = request.body;
   if (request.json !== undefined) {

@@ -43,7 +43,7 @@ export const signOutEverywhereAction = action(
   async ({ db, actor }) => {
     await signOutEverywhere(db, actor.id);
     const requestHeaders = await headers();
-    (await cookies()).set(sessionCookie(null, { url: requestHeaders.get("origin"), headers: requestHeaders }));
+    (await cookies()).set(sessionCookie(null, { headers: requestHeaders }));
     return { ok: true as const };
   },
 );

@@ -210,6 +210,18 @@ const CASES: { [C in ApiError["code"]]: Expected<C> } = {
     body: { error: "rate_limited" },
     headers: { "Retry-After": "600" },
   },
+  too_many_streams: {
+    error: { code: "too_many_streams", limit: 20, retryAfterSeconds: 45 },
+    status: 429,
+    body: { error: "too_many_streams", limit: 20 },
+    headers: { "Retry-After": "45" },
+  },
+  method_not_allowed: {
+    error: { code: "method_not_allowed", allow: ["GET", "PATCH"] },
+    status: 405,
+    body: { error: "method_not_allowed" },
+    headers: { Allow: "GET, PATCH" },
+  },
   unavailable: {
     error: { code: "unavailable" },
     status: 503,

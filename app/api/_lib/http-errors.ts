@@ -5,6 +5,7 @@ import type { LockedError } from "@/lib/leases/lease-view";
 import type { RecordView, RevisionView } from "@/lib/records/record-view";
 import { insufficientCapacityMessage } from "@/lib/reservations/seats";
 import { publicUser, type UserRevisionView, type UserView } from "@/lib/users/user-view";
+import { boundFields } from "@/lib/zod-fields";
 
 /**
  * The one place where domain outcomes become HTTP answers. Every error body is
@@ -40,6 +41,8 @@ export type ApiError = Coded<
   | { code: "precondition_required"; message: string }
   | { code: "invalid_credentials" }
   | { code: "rate_limited"; retryAfterSeconds: number }
+  | { code: "too_many_streams"; limit: number; retryAfterSeconds: number }
+  | { code: "method_not_allowed"; allow: string[] }
   | { code: "unavailable" }
   | { code: "internal" }
 >;
@@ -151,17 +154,20 @@ export function errorResponse(error: ApiError): ErrorResponse {
     case "email_taken":
     case "last_admin":
       return { status: 409, body: { error: error.code, message: error.message } };
-    case "invalid":
+    case "invalid": {
+      // Bounded: a body with thousands of unknown keys must not draw an even bigger answer.
+      const fields = boundFields(error.fields);
       return {
         status: 422,
         body: {
           error: "invalid",
-          message: Object.entries(error.fields)
+          message: Object.entries(fields)
             .map(([key, msg]) => `${key}: ${msg}`)
             .join("; "),
-          fields: error.fields,
+          fields,
         },
       };
+    }
     case "idempotency_mismatch":
       return {
         status: 422,
@@ -235,6 +241,22 @@ export function errorResponse(error: ApiError): ErrorResponse {
           message: `Too many failed sign-ins. Try again in ${Math.ceil(error.retryAfterSeconds / 60)} minutes.`,
         },
         headers: { "Retry-After": String(error.retryAfterSeconds) },
+      };
+    case "too_many_streams":
+      return {
+        status: 429,
+        body: {
+          error: "too_many_streams",
+          message: `You have ${error.limit} event streams open already (the most one person may have): close a tab first.`,
+          limit: error.limit,
+        },
+        headers: { "Retry-After": String(error.retryAfterSeconds) },
+      };
+    case "method_not_allowed":
+      return {
+        status: 405,
+        body: { error: "method_not_allowed", message: `Use ${error.allow.join(", ")} here.` },
+        headers: { Allow: error.allow.join(", ") },
       };
     case "unavailable":
       return {

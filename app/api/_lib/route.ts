@@ -4,9 +4,10 @@ import { type Db, getDb } from "@/db/client";
 import type { Role } from "@/db/schema";
 import type { Actor } from "@/lib/auth/actor";
 import { authorize } from "@/lib/auth/authorize";
+import { isOwnOrigin } from "@/lib/auth/request-origin";
 import { SESSION_COOKIE } from "@/lib/auth/sessions";
 import { errorCode, findCause, isDatabaseUnavailable } from "@/lib/database-errors";
-import { env } from "@/lib/env";
+import { isStorableText } from "@/lib/storable-text";
 import { zodFields } from "@/lib/zod-fields";
 import { type ApiError, errorResponse } from "./http-errors";
 
@@ -35,20 +36,15 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /**
  * Browsers send Origin on every cross-site write; a cookie-authenticated write from another
- * origin is refused. Scripts without a browser authenticate with a Bearer token instead.
+ * origin is refused. The whole origin counts (scheme, host and port), compared with the app's
+ * own (lib/auth/request-origin.ts: APP_ORIGIN, or the Host, and X-Forwarded-* only from a
+ * trusted proxy). Scripts without a browser authenticate with a Bearer token instead.
  */
 export function isCrossOrigin(request: Request): boolean {
   if (SAFE_METHODS.has(request.method)) return false;
   const origin = request.headers.get("origin");
   if (origin === null) return request.headers.get("sec-fetch-site") === "cross-site";
-  const allowed = env().APP_ORIGIN;
-  if (allowed && origin === allowed) return false;
-  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
-  try {
-    return new URL(origin).host !== host;
-  } catch {
-    return true;
-  }
+  return !isOwnOrigin(origin, request.headers);
 }
 
 export type RouteContext<P> = {
@@ -176,9 +172,13 @@ export async function readJson<S extends z.ZodType>(
 export function readQuery<S extends z.ZodType>(request: Request, schema: S): Parsed<z.infer<S>> {
   const params = new URL(request.url).searchParams;
   const repeated = [...new Set(params.keys())].filter((key) => params.getAll(key).length > 1);
+  const unstorable = [...params.entries()].filter(([key, value]) => !isStorableText(key) || !isStorableText(value));
+  if (unstorable.length > 0) {
+    return { ok: false, response: fail({ code: "bad_query", message: "The query contains a NUL character." }) };
+  }
   const parsed = schema.safeParse(Object.fromEntries(params));
   const problems = [
-    ...repeated.map((key) => `${key}: given more than once`),
+    ...repeated.map((key) => `${key.slice(0, 100)}: given more than once`),
     ...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join(".") || "query"}: ${i.message}`)),
   ];
   if (parsed.success && problems.length === 0) return { ok: true, value: parsed.data };

@@ -1,8 +1,10 @@
+import { z } from "zod";
 import { listCollections } from "@/lib/collections";
 import { createCollectionSchema } from "@/lib/collections/schema-input";
 import { createCollection } from "@/lib/collections/write-collection";
 import { etagFor } from "../_lib/etag";
 import { collectionJson } from "../_lib/http-errors";
+import { registerRoute } from "../_lib/openapi";
 import { apiRoute, fail, readJson } from "../_lib/route";
 
 /** Every collection with its field definitions and schema version. */
@@ -34,4 +36,26 @@ export const POST = apiRoute("admin", async ({ request, db, actor }) => {
       "Cache-Control": "private, no-cache",
     },
   });
+});
+
+registerRoute({
+  method: "get",
+  path: "/api/collections",
+  summary: "Every collection with its field definitions",
+  role: "viewer",
+  responses: {
+    200: {
+      description: "The collections",
+      schema: z.array(
+        z.object({
+          slug: z.string(),
+          name: z.string(),
+          fields: z.array(z.looseObject({ key: z.string(), label: z.string(), type: z.string() })),
+          editMode: z.enum(["optimistic", "lease"]),
+          capacityField: z.string().nullable(),
+          version: z.number().int(),
+        }),
+      ),
+    },
+  },
 });

@@ -1,6 +1,8 @@
 import { sql } from "drizzle-orm";
+import { z } from "zod";
 import { getDatabase } from "@/db/client";
 import { env } from "@/lib/env";
+import { registerRoute } from "../_lib/openapi";
 
 export const dynamic = "force-dynamic";
 
@@ -29,3 +31,13 @@ export async function GET(): Promise<Response> {
     clearTimeout(timer);
   }
 }
+
+registerRoute({
+  method: "get",
+  path: "/api/health",
+  summary: "Liveness with the database",
+  role: "public",
+  responses: {
+    200: { description: "Up", schema: z.object({ ok: z.literal(true), db: z.enum(["pglite", "postgres"]) }) },
+  },
+});

@@ -6,9 +6,10 @@ import { clientAddress } from "@/lib/auth/client-address";
 import { login } from "@/lib/auth/login";
 import { SESSION_COOKIE } from "@/lib/auth/sessions";
 import { signOut, signOutEverywhere } from "@/lib/auth/sign-out";
+import { errorBody, registerRoute } from "../_lib/openapi";
 import { bearerToken, fail, guarded, isCrossOrigin, readCookie, readJson, readQuery } from "../_lib/route";
 
-const credentials = z.strictObject({ email: z.string().min(1).max(320), password: z.string().min(1).max(1000) });
+const credentials = z.strictObject({ email: z.string().min(1).max(254), password: z.string().min(1).max(1000) });
 
 const signOutQuery = z.strictObject({ everywhere: z.enum(["1"]).optional() });
 
@@ -25,7 +26,7 @@ export function POST(request: Request): Promise<Response> {
     });
     if (!result.ok) return fail(result.error);
     const { actor, token, expiresAt } = result;
-    const cookie = sessionCookie(token, { url: request.url, headers: request.headers });
+    const cookie = sessionCookie(token, { headers: request.headers });
     return Response.json(
       { user: actor, token, expiresAt: expiresAt.toISOString() },
       { headers: { "Set-Cookie": setCookieHeader(cookie), "Cache-Control": "no-store" } },
@@ -55,7 +56,32 @@ export function DELETE(request: Request): Promise<Response> {
     } else if (token) {
       await signOut(db, token);
     }
-    const cleared = sessionCookie(null, { url: request.url, headers: request.headers });
+    const cleared = sessionCookie(null, { headers: request.headers });
     return new Response(null, { status: 204, headers: { "Set-Cookie": setCookieHeader(cleared) } });
   });
 }
+
+const signedIn = z.object({
+  user: z.object({ id: z.string(), name: z.string(), email: z.string(), role: z.enum(["viewer", "editor", "admin"]) }),
+  token: z.string(),
+  expiresAt: z.string(),
+});
+registerRoute({
+  method: "post",
+  path: "/api/session",
+  summary: "Sign in: a session cookie for browsers, the token for scripts (Authorization: Bearer)",
+  role: "public",
+  body: credentials,
+  responses: { 200: { description: "Signed in (Set-Cookie too)", schema: signedIn } },
+  errors: [401, 403, 429],
+});
+registerRoute({
+  method: "delete",
+  path: "/api/session",
+  summary: "Sign out (the cookie's or the Bearer token's session)",
+  role: "public",
+  responses: {
+    204: { description: "Signed out" },
+    403: { description: "Cookie from another origin", schema: errorBody },
+  },
+});

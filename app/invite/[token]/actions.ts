@@ -40,6 +40,6 @@ export async function acceptInviteAction(_state: InviteState, form: FormData): P
       ? { error: result.error.message, gone: true }
       : { error: Object.values(result.error.fields).join(" ") };
   }
-  (await cookies()).set(sessionCookie(result.token, { url: requestHeaders.get("origin"), headers: requestHeaders }));
+  (await cookies()).set(sessionCookie(result.token, { headers: requestHeaders }));
   redirect("/");
 }

@@ -28,7 +28,7 @@ export function POST(request: Request, context: { params: Promise<Params> }): Pr
       userAgent: request.headers.get("user-agent"),
     });
     if (!result.ok) return fail(result.error);
-    const cookie = sessionCookie(result.token, { url: request.url, headers: request.headers });
+    const cookie = sessionCookie(result.token, { headers: request.headers });
     return Response.json(
       { user: result.actor, token: result.token, expiresAt: result.expiresAt.toISOString() },
       { headers: { "Set-Cookie": setCookieHeader(cookie), "Cache-Control": "no-store" } },

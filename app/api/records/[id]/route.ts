@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { recordInputSchema } from "@/lib/fields";
 import { loadRecord, toRecordView } from "@/lib/records/queries";
 import { deleteRecord, saveRecord } from "@/lib/records/save-record";
 import { etagFor, ifNoneMatchHits } from "../../_lib/etag";
+import { idParams, recordDataSchema, recordSchema, registerRoute } from "../../_lib/openapi";
 import { baseVersionFrom, recordResponse } from "../../_lib/records";
 import { apiRoute, fail, idempotencyKey, readJson } from "../../_lib/route";
 
@@ -23,7 +23,7 @@ export const GET = apiRoute<Params>("viewer", async ({ request, db, params }) =>
   return recordResponse(toRecordView(record));
 });
 
-const patchBody = z.strictObject({ data: recordInputSchema });
+const patchBody = z.strictObject({ data: recordDataSchema });
 
 /** A JSON merge patch of the record's data, applied only if If-Match still names the current version. */
 export const PATCH = apiRoute<Params>("editor", async ({ request, db, actor, params }) => {
@@ -52,4 +52,39 @@ export const DELETE = apiRoute<Params>("editor", async ({ request, db, actor, pa
   const result = await deleteRecord(db, actor, { recordId: params.id, baseVersion: base.version, saveId: key.key });
   if (!result.ok) return fail(result.error);
   return new Response(null, { status: 204 });
+});
+
+registerRoute({
+  method: "get",
+  path: "/api/records/{id}",
+  summary: "A record, with its ETag",
+  role: "viewer",
+  params: idParams,
+  headers: ["If-None-Match"],
+  responses: {
+    200: { description: "The record", schema: recordSchema, headers: ["ETag"] },
+    304: { description: "Not modified: the ETag sent is current", headers: ["ETag"] },
+  },
+  errors: [404],
+});
+registerRoute({
+  method: "patch",
+  path: "/api/records/{id}",
+  summary: "Change a record (a JSON merge patch of its data), if If-Match still names its version",
+  role: "editor",
+  params: idParams,
+  body: patchBody,
+  headers: ["If-Match", "Idempotency-Key"],
+  responses: { 200: { description: "Saved: the new version", schema: recordSchema, headers: ["ETag"] } },
+  errors: [404, 423],
+});
+registerRoute({
+  method: "delete",
+  path: "/api/records/{id}",
+  summary: "Delete a record, if If-Match still names its version",
+  role: "editor",
+  params: idParams,
+  headers: ["If-Match", "Idempotency-Key"],
+  responses: { 204: { description: "Deleted" } },
+  errors: [404, 423],
 });

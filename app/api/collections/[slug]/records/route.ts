@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { findCollection } from "@/lib/collections";
-import { recordInputSchema } from "@/lib/fields";
 import { FILTER_LIMITS } from "@/lib/records/filter";
 import { listRecords, MAX_PAGE } from "@/lib/records/list-records";
 import { createRecord } from "@/lib/records/save-record";
+import { recordDataSchema, recordSchema, registerRoute } from "../../../_lib/openapi";
 import { recordResponse } from "../../../_lib/records";
 import { apiRoute, fail, idempotencyKey, readJson, readQuery } from "../../../_lib/route";
 
@@ -30,7 +30,7 @@ export const GET = apiRoute<{ slug: string }>("viewer", async ({ request, db, ac
   return Response.json(page);
 });
 
-const createBody = z.strictObject({ data: recordInputSchema });
+const createBody = z.strictObject({ data: recordDataSchema });
 
 export const POST = apiRoute<{ slug: string }>("editor", async ({ request, db, actor, params }) => {
   const key = idempotencyKey(request);
@@ -47,4 +47,32 @@ export const POST = apiRoute<{ slug: string }>("editor", async ({ request, db, a
     status: 201,
     headers: { Location: `/api/records/${result.record.id}` },
   });
+});
+
+const slugParams = z.object({ slug: z.string().meta({ description: "The collection's slug" }) });
+registerRoute({
+  method: "get",
+  path: "/api/collections/{slug}/records",
+  summary: "One page of a collection's records, searched and sorted",
+  role: "viewer",
+  params: slugParams,
+  query: listQuery,
+  responses: {
+    200: {
+      description: "A page; nextCursor is null on the last",
+      schema: z.object({ items: z.array(recordSchema), nextCursor: z.string().nullable() }),
+    },
+  },
+  errors: [404],
+});
+registerRoute({
+  method: "post",
+  path: "/api/collections/{slug}/records",
+  summary: "Create a record",
+  role: "editor",
+  params: slugParams,
+  body: createBody,
+  headers: ["Idempotency-Key"],
+  responses: { 201: { description: "Created: version 1", schema: recordSchema, headers: ["ETag", "Location"] } },
+  errors: [404],
 });

@@ -1,11 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
+import { z } from "zod";
 import { queryRows } from "@/db/client";
 import { authorize } from "@/lib/auth/authorize";
+import { env } from "@/lib/env";
 import { type LiveEvent, subscribe, subscribeAccess } from "@/lib/live-events";
-import { joinPresence, leavePresence, presentUsers, touchPresence } from "@/lib/presence";
+import { leavePresence, openStreamPresence, presentUsers, touchPresence } from "@/lib/presence";
+import { presenceChanged, watchPresence } from "@/lib/presence-fanout";
 import { isUuid } from "@/lib/records/queries";
 import { eventStream, liveEventMessage, presenceMessage, sseEvent } from "../../../_lib/event-stream";
+import { idParams, registerRoute } from "../../../_lib/openapi";
 import { apiRoute, fail } from "../../../_lib/route";
 
 type Params = { id: string };
@@ -30,13 +34,14 @@ export const GET = apiRoute<Params>("viewer", async ({ request, db, actor, param
   // Subscribed before the record is read: a write committed in between is not missed.
   const unsubscribe = await subscribe(recordId, (event) => deliver(event));
   const presence = { id: randomUUID(), recordId };
-  let joined: Awaited<ReturnType<typeof joinPresence>>;
+  let joined: Awaited<ReturnType<typeof openStreamPresence>>;
   let present: Awaited<ReturnType<typeof presentUsers>>;
   try {
-    joined = await joinPresence(db, actor, presence);
-    if (!joined) {
+    // At most MAX_STREAMS_PER_USER open streams per person, counted in PostgreSQL (429 beyond).
+    joined = await openStreamPresence(db, actor, { ...presence, maxStreams: env().MAX_STREAMS_PER_USER });
+    if (!joined.ok) {
       unsubscribe();
-      return fail({ code: "not_found" });
+      return fail(joined.error);
     }
     present = await presentUsers(db, presence.recordId);
   } catch (error) {
@@ -53,6 +58,7 @@ export const GET = apiRoute<Params>("viewer", async ({ request, db, actor, param
       console.error(`[events] could not ${what} presence:`, error);
     });
   };
+  let unwatch = () => {};
   const stream = eventStream({
     request,
     // The version as of the join: anything saved after it is announced (see joinPresence).
@@ -68,6 +74,7 @@ export const GET = apiRoute<Params>("viewer", async ({ request, db, actor, param
     onClose: () => {
       unsubscribe();
       unsubscribeAccess();
+      unwatch();
       // If this fails, the row goes stale and the next join or ping on the record removes it.
       writePresence("leave", () => leavePresence(db, presence));
     },
@@ -107,33 +114,32 @@ export const GET = apiRoute<Params>("viewer", async ({ request, db, actor, param
     throw error;
   }
 
-  // A change of presence is announced by id only; the list is read again, one read at a time
-  // (a burst of joins and leaves makes at most one more read, which sees them all).
-  let reading = false;
-  let again = false;
-  const refreshPresence = async () => {
-    if (reading) {
-      again = true;
-      return;
-    }
-    reading = true;
-    try {
-      do {
-        again = false;
-        stream.send(presenceMessage(presence.recordId, await presentUsers(db, presence.recordId)));
-      } while (again);
-    } catch (error) {
-      console.error("[events] could not read presence:", error);
-    } finally {
-      reading = false;
-    }
-  };
+  // A change of presence is announced by id only; the list is read once per record in this
+  // process and fanned out to its streams (lib/presence-fanout.ts).
+  // Others' changes that arrived while this stream opened may be newer than its first list.
+  const changedMeanwhile = early.some((event) => event.kind === "presence" && event.presenceId !== presence.id);
+  unwatch = watchPresence(
+    db,
+    presence.recordId,
+    presence.id,
+    (users) => stream.send(presenceMessage(presence.recordId, users)),
+    changedMeanwhile,
+  );
   deliver = (event) => {
     if (event.kind === "access") return;
     if (event.kind !== "presence") stream.send(liveEventMessage(event));
-    // Its own join is already in the first presence message.
-    else if (event.presenceId !== presence.id) void refreshPresence();
+    else presenceChanged(presence.recordId, event);
   };
   for (const event of early.splice(0)) deliver(event);
   return stream.response;
+});
+
+registerRoute({
+  method: "get",
+  path: "/api/records/{id}/events",
+  summary: "Server-sent events of one record: ready, presence, record, lease, reservations; `: ping` every 15 s",
+  role: "viewer",
+  params: idParams,
+  responses: { 200: { description: "An event stream", schema: z.string(), type: "text/event-stream" } },
+  errors: [404, 429],
 });

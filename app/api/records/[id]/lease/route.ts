@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { LeaseView } from "@/lib/leases/lease-view";
 import { acquireLease, getLease, releaseLease } from "@/lib/leases/leases";
 import { isUuid, loadRecord } from "@/lib/records/queries";
+import { idParams, leaseSchema, registerRoute } from "../../../_lib/openapi";
 import { apiRoute, fail, readJson } from "../../../_lib/route";
 
 type Params = { id: string };
@@ -60,4 +61,37 @@ export const DELETE = apiRoute<Params>("editor", async ({ request, db, actor, pa
   const result = await releaseLease(db, actor, { recordId: params.id, reason, tab });
   if (!result.ok) return fail(result.error);
   return new Response(null, { status: 204 });
+});
+
+registerRoute({
+  method: "get",
+  path: "/api/records/{id}/lease",
+  summary: "The record's edit lease; `{holder: null}` when nobody holds one",
+  role: "viewer",
+  params: idParams,
+  responses: {
+    200: { description: "The lease", schema: z.union([leaseSchema, z.object({ holder: z.null() })]) },
+  },
+  errors: [404],
+});
+registerRoute({
+  method: "post",
+  path: "/api/records/{id}/lease",
+  summary: "Acquire or renew the lease; `?takeover=1` (body `{reason}`) to take it over",
+  role: "editor",
+  params: idParams,
+  query: z.object({ takeover: z.enum(["1", "true"]).optional() }),
+  body: takeoverBody,
+  responses: { 200: { description: "The lease, now the caller's", schema: leaseSchema } },
+  errors: [404, 423],
+});
+registerRoute({
+  method: "delete",
+  path: "/api/records/{id}/lease",
+  summary: "Release the lease (its holder), or break it (an admin, `?reason=`)",
+  role: "editor",
+  params: idParams,
+  query: z.object({ reason: z.string().max(500).optional(), tab: z.string().optional() }),
+  responses: { 204: { description: "Released" } },
+  errors: [404, 409, 422],
 });

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { DEFAULT_RESERVATION_LIMIT, getReservationSummary, MAX_RESERVATION_LIMIT } from "@/lib/reservations/queries";
 import { reserveSeats } from "@/lib/reservations/reserve-seats";
 import { seatsSchema } from "@/lib/reservations/seats";
+import { idParams, registerRoute, reservationSchema } from "../../../_lib/openapi";
 import { apiRoute, fail, idempotencyKey, readJson, readQuery } from "../../../_lib/route";
 
 type Params = { id: string };
@@ -38,4 +39,41 @@ export const POST = apiRoute<Params>("editor", async ({ request, db, actor, para
     );
   }
   return Response.json({ reservation: result.reservation, remaining: result.remaining }, { status: 201 });
+});
+
+registerRoute({
+  method: "get",
+  path: "/api/records/{id}/reservations",
+  summary: "Seats taken and left, and the reservations, newest first",
+  role: "viewer",
+  params: idParams,
+  query: listQuery,
+  responses: {
+    200: {
+      description: "The seat counter and reservations",
+      schema: z.object({
+        capacity: z.number().int(),
+        taken: z.number().int(),
+        remaining: z.number().int(),
+        reservations: z.array(reservationSchema),
+      }),
+    },
+  },
+  errors: [404],
+});
+registerRoute({
+  method: "post",
+  path: "/api/records/{id}/reservations",
+  summary: "Reserve seats",
+  role: "editor",
+  params: idParams,
+  body: reserveBody,
+  headers: ["Idempotency-Key"],
+  responses: {
+    201: {
+      description: "Reserved",
+      schema: z.object({ reservation: reservationSchema, remaining: z.number().int() }),
+    },
+  },
+  errors: [404, 409],
 });

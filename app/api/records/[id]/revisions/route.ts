@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { PG_INT_MAX } from "@/lib/pg-int";
 import { listRevisions, loadRecord } from "@/lib/records/queries";
+import { idParams, registerRoute, revisionSchema } from "../../../_lib/openapi";
 import { apiRoute, fail, readQuery } from "../../../_lib/route";
 
 const query = z.strictObject({
@@ -19,4 +20,15 @@ export const GET = apiRoute<{ id: string }>("viewer", async ({ request, db, para
     before: parsed.value.before,
   });
   return Response.json(revisions);
+});
+
+registerRoute({
+  method: "get",
+  path: "/api/records/{id}/revisions",
+  summary: "A record's history, newest first",
+  role: "viewer",
+  params: idParams,
+  query,
+  responses: { 200: { description: "Revisions", schema: z.array(revisionSchema) } },
+  errors: [404],
 });

@@ -1,4 +1,6 @@
+import { z } from "zod";
 import { cancelReservation } from "@/lib/reservations/reserve-seats";
+import { registerRoute, reservationSchema } from "../../../../_lib/openapi";
 import { apiRoute, fail } from "../../../../_lib/route";
 
 type Params = { id: string; reservationId: string };
@@ -17,4 +19,19 @@ export const DELETE = apiRoute<Params>("editor", async ({ db, actor, params }) =
     );
   }
   return Response.json({ reservation: result.reservation, remaining: result.remaining });
+});
+
+registerRoute({
+  method: "delete",
+  path: "/api/records/{id}/reservations/{reservationId}",
+  summary: "Cancel a reservation (yours; admins any): its seats return once",
+  role: "editor",
+  params: z.object({ id: z.string(), reservationId: z.string() }),
+  responses: {
+    200: {
+      description: "Cancelled",
+      schema: z.object({ reservation: reservationSchema, remaining: z.number().int() }),
+    },
+  },
+  errors: [404],
 });

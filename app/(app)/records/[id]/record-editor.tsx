@@ -233,9 +233,10 @@ export function RecordEditor({
           />
         ) : canEdit && !revoked ? null : revoked ? (
           <p className="muted small" data-testid="read-only-reason">
-            {dirty
-              ? "Saving is off: your edits are kept as a draft in this browser."
-              : "Saving is off until your access comes back."}
+            {revoked.ended
+              ? "Saving is off until you can sign in again."
+              : "You can view this record; editing needs the editor role."}{" "}
+            {dirty ? "Your edits are kept as a draft in this browser." : null}
           </p>
         ) : (
           <p className="muted small">You can view this record; editing needs the editor role.</p>

@@ -117,7 +117,16 @@ export function RecordEditor({
   const writes = useSaveRecord({ recordId, collectionSlug: collection.slug, state, dispatch });
   const dirty = isDirty(state);
   useLeaveWarning(dirty);
-  const present = useRecordEvents(recordId, { onLease: lease.nudge, editing: editable && dirty, me: me.id });
+  // The collection's fields changed (an admin, issue 11): the form offers to reload them.
+  const checkSchema = useSchemaChanges(collection.slug, state.schemaChange?.fields ?? state.fields, (fields) =>
+    dispatch({ type: "schema_changed", fields }),
+  );
+  const present = useRecordEvents(recordId, {
+    onLease: lease.nudge,
+    editing: editable && dirty,
+    me: me.id,
+    onSchema: checkSchema,
+  });
 
   const opened = useRef(false);
   useEffect(() => {
@@ -156,11 +165,6 @@ export function RecordEditor({
     window.addEventListener(RESTORE_CONFLICT_EVENT, onRestoreConflict);
     return () => window.removeEventListener(RESTORE_CONFLICT_EVENT, onRestoreConflict);
   }, [recordId]);
-
-  // The collection's fields changed (an admin, issue 11): the form offers to reload them.
-  useSchemaChanges(collection.slug, state.schemaChange?.fields ?? state.fields, (fields) =>
-    dispatch({ type: "schema_changed", fields }),
-  );
 
   const merges = useMemo(() => conflictMerges(state), [state]);
   const { fields, surface, base } = state;

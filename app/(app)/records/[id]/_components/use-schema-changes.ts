@@ -1,49 +1,42 @@
 "use client";
 
-import { useEffect, useRef } from "react";
+import { useCallback, useEffect, useRef } from "react";
 import { fetchCollection } from "@/components/api-client";
 import type { FieldDefinition } from "@/lib/fields";
 
 /**
- * Listens to the schema changes (`GET /api/schema/events`, DESIGN.md issue 11) and calls
- * `onChange` with the collection's new field definitions when they differ from the ones the
- * form shows. Checked again on every (re)connect: a change made while the stream was down is
- * not missed.
+ * The collection's fields as the server has them now (DESIGN.md issue 11): returns `check`,
+ * which reads the collection and calls `onChange` with its field definitions when they differ
+ * from the ones the form shows. The record's event stream calls it when it (re)connects and
+ * on every `schema` event of this collection (use-record-events.ts), so the page opens no
+ * stream of its own (a browser allows six connections per origin, shared by its tabs).
  */
 export function useSchemaChanges(
   slug: string,
   shown: readonly FieldDefinition[],
   onChange: (fields: FieldDefinition[]) => void,
-): void {
+): (changedSlug?: string) => void {
   const now = useRef({ shown, onChange });
   now.current = { shown, onChange };
-
+  const alive = useRef(true);
   useEffect(() => {
-    if (typeof EventSource === "undefined") return;
-    let closed = false;
-    const check = async () => {
-      const collection = await fetchCollection(slug).catch(() => null);
-      if (closed || !collection) return;
-      if (JSON.stringify(collection.fields) !== JSON.stringify(now.current.shown))
-        now.current.onChange(collection.fields);
-    };
-    const source = new EventSource("/api/schema/events");
-    const onReady = () => void check();
-    const onSchema = (event: MessageEvent<string>) => {
-      try {
-        const data = JSON.parse(event.data) as { slug?: unknown };
-        if (data.slug === slug) void check();
-      } catch {
-        // not a schema message
-      }
-    };
-    source.addEventListener("ready", onReady);
-    source.addEventListener("schema", onSchema);
+    alive.current = true;
     return () => {
-      closed = true;
-      source.removeEventListener("ready", onReady);
-      source.removeEventListener("schema", onSchema);
-      source.close();
+      alive.current = false;
     };
-  }, [slug]);
+  }, []);
+  return useCallback(
+    (changedSlug?: string) => {
+      if (changedSlug !== undefined && changedSlug !== slug) return;
+      void fetchCollection(slug)
+        .catch(() => null)
+        .then((collection) => {
+          if (!alive.current || !collection) return;
+          if (JSON.stringify(collection.fields) !== JSON.stringify(now.current.shown)) {
+            now.current.onChange(collection.fields);
+          }
+        });
+    },
+    [slug],
+  );
 }

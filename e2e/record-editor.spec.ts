@@ -100,6 +100,47 @@ test.describe("the record editor follows schema and access changes", () => {
     expect(await notReloaded(alice.page)).toBe(true);
   });
 
+  test("a save against an older schema that the server refuses names the field, at the field", async ({
+    api,
+    recordAs,
+  }) => {
+    const admin = await api("admin@example.com");
+    const collection = await createCollection(admin, [
+      { key: "title", label: "Title", type: "text", required: true },
+      { key: "code", label: "Code", type: "text" },
+    ]);
+    const record = await admin.createRecord(collection.slug, { title: unique("Older schema") });
+    const alice = await recordAs("alice@example.com", record.id);
+
+    // Code becomes a whole number while Alice's form still takes text.
+    const changed = await admin.context.patch(`/api/collections/${collection.slug}`, {
+      data: {
+        fields: [
+          { key: "title", label: "Title", type: "text", required: true },
+          { key: "code", label: "Code", type: "integer" },
+        ],
+      },
+      headers: { ...admin.headers, "If-Match": `"${collection.version}"` },
+    });
+    expect(changed.status()).toBe(200);
+    await expect(alice.page.getByTestId("schema-changed")).toBeVisible();
+
+    await alice.field("Code").fill("ABC-1");
+    await alice.save();
+    await expect(alice.field("Code")).toHaveAttribute("aria-invalid", "true");
+    await expect(alice.field("Code")).toHaveAccessibleDescription(/.+/);
+    await expect(alice.field("Code")).toHaveValue("ABC-1");
+    expect((await admin.getRecord(record.id)).version).toBe(1);
+
+    // Reloading the form (Code is a number input now) keeps the message at the field; a whole number saves.
+    await alice.button("Reload the form").click();
+    await expect(alice.field("Code")).toHaveAttribute("aria-invalid", "true");
+    await alice.field("Code").fill("7");
+    await alice.save();
+    await expect(alice.status("Saved — version 2")).toBeVisible();
+    expect((await admin.getRecord(record.id)).data).toMatchObject({ code: 7 });
+  });
+
   test("a role lowered to viewer turns the open form read-only without a reload, edits kept; deactivation stops saving", async ({
     api,
     browser,

@@ -1,3 +1,4 @@
+import type { FieldDefinition } from "@/lib/fields";
 import type { LeaseView } from "@/lib/leases/lease-view";
 import type { RecordView, RevisionView } from "@/lib/records/record-view";
 import type { ReservationSummary } from "@/lib/reservations/queries";
@@ -33,4 +34,11 @@ export type RevisionWithData = RevisionView & { data: Record<string, unknown> };
 
 export function fetchRevision(id: string, version: number): Promise<RevisionWithData> {
   return getJson<RevisionWithData>(`/api/records/${encodeURIComponent(id)}/revisions/${version}`);
+}
+
+/** A collection's schema as `GET /api/collections/:slug` answers it (the fields the form shows). */
+export type CollectionSchema = { slug: string; version: number; fields: FieldDefinition[] };
+
+export function fetchCollection(slug: string): Promise<CollectionSchema> {
+  return getJson<CollectionSchema>(`/api/collections/${encodeURIComponent(slug)}`);
 }

@@ -246,4 +246,27 @@ test.describe("the conflict dialog", () => {
     expect(saved.data).toMatchObject({ title, priority: "Low", status: "Resolved" });
     expect(await revisionActions(api, record.id)).toEqual(["create", "update", "merge"]);
   });
+
+  test("?restore=<version>&from=<version looked at>: base is what was looked at, and theirs names who changed what since", async ({
+    api,
+    recordAs,
+  }) => {
+    const admin = await api("admin@example.com");
+    const bob = await api("bob@example.com");
+    const record = await admin.createRecord("tickets", { title: unique("Looked at"), status: "Open", priority: "Low" });
+    expect((await bob.patchRecord(record.id, 1, { status: "Resolved" })).status()).toBe(200);
+    expect((await bob.patchRecord(record.id, 2, { priority: "Urgent" })).status()).toBe(200);
+
+    // Looking at version 2, Alice restores version 1: only Bob's later priority change is "theirs".
+    const alice = await recordAs("alice@example.com", `${record.id}?restore=1&from=2`);
+    const dialog = alice.dialog("Restore version 1: choose what to bring back");
+    await expect(dialog).toBeVisible();
+    await expect(dialog).toContainText("you started from version 2");
+    await expect(dialog.getByTestId("merge-status")).toContainText("Only you changed this");
+    await expect(dialog.getByTestId("merge-priority")).toContainText("Only Bob changed this");
+    await dialog.getByRole("button", { name: "Merge" }).click();
+    await expect(dialog).toBeHidden();
+    await expect(alice.status("Merged — version 4")).toBeVisible();
+    expect((await admin.getRecord(record.id)).data).toMatchObject({ status: "Open", priority: "Urgent" });
+  });
 });

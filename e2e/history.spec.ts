@@ -104,7 +104,9 @@ test.describe("history and notifications", () => {
     await Promise.all([admin.dispose(), bob.context().close(), alice.context().close()]);
   });
 
-  test("Restore this version brings an old version back, and a stale restore writes nothing", async ({ browser }) => {
+  test("Restore this version brings an old version back; a stale restore opens the three-way dialog", async ({
+    browser,
+  }) => {
     const admin = await apiAs("admin@example.com");
     const bobApi = await apiAs("bob@example.com");
     const record = await admin.createRecord("tickets", { title: unique("Restorable"), status: "Open" });
@@ -121,15 +123,27 @@ test.describe("history and notifications", () => {
     await expect.poll(async () => (await admin.getRecord(record.id)).data.status).toBe("Open");
     await expect(history).toContainText("restored an older version (version 1)");
 
-    // Bob saves while Alice looks at version 3: her restore of version 2 is refused and explained.
+    // Bob saves while Alice looks at version 3: her restore of version 2 writes nothing and opens
+    // the editor's three-way dialog (DESIGN.md issue 14): base = version 3 (what she looked at),
+    // mine = version 2's values, theirs = version 4, with who changed what. Merge saves.
     // (Her page has no live stream, so her history stays at version 3, as when his save lands
     // between her look and her click; live, the history would show version 4 at once.)
-    expect((await bobApi.patchRecord(record.id, 3, { status: "Resolved" })).status()).toBe(200);
+    expect((await bobApi.patchRecord(record.id, 3, { priority: "High" })).status()).toBe(200);
     await alice.getByRole("button", { name: "Restore version 2" }).click();
-    await expect(alice.getByRole("alert").filter({ hasText: "Nothing was restored" })).toContainText(
-      "changed since version 3 (now version 4; Bob changed status)",
-    );
+    const dialog = alice.getByRole("dialog", { name: "Restore version 2: choose what to bring back" });
+    await expect(dialog).toBeVisible();
     expect((await admin.getRecord(record.id)).version).toBe(4);
+    await expect(dialog.getByTestId("merge-status")).toContainText("Only you changed this");
+    await expect(dialog.getByTestId("merge-priority")).toContainText("Only Bob changed this");
+    await expect(alice.getByRole("alert").filter({ hasText: "decide field by field in the dialog" })).toContainText(
+      "changed since version 3 (now version 4)",
+    );
+    await alice.screenshot({ path: "test-results/record-history-restore-conflict.png", fullPage: true });
+    await dialog.getByRole("button", { name: "Merge" }).click();
+    await expect(dialog).toBeHidden();
+    await expect(alice.getByRole("status").filter({ hasText: "Merged — version 5" })).toBeVisible();
+    const merged = await admin.getRecord(record.id);
+    expect(merged.data).toMatchObject({ status: "Closed", priority: "High" });
     await alice.screenshot({ path: "test-results/record-history.png", fullPage: true });
     await Promise.all([admin.dispose(), bobApi.dispose(), alice.context().close()]);
   });

@@ -6,7 +6,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { openPostgres } from "../db/client";
 import { migrateDatabase } from "../db/migrate";
-import { seedDemoData } from "../db/seed";
+import { seedDemoData } from "../lib/seed";
 import { startPostgresServer } from "../tests/support/postgres-server";
 
 const port = Number(process.env.E2E_PORT ?? 3210);

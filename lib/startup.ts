@@ -1,9 +1,9 @@
 import { type Database, DatabaseLockedError, getDatabase, pgliteDir } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
-import { DEMO_USERS, seedDemoData } from "@/db/seed";
 import { errorCode, findCause, isDatabaseUnavailable } from "@/lib/database-errors";
 import { isLocalDemo } from "@/lib/demo-password";
 import { EnvError, env } from "@/lib/env";
+import { DEMO_USERS, seedDemoData } from "@/lib/seed";
 
 /** The database was still unreachable when the start-up's patience ran out. */
 export class DatabaseUnreachableError extends Error {

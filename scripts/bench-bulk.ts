@@ -11,12 +11,12 @@ import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import { openPostgres, queryRows } from "../db/client";
 import { migrateDatabase } from "../db/migrate";
-import { DEMO_COLLECTIONS } from "../db/seed";
 import type { Actor } from "../lib/auth/actor";
 import { applyBatch, type BatchCollection } from "../lib/batches/apply-batch";
 import { exportRecords } from "../lib/batches/export-records";
 import { importCsv } from "../lib/batches/import-csv";
 import type { FieldDefinition } from "../lib/fields";
+import { DEMO_COLLECTIONS } from "../lib/seed";
 import { startPostgresServer } from "../tests/support/postgres-server";
 
 const FIELDS: FieldDefinition[] = DEMO_COLLECTIONS.find((c) => c.slug === "tickets")?.fields ?? [];

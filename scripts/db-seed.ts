@@ -1,6 +1,6 @@
 import { getDatabase } from "../db/client";
 import { migrateDatabase } from "../db/migrate";
-import { DEMO_USERS, seedDemoData } from "../db/seed";
+import { DEMO_USERS, seedDemoData } from "../lib/seed";
 
 const database = await getDatabase();
 await migrateDatabase(database);

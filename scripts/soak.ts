@@ -12,8 +12,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { sql } from "drizzle-orm";
 import { openPostgres, queryRows } from "../db/client";
 import { migrateDatabase } from "../db/migrate";
-import { seedDemoData } from "../db/seed";
 import { hashPassword } from "../lib/auth/password";
+import { seedDemoData } from "../lib/seed";
 import { startPostgresServer } from "../tests/support/postgres-server";
 
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 600);

@@ -24,8 +24,6 @@ export type { UserRevisionView, UserView } from "./user-view";
 /** A one-time link (invite or reset) lasts this long. */
 export const INVITE_DAYS = 7;
 
-const RANK: Record<Role, number> = { viewer: 0, editor: 1, admin: 2 };
-
 type UserRow = {
   id: string;
   email: string;
@@ -232,9 +230,10 @@ export async function updateUser(
     );
     if (!row) throw new Error("user compare-and-set found no row under its own lock");
     const deactivated = before.active && !after.active;
-    const lowered = RANK[after.role] < RANK[before.role];
+    // Any role change is announced: lowered, open forms turn read-only; raised, they turn editable again.
+    const roleChanged = after.role !== before.role;
     if (deactivated) await endAccess(tx, actor, { id: before.id, name: before.name });
-    if (deactivated || lowered) await notifyAccessChanged(tx, before.id);
+    if (deactivated || roleChanged) await notifyAccessChanged(tx, before.id);
     return { ok: true, user: toUserView(row) };
   });
 }

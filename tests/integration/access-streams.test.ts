@@ -236,7 +236,7 @@ describe("access changes close event streams on every instance (guarantee 12)", 
     await expect.poll(() => presenceOf(record.id, carol.id), { timeout: CLOSE_BOUND_MS }).toBe(0);
   });
 
-  it("revoking an API token closes the streams it opened, on the other instance too; a lowered role is announced, the stream stays", async () => {
+  it("revoking an API token closes the streams it opened, on the other instance too; a lowered or raised role is announced, the stream stays", async () => {
     const dan = await createUser(database.db, { name: "Dan" });
     const record = await createTestRecord(database.db, admin, { slug: tickets }, { title: "Token" });
     const created = await createApiToken(database.db, dan, { name: "dashboard", scope: "read" });
@@ -264,6 +264,19 @@ describe("access changes close event streams on every instance (guarantee 12)", 
       event: "access",
       data: { ended: false, role: "viewer" },
     });
+    // Raised again: announced at once too (the open form turns editable without waiting for a ping).
+    const raised = await callRoute(userRoute.PATCH, {
+      method: "PATCH",
+      path: `/api/users/${dan.id}`,
+      params: { id: dan.id },
+      token: admin.token,
+      json: { role: "editor" },
+      headers: { "if-match": `"${(user?.version ?? 0) + 1}"` },
+    });
+    expect(raised.status).toBe(200);
+    expect(
+      await bySession.waitFor((e) => e.event === "access" && (e.data as { role?: string }).role === "editor"),
+    ).toEqual({ event: "access", data: { ended: false, role: "editor" } });
 
     const started = Date.now();
     const revoked = await callRoute(revokeTokenRoute, {

@@ -2,6 +2,8 @@ import { sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { GET as eventsRoute } from "@/app/api/records/[id]/events/route";
 import { queryRows } from "@/db/client";
+import { getCollectionDetail } from "@/lib/collections";
+import { updateCollection } from "@/lib/collections/write-collection";
 import type { FieldDefinition } from "@/lib/fields";
 import { acquireLease, releaseLease } from "@/lib/leases/leases";
 import { subscribe, subscriberCount } from "@/lib/live-events";
@@ -247,6 +249,30 @@ describe("GET /api/records/:id/events", () => {
     await saveAs(other, elsewhere, { notes: "Not yours" });
     await saveAs(other, watched, { notes: "Yours" });
     expect(await stream.next()).toMatchObject({ event: "record", data: { id: watched.id, version: 2 } });
+  });
+
+  it("sends a schema event when a collection's fields change, so an open form can offer to reload", async () => {
+    const collection = await createCollection(database.db, { fields: FIELDS, name: "Intake" });
+    const admin = await createUser(database.db, { role: "admin", name: "Ada" });
+    const record = await createTestRecord(database.db, editor, collection, { title: "Open form" });
+    const stream = await openEvents(record.id);
+    expect((await stream.next()).event).toBe("ready");
+    const before = await getCollectionDetail(database.db, collection.slug);
+    if (!before) throw new Error("the collection exists");
+    const changed = await updateCollection(database.db, admin, {
+      slug: collection.slug,
+      baseVersion: before.version,
+      changes: { fields: [...FIELDS, { key: "owner", label: "Owner", type: "text", required: true }] },
+      acceptImpact: true,
+    });
+    if (!changed.ok) throw new Error(JSON.stringify(changed.error));
+    expect(await stream.next()).toEqual({
+      event: "schema",
+      data: { slug: collection.slug, version: before.version + 1 },
+    });
+    // The record's own events still come after it.
+    await saveAs(other, record, { notes: "Still live" });
+    expect(await stream.next()).toMatchObject({ event: "record", data: { id: record.id, version: 2 } });
   });
 
   it("sends lease events when the lease is acquired, renewed and released", async () => {

@@ -2,7 +2,6 @@ import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "@/db/client";
-import { seedDemoData } from "@/db/seed";
 import type { FieldDefinition } from "@/lib/fields";
 import type { RecordView } from "@/lib/records/record-view";
 import { deleteRecord, restoreRecord, type SaveResult, saveRecord } from "@/lib/records/save-record";
@@ -13,6 +12,7 @@ import {
   type ReserveResult,
   reserveSeats,
 } from "@/lib/reservations/reserve-seats";
+import { seedDemoData } from "@/lib/seed";
 import { whileLocked } from "../support/lock-gate";
 import {
   createCollection,

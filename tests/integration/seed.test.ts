@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { queryRows } from "@/db/client";
-import { DEMO_COLLECTIONS, DEMO_USERS, seedDemoData } from "@/db/seed";
 import { verifyPassword } from "@/lib/auth/password";
+import { DEMO_COLLECTIONS, DEMO_USERS, seedDemoData } from "@/lib/seed";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 
 /** Demo data (DESIGN.md): seeded into an empty database, all of it or nothing. */

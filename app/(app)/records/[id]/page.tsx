@@ -8,7 +8,7 @@ import { hasRole } from "@/lib/auth/actor";
 import { isFollowing } from "@/lib/follows";
 import { listPeople } from "@/lib/notifications";
 import { PG_INT_MAX } from "@/lib/pg-int";
-import { getRevision, loadRecord, toRecordView } from "@/lib/records/queries";
+import { getRevision, loadRecord, revisionsSince, toRecordView } from "@/lib/records/queries";
 import { referenceOptions } from "@/lib/records/reference-labels";
 import { getReservationSummary } from "@/lib/reservations/queries";
 import { AccessNotice } from "./_components/access-notice";
@@ -21,8 +21,12 @@ import { ReservationsPanel } from "./reservations-panel";
 
 export const metadata: Metadata = { title: "Record" };
 
-/** `?restore=<version>`: open the editor's three-way dialog with that version's values as "mine". */
-function restoreVersion(value: string | string[] | undefined): number | null {
+/**
+ * `?restore=<version>[&from=<version>]`: open the editor's three-way dialog with that version's
+ * values as "mine", against the version the person was looking at (`from`, default the latest)
+ * as base, and the latest as theirs with what changed since `from`.
+ */
+function versionParam(value: string | string[] | undefined): number | null {
   const version = typeof value === "string" && /^[1-9][0-9]{0,9}$/.test(value) ? Number(value) : null;
   return version !== null && version <= PG_INT_MAX ? version : null;
 }
@@ -62,10 +66,27 @@ export default async function RecordPage({
     isFollowing(db, actor.id, record.id),
     listPeople(db),
   ]);
-  const restore = restoreVersion((await searchParams).restore);
-  const old = restore !== null && restore < record.version ? await getRevision(db, record.id, restore) : null;
+  const query = await searchParams;
+  const restore = versionParam(query.restore);
+  const from = versionParam(query.from);
+  const lookedAt = from !== null && from < record.version ? from : null;
+  const [old, base, changes] =
+    restore !== null && restore < record.version
+      ? await Promise.all([
+          getRevision(db, record.id, restore),
+          lookedAt !== null ? getRevision(db, record.id, lookedAt) : null,
+          lookedAt !== null ? revisionsSince(db, record.id, lookedAt) : [],
+        ])
+      : [null, null, []];
   const openConflict: OpenConflict | undefined =
-    old && restore !== null ? { mine: old.data, origin: { kind: "restore", version: restore } } : undefined;
+    old && restore !== null
+      ? {
+          mine: old.data,
+          origin: { kind: "restore", version: restore },
+          base: base && lookedAt !== null ? { version: lookedAt, data: base.data } : undefined,
+          changes,
+        }
+      : undefined;
   return (
     <div className="stack">
       <div className="row">

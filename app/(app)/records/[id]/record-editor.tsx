@@ -2,14 +2,15 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useEffect, useMemo, useReducer, useRef } from "react";
+import { useEffect, useMemo, useReducer, useRef, useState } from "react";
 import { fetchRecord } from "@/components/api-client";
 import { RecordFields } from "@/components/record-fields";
 import { RelativeTime } from "@/components/relative-time";
+import { RESTORE_CONFLICT_EVENT, type RestoreConflictDetail } from "@/components/restore-conflict-event";
 import type { EditMode, RecordData } from "@/db/schema";
 import { displayValue, type FieldDefinition } from "@/lib/fields";
 import { queryKeys } from "@/lib/query-keys";
-import type { RecordView, UserRef } from "@/lib/records/record-view";
+import type { RecordView, RevisionView, UserRef } from "@/lib/records/record-view";
 import { ConflictDialog } from "./_components/conflict-dialog";
 import { DeletedDialog } from "./_components/deleted-dialog";
 import { EditorNotices } from "./_components/editor-notices";
@@ -17,6 +18,7 @@ import {
   type Access,
   type ConflictOrigin,
   conflictMerges,
+  editorPhase,
   editorReducer,
   initialEditorState,
   isDirty,
@@ -29,17 +31,25 @@ import { PresenceBar } from "./_components/presence-bar";
 import { ReadOnlyRecord } from "./_components/read-only-record";
 import { useDraft } from "./_components/use-draft";
 import { useLeaveWarning } from "./_components/use-leave-warning";
-import { useRecordEvents } from "./_components/use-record-events";
+import { ACCESS_EVENT, type AccessChange, useRecordEvents } from "./_components/use-record-events";
 import { useSaveRecord } from "./_components/use-save-record";
+import { useSchemaChanges } from "./_components/use-schema-changes";
 
 type Collection = { slug: string; name: string; fields: FieldDefinition[]; editMode: EditMode };
 
 /**
  * Open the three-way dialog as soon as the form is editable, with these values as "mine"
- * against the record as shown (base = current = `initialRecord`): restoring an old version
- * (`?restore=<version>` on the record page), or a bulk edit's values. See `editor-state.ts`.
+ * against `base` (the version the person was looking at; `initialRecord` when absent) and
+ * theirs = `initialRecord`, with the `changes` since base: restoring an old version
+ * (`?restore=<version>[&from=<version>]` on the record page), or a bulk edit's values. See
+ * `editor-state.ts`.
  */
-export type OpenConflict = { mine: RecordData; origin: ConflictOrigin };
+export type OpenConflict = {
+  mine: RecordData;
+  origin: ConflictOrigin;
+  base?: { version: number; data: RecordData };
+  changes?: RevisionView[];
+};
 
 function accessOf(canEdit: boolean, leased: boolean, lease: LeaseStatus): Access {
   if (!canEdit) return "read_only";
@@ -72,7 +82,18 @@ export function RecordEditor({
   // Lease collections: only the holder of the edit lease gets a form (DESIGN.md guarantee 6).
   const leased = collection.editMode === "lease";
   const lease = useLease(recordId, { enabled: leased, watchOnly: !canEdit });
-  const access = accessOf(canEdit, leased, lease.status);
+  // This person's access changed while the page is open (guarantee 12): a role lowered to
+  // viewer, a deactivation or a sign-out turns the form read-only; the edits stay (draft).
+  const [revoked, setRevoked] = useState<AccessChange | null>(null);
+  useEffect(() => {
+    const onAccess = (event: Event) => {
+      const change = (event as CustomEvent<AccessChange>).detail;
+      setRevoked(change.ended || change.role === "viewer" ? change : null);
+    };
+    window.addEventListener(ACCESS_EVENT, onAccess);
+    return () => window.removeEventListener(ACCESS_EVENT, onAccess);
+  }, []);
+  const access = accessOf(canEdit && revoked === null, leased, lease.status);
   const [state, dispatch] = useReducer(editorReducer, null, () =>
     initialEditorState(collection.fields, initialRecord, access),
   );
@@ -96,7 +117,16 @@ export function RecordEditor({
   const writes = useSaveRecord({ recordId, collectionSlug: collection.slug, state, dispatch });
   const dirty = isDirty(state);
   useLeaveWarning(dirty);
-  const present = useRecordEvents(recordId, { onLease: lease.nudge, editing: editable && dirty, me: me.id });
+  // The collection's fields changed (an admin, issue 11): the form offers to reload them.
+  const checkSchema = useSchemaChanges(collection.slug, state.schemaChange?.fields ?? state.fields, (fields) =>
+    dispatch({ type: "schema_changed", fields }),
+  );
+  const present = useRecordEvents(recordId, {
+    onLease: lease.nudge,
+    editing: editable && dirty,
+    me: me.id,
+    onSchema: checkSchema,
+  });
 
   const opened = useRef(false);
   useEffect(() => {
@@ -104,13 +134,37 @@ export function RecordEditor({
     opened.current = true;
     dispatch({
       type: "conflict_opened",
-      base: { version: initialRecord.version, data: initialRecord.data },
+      base: openConflict.base ?? { version: initialRecord.version, data: initialRecord.data },
       mine: openConflict.mine,
       current: initialRecord,
-      changes: [],
+      changes: openConflict.changes ?? [],
       origin: openConflict.origin,
     });
   }, [openConflict, editable, state.drafts.ready, initialRecord]);
+
+  // A stale "Restore this version" in the history (restore-conflict-event.ts): the same
+  // three-way dialog, base = the version looked at, mine = the old values, theirs = the latest.
+  const now = useRef({ state, drafts });
+  now.current = { state, drafts };
+  useEffect(() => {
+    const onRestoreConflict = (event: Event) => {
+      const detail = (event as CustomEvent<RestoreConflictDetail>).detail;
+      const current = now.current.state;
+      if (detail.recordId !== recordId || editorPhase(current) !== "editing") return;
+      event.preventDefault();
+      dispatch({
+        type: "conflict_opened",
+        base: detail.base,
+        mine: detail.mine,
+        current: detail.current,
+        changes: detail.changes,
+        origin: { kind: "restore", version: detail.version },
+        keptAside: isDirty(current) ? now.current.drafts.setAside() : undefined,
+      });
+    };
+    window.addEventListener(RESTORE_CONFLICT_EVENT, onRestoreConflict);
+    return () => window.removeEventListener(RESTORE_CONFLICT_EVENT, onRestoreConflict);
+  }, [recordId]);
 
   const merges = useMemo(() => conflictMerges(state), [state]);
   const { fields, surface, base } = state;
@@ -167,6 +221,9 @@ export function RecordEditor({
             disabled={saving}
             onChange={(key, value) => dispatch({ type: "edited", key, value })}
           />
+        ) : revoked && dirty ? (
+          // Access ended with edits in the form: they stay visible (and in the draft), not editable.
+          <RecordFields fields={fields} values={state.values} errors={state.errors} disabled onChange={() => {}} />
         ) : (
           <ReadOnlyRecord fields={fields} data={state.latest.data} />
         )}
@@ -178,12 +235,19 @@ export function RecordEditor({
             dispatch={dispatch}
             onDelete={() => void writes.remove()}
           />
-        ) : canEdit ? null : (
+        ) : canEdit && !revoked ? null : revoked ? (
+          <p className="muted small" data-testid="read-only-reason">
+            {revoked.ended
+              ? "Saving is off until you can sign in again."
+              : "You can view this record; editing needs the editor role."}{" "}
+            {dirty ? "Your edits are kept as a draft in this browser." : null}
+          </p>
+        ) : (
           <p className="muted small">You can view this record; editing needs the editor role.</p>
         )}
       </form>
 
-      {surface.kind === "conflict" && surface.open ? (
+      {editable && surface.kind === "conflict" && surface.open ? (
         <ConflictDialog
           fields={fields}
           baseVersion={base.version}
@@ -221,7 +285,7 @@ export function RecordEditor({
         />
       ) : null}
 
-      {surface.kind === "deleted" && surface.open ? (
+      {editable && surface.kind === "deleted" && surface.open ? (
         <DeletedDialog
           deleted={surface.deleted}
           busy={saving}

@@ -6,9 +6,9 @@ import { ACCESS_EVENT, type AccessChange } from "./use-record-events";
 
 const TEXT = {
   deactivated:
-    "An admin deactivated your account: you can no longer see or change records. Anything you had typed here is still on this page; copy it if you need it.",
+    "An admin deactivated your account: you can no longer see or change records, and saving is off. Anything you had typed is still on this page and kept as a draft in this browser; copy it if you need it.",
   signed_out:
-    "Your session has ended (signed out, expired, or a password reset). Sign in again in another tab; your edits here are kept.",
+    "Your session has ended (signed out, expired, or a password reset), and saving is off. Sign in again; your edits are kept as a draft in this browser and offered back.",
 } as const;
 
 /**
@@ -42,8 +42,8 @@ export function AccessNotice() {
   if (change.role !== "viewer") return null;
   return (
     <div className="notice warn" role="alert" data-testid="access-notice">
-      <strong>Your role is now viewer.</strong> You can no longer save changes; anything you had typed is still on this
-      page.
+      <strong>Your role is now viewer.</strong> You can no longer save changes: the form is read-only, and anything you
+      had typed is kept as a draft in this browser, offered back when you can edit again.
     </div>
   );
 }

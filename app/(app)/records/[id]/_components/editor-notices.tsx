@@ -74,6 +74,9 @@ export function EditorNotices({
   const dirty = isDirty(state);
   const newer = newerRecord(state);
   const { surface, notice } = state;
+  // Field errors the form cannot show at a field: the server knows a field this form does not.
+  const shown = new Set(state.fields.map((field) => field.key));
+  const unknownErrors = Object.entries(state.errors).filter(([key]) => !shown.has(key));
   return (
     <>
       {leaseRegained && dirty ? (
@@ -88,11 +91,44 @@ export function EditorNotices({
       {state.drafts.discarded ? <DiscardedOffer draft={state.drafts.discarded} drafts={drafts} /> : null}
 
       {state.schemaChange ? (
-        <div className="notice warn row" role="status">
-          <span>The fields of this collection have changed.</span>
-          <button type="button" onClick={() => dispatch({ type: "schema_reloaded" })}>
-            Reload the form (your edits are kept)
+        <div className="notice warn row" role="status" data-testid="schema-changed">
+          <span>
+            An admin changed the fields of this collection.{" "}
+            {dirty ? "Reload the form to see them; your unsaved edits are kept." : "Reload the form to see them."}
+          </span>
+          <button type="button" className="primary" onClick={() => dispatch({ type: "schema_reloaded" })}>
+            Reload the form
           </button>
+        </div>
+      ) : null}
+
+      {state.schemaNote ? (
+        <div className="notice row" role="status" data-testid="schema-note">
+          <span>
+            The form now shows the collection's current fields.
+            {state.schemaNote.added.length > 0
+              ? ` New: ${state.schemaNote.added
+                  .map((field) => (field.required ? `${field.label} (required)` : field.label))
+                  .join(", ")}.`
+              : null}
+            {state.schemaNote.keptEdits.length > 0
+              ? ` Removed: ${state.schemaNote.keptEdits
+                  .map((field) => field.label)
+                  .join(", ")}. Your edit there is kept in this browser's draft but will not be saved.`
+              : null}
+          </span>
+          <button type="button" onClick={() => dispatch({ type: "schema_note_dismissed" })}>
+            Got it
+          </button>
+        </div>
+      ) : null}
+
+      {unknownErrors.length > 0 ? (
+        <div className="notice error" role="alert" data-testid="schema-errors">
+          The server refused the save: {unknownErrors.map(([, message]) => message).join("; ")}.{" "}
+          {state.schemaChange
+            ? "The collection's fields have changed: reload the form to fill them in."
+            : "The collection's fields may have changed; reload the page to see them (your edits are kept as a draft)."}
         </div>
       ) : null}
 

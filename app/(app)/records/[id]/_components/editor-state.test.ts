@@ -463,9 +463,108 @@ describe("the record editor's state machine", () => {
       expect(offered.fields).toBe(FIELDS);
       const reloaded = run(offered, { type: "schema_reloaded" });
       expect(reloaded.fields).toBe(fields);
-      expect(reloaded.values).toEqual({ title: "Mine", priority: "" });
+      // The removed field's edit stays in the values (the browser's draft), never in a save.
+      expect(reloaded.values).toEqual({ title: "Mine", priority: "", seats: "7" });
+      expect(mineValues(reloaded)).toEqual({ title: "Mine", priority: null });
+      expect(reloaded.schemaNote).toEqual({
+        added: [{ key: "priority", label: "Priority", required: false }],
+        keptEdits: [{ key: "seats", label: "Seats" }],
+      });
+      expect(isDirty(reloaded)).toBe(true);
       expect(reloaded.schemaChange).toBeNull();
       expect(run(start(), { type: "schema_reloaded" })).toEqual(start());
+    });
+
+    it("schema_reloaded: an unedited removed field is simply gone; a new required field says what it needs", () => {
+      const edited = run(start(), { type: "edited", key: "notes", value: "Typed" });
+      const fields: FieldDefinition[] = [
+        ...FIELDS.filter((f) => f.key !== "seats"),
+        {
+          key: "due",
+          label: "Due",
+          type: "date",
+          required: true,
+        },
+      ];
+      const reloaded = run(edited, { type: "schema_changed", fields }, { type: "schema_reloaded" });
+      expect(reloaded.values).toEqual({ title: "Call back", notes: "Typed", due: "" });
+      expect(reloaded.errors).toEqual({ due: "Due is required" });
+      expect(reloaded.schemaNote).toEqual({ added: [{ key: "due", label: "Due", required: true }], keptEdits: [] });
+      // Filling it clears the message; a save clears the note.
+      const filled = run(reloaded, { type: "edited", key: "due", value: "2026-03-01" });
+      expect(filled.errors).toEqual({});
+      const request = saveOf(filled);
+      expect(request.values).toMatchObject({ notes: "Typed", due: "2026-03-01" });
+      const saved = run(
+        filled,
+        { type: "save_requested", request },
+        { type: "saved", record: record(2, { ...V1.data, notes: "Typed", due: "2026-03-01" }), request },
+      );
+      expect(saved.schemaNote).toBeNull();
+      expect(run(reloaded, { type: "schema_note_dismissed" }).schemaNote).toBeNull();
+    });
+
+    it("a save the server refuses with field errors (an older schema) shows them at the fields", () => {
+      const edited = run(start(), { type: "edited", key: "title", value: "Mine" });
+      const request = saveOf(edited);
+      const refused = run(
+        edited,
+        { type: "save_requested", request },
+        { type: "invalid", fields: { due: "Due is required" } },
+      );
+      expect(refused.errors).toEqual({ due: "Due is required" });
+      expect(editorPhase(refused)).toBe("editing");
+      expect(refused.values.title).toBe("Mine");
+      // Reloading the form onto the schema that has the field keeps the message at it.
+      const fields: FieldDefinition[] = [...FIELDS, { key: "due", label: "Due", type: "date", required: true }];
+      const reloaded = run(refused, { type: "schema_changed", fields }, { type: "schema_reloaded" });
+      expect(reloaded.errors).toEqual({ due: "Due is required" });
+      expect(reloaded.values.title).toBe("Mine");
+    });
+  });
+
+  describe("restoring an old version", () => {
+    it("conflict_opened from a stale restore: base = version looked at, mine = old values, theirs = latest", () => {
+      const v2 = record(2, { title: "Call back", notes: "Changed", seats: 2 }, BOB);
+      const v3 = record(3, { title: "Call back", notes: "Changed", seats: 5 }, BOB);
+      const looking = run(start(), { type: "latest_loaded", record: v2 });
+      const opened = run(looking, {
+        type: "conflict_opened",
+        base: { version: 2, data: v2.data },
+        mine: V1.data,
+        current: v3,
+        changes: [revision(3, { seats: { from: 2, to: 5 } })],
+        origin: { kind: "restore", version: 1 },
+      });
+      expect(editorPhase(opened)).toBe("conflict");
+      expect(opened.base).toEqual({ version: 2, data: v2.data });
+      expect(opened.values.notes).toBe("Ask about pricing");
+      expect(opened.latest.version).toBe(3);
+      const merges = conflictMerges(opened);
+      expect(merges.find((m) => m.key === "notes")?.proposal?.source).toBe("mine");
+      expect(merges.find((m) => m.key === "seats")?.proposal?.source).toBe("theirs");
+      if (opened.surface.kind !== "conflict") throw new Error("no conflict");
+      expect(opened.surface.origin).toEqual({ kind: "restore", version: 1 });
+      expect(opened.surface.changes.map((c) => c.version)).toEqual([3]);
+    });
+
+    it("conflict_opened sets unsaved edits aside (offered back) and is ignored while read-only or saving", () => {
+      const edited = run(start(), { type: "edited", key: "title", value: "Typed" });
+      const keptAside = draft(edited.values);
+      const event: EditorEvent = {
+        type: "conflict_opened",
+        base: { version: 1, data: V1.data },
+        mine: { title: "Old" },
+        current: record(2, { title: "New" }, BOB),
+        changes: [],
+        origin: { kind: "restore", version: 1 },
+        keptAside,
+      };
+      const opened = run(edited, event);
+      expect(opened.drafts.discarded).toBe(keptAside);
+      expect(opened.values.title).toBe("Old");
+      const readOnly = run(edited, { type: "access_changed", access: "read_only" });
+      expect(run(readOnly, event)).toBe(readOnly);
     });
   });
 });

@@ -1,6 +1,6 @@
 import type { Draft } from "@/components/drafts";
 import type { RecordData } from "@/db/schema";
-import type { FieldDefinition, RecordInput } from "@/lib/fields";
+import { type FieldDefinition, type RecordInput, validateRecord } from "@/lib/fields";
 import { type FormValues, formValuesDiffer, fromFormValues, toFormValues } from "@/lib/form-values";
 import { carryDecisions, type Decision, type FieldMerge, threeWayMerge } from "@/lib/records/merge";
 import type { RecordView, RevisionView } from "@/lib/records/record-view";
@@ -23,15 +23,20 @@ import type { DeletedInfo, UpdateAction } from "@/lib/records/save-record";
  *
  * Entry points for other features:
  * - `conflict_opened`: open the three-way dialog from outside with given "mine" values. A
- *   restore of an old version sends mine = that version's values and base = current = the
- *   shown version (`RecordEditor`'s `openConflict` prop; the record page sets it from
- *   `?restore=<version>`); a bulk edit's conflict sends mine = the batch's values, base =
- *   the version the batch started from, current = the record now. Merge, Overwrite and
- *   Discard then work exactly as after a conflicting save.
+ *   restore of an old version sends mine = that version's values, base = the version the
+ *   person was looking at and current = the latest (a stale "Restore this version" through
+ *   `tandem:restore-conflict`, or `?restore=<version>[&from=<version looked at>]` on the
+ *   record page); a bulk edit's conflict sends mine = the batch's values, base = the version
+ *   the batch started from, current = the record now. Merge, Overwrite and Discard then work
+ *   exactly as after a conflicting save. Unsaved edits in the form are set aside first
+ *   (`keptAside`, offered back with "Bring my edits back").
  * - `schema_changed`: the collection's fields changed while the form is open; the form
- *   offers to reload (`schema_reloaded`), keeping every edit whose field still exists.
- * - `access_changed`: the role was lowered or the lease lost: the form turns read-only,
- *   the edits stay in the state (and so in the browser's draft) until access comes back.
+ *   offers to reload (`schema_reloaded`), keeping every edit whose field still exists; an
+ *   edit of a removed field stays in the values (so in the browser's draft, never sent) and
+ *   `schemaNote` says so; a new required field still empty gets its message at the field.
+ * - `access_changed`: the role was lowered, access ended or the lease lost: the form turns
+ *   read-only, the edits stay in the state (and so in the browser's draft) until access
+ *   comes back.
  */
 
 /** What the form is based on: frozen when editing starts, moved only by our own saves. */
@@ -88,6 +93,14 @@ export type EditorState = {
   goneRemotely: boolean;
   /** The collection's fields changed meanwhile: the new ones, until the form reloads. */
   schemaChange: { fields: readonly FieldDefinition[] } | null;
+  /** What the last form reload changed: fields added, and removed fields whose edits stay in the draft only. */
+  schemaNote: SchemaNote | null;
+};
+
+export type SchemaNote = {
+  added: { key: string; label: string; required: boolean }[];
+  /** Removed fields this user had edited: the edit is kept in the browser's draft, never saved. */
+  keptEdits: { key: string; label: string }[];
 };
 
 export type EditorEvent =
@@ -102,6 +115,8 @@ export type EditorEvent =
       current: RecordView;
       changes: RevisionView[];
       origin: ConflictOrigin;
+      /** The form's unsaved edits, set aside (stored as "discarded") before mine replaces them. */
+      keptAside?: Draft;
     }
   | { type: "deleted"; deleted: DeletedInfo }
   /** A save answered "not found" with nothing to restore. */
@@ -124,7 +139,8 @@ export type EditorEvent =
   | { type: "edits_dropped" }
   | { type: "access_changed"; access: Access }
   | { type: "schema_changed"; fields: readonly FieldDefinition[] }
-  | { type: "schema_reloaded" };
+  | { type: "schema_reloaded" }
+  | { type: "schema_note_dismissed" };
 
 export type EditorPhase = "editing" | "saving" | "deleting" | "conflict" | "deleted" | "read_only" | "lease_lost";
 
@@ -147,6 +163,7 @@ export function initialEditorState(
     latest: record,
     goneRemotely: false,
     schemaChange: null,
+    schemaNote: null,
   };
 }
 
@@ -234,7 +251,7 @@ export function editorReducer(state: EditorState, event: EditorEvent): EditorSta
           notice,
         };
       }
-      return { ...startFrom(settled(state), record), notice };
+      return { ...startFrom(settled(state), record), notice, schemaNote: null };
     }
     case "conflict": {
       const previous = state.surface.kind === "conflict" ? state.surface : null;
@@ -277,6 +294,8 @@ export function editorReducer(state: EditorState, event: EditorEvent): EditorSta
           origin: event.origin,
           open: true,
         },
+        drafts: event.keptAside ? { ...state.drafts, discarded: event.keptAside } : state.drafts,
+        latest: event.current.version >= state.latest.version ? event.current : state.latest,
       };
     case "deleted":
       return {
@@ -357,19 +376,51 @@ export function editorReducer(state: EditorState, event: EditorEvent): EditorSta
       return { ...state, access: event.access, confirmingDelete: event.access === "edit" && state.confirmingDelete };
     case "schema_changed":
       return { ...state, schemaChange: { fields: event.fields } };
-    case "schema_reloaded": {
-      if (!state.schemaChange) return state;
-      const fields = state.schemaChange.fields;
-      const keys = new Set(fields.map((field) => field.key));
-      const kept = Object.fromEntries(Object.entries(state.values).filter(([key]) => keys.has(key)));
-      const errors = Object.fromEntries(Object.entries(state.errors).filter(([key]) => keys.has(key)));
-      return {
-        ...state,
-        fields,
-        values: { ...toFormValues(fields, state.base.data), ...kept },
-        errors,
-        schemaChange: null,
-      };
+    case "schema_reloaded":
+      return state.schemaChange ? reloadFields(state, state.schemaChange.fields) : state;
+    case "schema_note_dismissed":
+      return { ...state, schemaNote: null };
+  }
+}
+
+/**
+ * The form on new field definitions: every value typed stays (a field that still exists keeps
+ * its edit; a removed field's edit stays in the values, so in the draft, and is named in
+ * `schemaNote`); a new field starts from the record's value; a new required field still empty
+ * shows what it needs at the field.
+ */
+function reloadFields(state: EditorState, fields: readonly FieldDefinition[]): EditorState {
+  const keys = new Set(fields.map((field) => field.key));
+  const oldKeys = new Set(state.fields.map((field) => field.key));
+  const before = baseValues(state);
+  const edited = Object.fromEntries(
+    Object.entries(state.values).filter(([key, value]) => (before[key] ?? "") !== value || !oldKeys.has(key)),
+  );
+  const values = { ...toFormValues(fields, state.base.data), ...edited };
+  const added = fields.filter((field) => !oldKeys.has(field.key));
+  const keptEdits = state.fields
+    .filter((field) => !keys.has(field.key) && field.key in edited)
+    .map((field) => ({ key: field.key, label: field.label }));
+  const errors = Object.fromEntries(Object.entries(state.errors).filter(([key]) => keys.has(key)));
+  const checked = validateRecord(fields, fromFormValues(fields, values, state.base.data));
+  if (!checked.ok) {
+    for (const field of added) {
+      const message = checked.fields[field.key];
+      if (message && !(field.key in errors)) errors[field.key] = message;
     }
   }
+  return {
+    ...state,
+    fields,
+    values,
+    errors,
+    schemaChange: null,
+    schemaNote:
+      added.length > 0 || keptEdits.length > 0
+        ? {
+            added: added.map((field) => ({ key: field.key, label: field.label, required: field.required === true })),
+            keptEdits,
+          }
+        : null,
+  };
 }

@@ -18,6 +18,11 @@ export type RecordEventsOptions = {
   editing?: boolean;
   /** This user's id: their own entry in the presence list shows whether "editing" arrived. */
   me?: string;
+  /**
+   * The stream (re)connected, or a collection's schema changed (`slug`; every collection's
+   * changes come): the editor checks whether its collection's fields changed.
+   */
+  onSchema?: (slug?: string) => void;
 };
 
 /**
@@ -36,6 +41,8 @@ export function useRecordEvents(recordId: string, options: RecordEventsOptions =
   const queryClient = useQueryClient();
   const onLeaseNow = useRef(options.onLease);
   onLeaseNow.current = options.onLease;
+  const onSchemaNow = useRef(options.onSchema);
+  onSchemaNow.current = options.onSchema;
   const [presenceId, setPresenceId] = useState<string | null>(null);
   const [present, setPresent] = useState<PresentUser[]>([]);
 
@@ -45,6 +52,12 @@ export function useRecordEvents(recordId: string, options: RecordEventsOptions =
     const onReady = (event: MessageEvent<string>) => {
       const data = parse<{ presenceId?: unknown }>(event.data);
       setPresenceId(typeof data?.presenceId === "string" ? data.presenceId : null);
+      // A change made while the stream was down is not missed.
+      onSchemaNow.current?.();
+    };
+    const onSchema = (event: MessageEvent<string>) => {
+      const data = parse<{ slug?: unknown }>(event.data);
+      if (typeof data?.slug === "string") onSchemaNow.current?.(data.slug);
     };
     const onPresence = (event: MessageEvent<string>) => {
       const data = parse<{ users?: unknown }>(event.data);
@@ -85,6 +98,7 @@ export function useRecordEvents(recordId: string, options: RecordEventsOptions =
       ["lease", onLease],
       ["access", onAccess],
       ["comment", onComment],
+      ["schema", onSchema],
       ["error", onError],
     ];
     for (const [type, listener] of listeners) source.addEventListener(type, listener);

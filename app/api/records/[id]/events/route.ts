@@ -4,7 +4,7 @@ import { z } from "zod";
 import { queryRows } from "@/db/client";
 import { authorize } from "@/lib/auth/authorize";
 import { env } from "@/lib/env";
-import { type LiveEvent, subscribe, subscribeAccess } from "@/lib/live-events";
+import { type LiveEvent, SCHEMA_TOPIC, subscribe, subscribeAccess } from "@/lib/live-events";
 import { leavePresence, openStreamPresence, presentUsers, touchPresence } from "@/lib/presence";
 import { presenceChanged, watchPresence } from "@/lib/presence-fanout";
 import { isUuid } from "@/lib/records/queries";
@@ -19,7 +19,9 @@ type Params = { id: string };
  * `presenceId`) first, then `presence` (everyone who has the record open, now and whenever
  * someone opens or closes it or starts or stops having unsaved edits), `record` (every new
  * version), `lease` (acquired, renewed, taken over, released, broken) and `reservations` (the
- * seat counter), and a `: ping` comment every 15 s. Events come from PostgreSQL's NOTIFY
+ * seat counter), `schema {slug, version}` (a collection's fields changed: the editor offers to
+ * reload its form; sent for every collection, the page picks its own), and a `: ping` comment
+ * every 15 s. Events come from PostgreSQL's NOTIFY
  * (lib/live-events.ts), so writes through any app instance arrive. The open stream is the
  * caller's presence on the record (lib/presence.ts): it joins now, is touched at every ping
  * and leaves when the stream closes.
@@ -32,7 +34,20 @@ export const GET = apiRoute<Params>("viewer", async ({ request, db, actor, param
   const early: LiveEvent[] = [];
   let deliver: (event: LiveEvent) => void = (event) => early.push(event);
   // Subscribed before the record is read: a write committed in between is not missed.
-  const unsubscribe = await subscribe(recordId, (event) => deliver(event));
+  const unsubscribeRecord = await subscribe(recordId, (event) => deliver(event));
+  let unsubscribeSchema = () => {};
+  try {
+    unsubscribeSchema = await subscribe(SCHEMA_TOPIC, (event) => {
+      if (event.kind === "schema") deliver(event);
+    });
+  } catch (error) {
+    unsubscribeRecord();
+    throw error;
+  }
+  const unsubscribe = () => {
+    unsubscribeRecord();
+    unsubscribeSchema();
+  };
   const presence = { id: randomUUID(), recordId };
   let joined: Awaited<ReturnType<typeof openStreamPresence>>;
   let present: Awaited<ReturnType<typeof presentUsers>>;

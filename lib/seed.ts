@@ -1,12 +1,12 @@
 import { sql } from "drizzle-orm";
+import { type DbOrTx, queryRows } from "@/db/client";
+import type { EditMode, Role } from "@/db/schema";
 import type { Actor } from "@/lib/auth/actor";
 import { hashPassword } from "@/lib/auth/password";
 import { createCollection } from "@/lib/collections/write-collection";
 import { demoPassword } from "@/lib/demo-password";
 import type { FieldDefinition } from "@/lib/fields";
 import { createRecord } from "@/lib/records/save-record";
-import { type DbOrTx, queryRows } from "./client";
-import type { EditMode, Role } from "./schema";
 
 export const DEMO_USERS: { email: string; name: string; role: Role }[] = [
   { email: "alice@example.com", name: "Alice", role: "editor" },

@@ -6,6 +6,7 @@ import type { BatchKind, FieldChanges, RecordData, RevisionAction } from "@/db/s
 import type { Actor } from "@/lib/auth/actor";
 import { errorCode, findCause, isConstraintViolation } from "@/lib/database-errors";
 import { type FieldDefinition, type FieldValue, searchTextOf, validateRecord } from "@/lib/fields";
+import { notifyBatchWrites } from "@/lib/notifications";
 import { isUuid } from "@/lib/records/queries";
 import { isoString, type UserRef } from "@/lib/records/record-view";
 import { capacityBelowTakenMessage, capacityOf } from "@/lib/reservations/seats";
@@ -138,6 +139,8 @@ async function applyBatchOnce(db: Db, actor: Actor, input: ApplyBatchInput): Pro
       const summary = summarize(results);
       done.outcome = { batchId: input.dryRun ? null : batchId, summary, results };
       if (input.dryRun) throw new DryRunRollback();
+      // Whose values the batch replaced: one set-based statement over its revisions.
+      await notifyBatchWrites(tx, { batchId, collectionId: input.collection.id, actor, cause: input.kind });
       await queryRows(
         tx,
         sql`insert into batches (id, collection_id, user_id, kind, summary, results, undoes, request_key)

@@ -8,6 +8,7 @@ import { SchemaLiveRefresh } from "@/components/schema-live-refresh";
 import { queryRows } from "@/db/client";
 import { users } from "@/db/schema";
 import { hasRole } from "@/lib/auth/actor";
+import { MAX_BULK_ITEMS } from "@/lib/batches/batches";
 import { recordTitle } from "@/lib/batches/select-matching";
 import { findCollection } from "@/lib/collections";
 import { liveLeaseHolders } from "@/lib/leases/leases";
@@ -209,6 +210,8 @@ export default async function CollectionPage({
           fields={collection.fields}
           rows={page.items.map((r) => ({ id: r.id, version: r.version, title: recordTitle(collection, r.data) }))}
           query={{ q: search.q, sort: search.sort, dir, filter: filtered ? filterText : undefined }}
+          matching={page.total !== undefined ? { total: page.total, estimate: page.totalIsEstimate } : undefined}
+          maxItems={MAX_BULK_ITEMS}
           enabled={canEdit}
         />
       </ReferenceOptionsProvider>

@@ -10,7 +10,7 @@ import type { FieldDefinition } from "@/lib/fields";
 import { toFormValues } from "@/lib/form-values";
 import { selectMatchingAction } from "../bulk-actions";
 import { type BatchAnswer, BatchReport } from "./batch-report";
-import { BULK_SETTABLE, bulkPatchValue, bulkValueText } from "./bulk-values";
+import { BULK_SETTABLE, bulkPatchValue, bulkValueText, selectMatchingLabel } from "./bulk-values";
 
 /**
  * Bulk selection on the list page, self-contained: the bar above the table (`BulkBar`: set
@@ -159,6 +159,8 @@ export function BulkBar({
   fields,
   rows,
   query,
+  matching,
+  maxItems,
   enabled,
 }: {
   slug: string;
@@ -166,6 +168,10 @@ export function BulkBar({
   /** The rows of the page shown, in order (shift-click ranges, "select this page", titles). */
   rows: SelectableRow[];
   query: Query;
+  /** How many records the list's query matches (its `count=1` total), when known. */
+  matching?: { total: number; estimate?: boolean | undefined } | undefined;
+  /** The most records one bulk edit takes. */
+  maxItems: number;
   /** Editors only: viewers get nothing. */
   enabled: boolean;
 }) {
@@ -298,7 +304,7 @@ export function BulkBar({
           <div className="row">
             <strong>{plural(count)} selected</strong>
             <button type="button" onClick={selectAllMatching} disabled={busy}>
-              Select all matching
+              {selectMatchingLabel(matching, maxItems)}
             </button>
             <button type="button" onClick={() => onSelect([])} disabled={busy}>
               Clear selection

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { FieldDefinition } from "@/lib/fields";
-import { BULK_SETTABLE, bulkPatchValue, bulkValueText } from "./bulk-values";
+import { BULK_SETTABLE, bulkPatchValue, bulkValueText, selectMatchingLabel } from "./bulk-values";
 
 const field = (type: FieldDefinition["type"], extra: Partial<FieldDefinition> = {}): FieldDefinition =>
   ({ key: "k", label: "K", type, ...extra }) as FieldDefinition;
@@ -32,5 +32,15 @@ describe("bulk bar values", () => {
     expect(bulkValueText(null, labels)).toBe("(empty)");
     expect(bulkValueText(false, labels)).toBe("No");
     expect(bulkValueText(3, labels)).toBe("3");
+  });
+
+  it("names the number of matching records on the select-all button", () => {
+    expect(selectMatchingLabel({ total: 1234 }, 5000)).toBe("Select all 1,234 matching");
+    expect(selectMatchingLabel({ total: 1 }, 5000)).toBe("Select all 1 matching");
+    expect(selectMatchingLabel({ total: 7000 }, 5000)).toBe("Select the first 5,000 of 7,000 matching");
+    expect(selectMatchingLabel({ total: 25000, estimate: true }, 5000)).toBe(
+      "Select the first 5,000 of about 25,000 matching",
+    );
+    expect(selectMatchingLabel(undefined, 5000)).toBe("Select all matching");
   });
 });

@@ -44,3 +44,15 @@ export function bulkValueText(value: unknown, labels: ReadonlyMap<string, string
   if (typeof value === "string") return labels.get(value) ?? value;
   return String(value);
 }
+
+/** "Select all 1,234 matching", with the count the list shows; the first `maxItems` when there are more. */
+export function selectMatchingLabel(
+  matching: { total: number; estimate?: boolean | undefined } | undefined,
+  maxItems: number,
+): string {
+  if (!matching) return "Select all matching";
+  const total = `${matching.estimate ? "about " : ""}${matching.total.toLocaleString("en")}`;
+  if (matching.estimate || matching.total > maxItems)
+    return `Select the first ${maxItems.toLocaleString("en")} of ${total} matching`;
+  return `Select all ${total} matching`;
+}

@@ -312,6 +312,8 @@ export const batches = pgTable(
     undoes: uuid("undoes"),
     /** `Idempotency-Key` of the request that made it: a repeat returns this batch. */
     requestKey: text("request_key"),
+    /** SHA-256 of the request's body: the same key with another body is refused, not replayed. */
+    requestHash: text("request_hash"),
   },
   (t) => [
     index("batches_user_idx").on(t.userId, t.at),

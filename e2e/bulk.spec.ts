@@ -130,3 +130,50 @@ test("a record the bulk edit could not write opens with the batch's values as mi
   await alice.dispose();
   await bob.dispose();
 });
+
+test("select all N matching, then bulk-set a multi-select and a person field", async ({ page }) => {
+  const prefix = unique("Pickers");
+  const alice = await apiAs("alice@example.com");
+  const bob = await apiAs("bob@example.com");
+  const first = await alice.createRecord("tickets", { title: `${prefix} 1`, status: "Open" });
+  // Bob's own record tells the test his id.
+  const second = (await bob.createRecord("tickets", { title: `${prefix} 2`, status: "Open", tags: ["billing"] })) as {
+    id: string;
+    createdBy?: { id: string };
+  };
+  const bobId = second.createdBy?.id;
+  expect(bobId).toEqual(expect.any(String));
+
+  await signIn(page, "alice@example.com");
+  await page.goto(`/collections/tickets?q=${encodeURIComponent(prefix)}`);
+  await page.getByRole("checkbox", { name: `Select ${prefix} 1` }).click();
+  const bar = page.getByTestId("bulk-bar");
+  // The list's own count is on the button before anything is fetched.
+  await bar.getByRole("button", { name: "Select all 2 matching" }).click();
+  await expect(bar).toContainText("2 records selected");
+
+  await bar.getByRole("button", { name: "Set a field" }).click();
+  await bar.getByLabel("Field").selectOption({ label: "Tags" });
+  const tags = bar.getByRole("group", { name: "New Tags" });
+  await tags.getByRole("checkbox", { name: "bug" }).check();
+  await tags.getByRole("checkbox", { name: "hardware" }).check();
+  await bar.getByRole("button", { name: "Set another field" }).click();
+  await bar.getByLabel("Field").nth(1).selectOption({ label: "Assignee" });
+  await bar.getByLabel("New Assignee").selectOption({ label: "Bob" });
+  await page.screenshot({ path: "test-results/bulk-bar-pickers.png", fullPage: true });
+  await bar.getByRole("button", { name: "Apply to 2 records…" }).click();
+  const dialog = page.getByRole("dialog", { name: "Set Tags, Assignee on 2 records?" });
+  await expect(dialog).toContainText("Tags → bug, hardware");
+  await expect(dialog).toContainText("Assignee → Bob");
+  await dialog.getByRole("button", { name: "Apply to 2 records" }).click();
+  await expect(page.getByRole("region", { name: "Bulk edit result" }).getByTestId("batch-summary").first()).toHaveText(
+    "2 updated",
+  );
+  for (const id of [first.id, second.id]) {
+    const stored = await alice.getRecord(id);
+    expect(stored.data.tags).toEqual(["bug", "hardware"]);
+    expect(stored.data.assignee).toBe(bobId);
+  }
+  await alice.dispose();
+  await bob.dispose();
+});

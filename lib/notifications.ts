@@ -24,8 +24,8 @@ import { recordTitleSql } from "@/lib/records/title";
  * themselves, and always about their own edit lease.
  */
 
-/** What replaced someone's values: an overwrite, a revert, or (later) a bulk edit or import. */
-export type ReplacingWrite = Extract<RevisionAction, "overwrite" | "revert"> | "bulk" | "import";
+/** What replaced someone's values: an overwrite, a revert, a bulk edit, an import or an undo of a batch. */
+export type ReplacingWrite = Extract<RevisionAction, "overwrite" | "revert"> | "bulk" | "import" | "undo";
 
 /** The writes of saveRecord that tell the people whose values they replaced; plain updates and merges don't. */
 export function notifiesReplacedWork(action: RevisionAction): action is "overwrite" | "revert" {
@@ -33,7 +33,7 @@ export function notifiesReplacedWork(action: RevisionAction): action is "overwri
 }
 
 /** A person follows the record unless they chose to unfollow it (`follows.following = false`). */
-function notUnfollowed(userColumn: SQL, recordId: string): SQL {
+function notUnfollowed(userColumn: SQL, recordId: string | SQL): SQL {
   return sql`not exists (select 1 from follows f where f.user_id = ${userColumn} and f.record_id = ${recordId} and not f.following)`;
 }
 
@@ -42,6 +42,7 @@ const VERB: Record<ReplacingWrite, string> = {
   revert: "restored an older version over",
   bulk: "bulk-edited over",
   import: "imported over",
+  undo: "undid a batch over",
 };
 
 export type OverwrittenInput = {
@@ -186,6 +187,102 @@ export async function notifyReplacedWork(
       alreadyTold: told,
     });
   }
+}
+
+export type BatchWritesInput = {
+  batchId: string;
+  collectionId: string;
+  actor: Pick<Actor, "id" | "name">;
+  cause: Extract<ReplacingWrite, "bulk" | "import" | "undo">;
+};
+
+/**
+ * The notifications of a whole batch (bulk edit, import or undo), set-based: one statement for
+ * all the revisions the batch wrote, whatever their number. The same rules as a single write
+ * (notifyOverwritten, notifyRestored): for each record written and each field it changed, the
+ * person who last set that field before this write (not the writer, active, not unfollowed) gets
+ * ONE `overwritten` per record naming all their fields, with the values before (`mine`) and
+ * after (`theirs`); for a revert (an undo), everyone else who edited the record and was not just
+ * told gets `restored`. Creations replace nothing. Call it in the batch's transaction, after its
+ * writes. Returns how many notifications of each kind it inserted.
+ */
+export async function notifyBatchWrites(
+  tx: DbOrTx,
+  input: BatchWritesInput,
+): Promise<{ overwritten: number; restored: number }> {
+  const { actor, batchId, cause } = input;
+  const [row] = await queryRows<{ overwritten: number; restored: number }>(
+    tx,
+    sql`with written as (
+          select v.record_id, v.version, v.action, v.changes, v.reverted_from
+            from revisions v
+           where v.batch_id = ${batchId} and v.action <> 'create'
+        ),
+        labels as (
+          select f->>'key' as key, coalesce(f->>'label', f->>'key') as label
+            from collections c cross join lateral jsonb_array_elements(c.fields) as f
+           where c.id = ${input.collectionId}
+        ),
+        last_setters as (
+          select w.record_id, w.version, k.key, s.user_id
+            from written w
+            cross join lateral jsonb_object_keys(w.changes) as k(key)
+            cross join lateral (select p.user_id from revisions p
+                                 where p.record_id = w.record_id and p.version < w.version and p.changes ? k.key
+                                 order by p.version desc limit 1) s
+        ),
+        setters as (
+          select l.record_id, l.version, l.user_id, array_agg(l.key order by l.key) as keys
+            from last_setters l join users u on u.id = l.user_id
+           where l.user_id <> ${actor.id} and u.active
+             and ${notUnfollowed(sql`l.user_id`, sql`l.record_id`)}
+           group by l.record_id, l.version, l.user_id
+        ),
+        told as (
+          insert into notifications (user_id, kind, record_id, actor_id, message, fields, details)
+          select s.user_id, 'overwritten', s.record_id, ${actor.id},
+                 ${`${actor.name} ${VERB[cause]} your `} || n.names,
+                 to_jsonb(s.keys),
+                 jsonb_build_object(
+                   'version', s.version, 'cause', ${cause}::text, 'batchId', ${batchId}::text,
+                   'revertedFrom', w.reverted_from, 'values', n.vals, 'labels', n.labels)
+            from setters s
+            join written w on w.record_id = s.record_id and w.version = s.version
+            cross join lateral (
+              select string_agg(coalesce(lb.label, x.key), ', ' order by x.ord) as names,
+                     jsonb_object_agg(x.key, jsonb_build_object(
+                       'mine', coalesce(w.changes->x.key->'from', 'null'::jsonb),
+                       'theirs', coalesce(w.changes->x.key->'to', 'null'::jsonb))) as vals,
+                     jsonb_object_agg(x.key, coalesce(lb.label, x.key)) as labels
+                from unnest(s.keys) with ordinality as x(key, ord)
+                left join labels lb on lb.key = x.key
+            ) n
+          returning 1
+        ),
+        editors as (
+          select distinct w.record_id, w.version, w.reverted_from, p.user_id
+            from written w
+            join revisions p on p.record_id = w.record_id and p.version < w.version
+            join users u on u.id = p.user_id
+           where w.action = 'revert' and w.reverted_from is not null
+             and p.user_id <> ${actor.id} and u.active
+             and ${notUnfollowed(sql`p.user_id`, sql`w.record_id`)}
+             and not exists (select 1 from setters s
+                              where s.record_id = w.record_id and s.version = w.version and s.user_id = p.user_id)
+        ),
+        restored as (
+          insert into notifications (user_id, kind, record_id, actor_id, message, fields, details)
+          select e.user_id, 'restored', e.record_id, ${actor.id},
+                 ${`${actor.name} undid a batch on a record you edited (back to version `} || e.reverted_from || ')',
+                 '[]'::jsonb,
+                 jsonb_build_object('version', e.version, 'revertedFrom', e.reverted_from,
+                                    'cause', ${cause}::text, 'batchId', ${batchId}::text)
+            from editors e
+          returning 1
+        )
+        select (select count(*)::int from told) as overwritten, (select count(*)::int from restored) as restored`,
+  );
+  return { overwritten: row?.overwritten ?? 0, restored: row?.restored ?? 0 };
 }
 
 /** `lease_taken`: always reaches the holder, followed or not. Call it in the take-over's or break's transaction. */

@@ -1,11 +1,12 @@
 import "server-only";
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { type Db, type DbOrTx, queryRows } from "@/db/client";
 import type { BatchKind, FieldChanges, RecordData, RevisionAction } from "@/db/schema";
 import type { Actor } from "@/lib/auth/actor";
 import { errorCode, findCause, isConstraintViolation } from "@/lib/database-errors";
 import { type FieldDefinition, type FieldValue, searchTextOf, validateRecord } from "@/lib/fields";
+import { notifyBatchWrites } from "@/lib/notifications";
 import { isUuid } from "@/lib/records/queries";
 import { isoString, type UserRef } from "@/lib/records/record-view";
 import { capacityBelowTakenMessage, capacityOf } from "@/lib/reservations/seats";
@@ -69,6 +70,11 @@ export type ApplyBatchInput = {
   items: BatchItem[];
   /** `Idempotency-Key`: a repeat returns the batch it made. */
   requestKey?: string | null;
+  /**
+   * A digest of the request's body (requestHash()): a repeat of the key with another body throws
+   * IdempotencyMismatch instead of answering with the other request's batch.
+   */
+  requestHash?: string | null;
   /** For kind `undo`: the batch it undoes. */
   undoes?: string | null;
   /** Run everything, then roll back: the answer predicts exactly what the real run does. */
@@ -91,6 +97,24 @@ export function summarize(results: readonly BatchItemResult[]): BatchSummary {
 }
 
 class DryRunRollback extends Error {}
+
+/** The `Idempotency-Key` was already used for a request with another body (422 `idempotency_mismatch`). */
+export class IdempotencyMismatch extends Error {
+  constructor() {
+    super("This Idempotency-Key was used for another request.");
+    this.name = "IdempotencyMismatch";
+  }
+}
+
+/** SHA-256 (hex) of a request's body, as stored with its batch. */
+export function requestHash(...parts: (string | Uint8Array)[]): string {
+  const hash = createHash("sha256");
+  for (const part of parts) {
+    hash.update(part);
+    hash.update("\0");
+  }
+  return hash.digest("hex");
+}
 
 /**
  * Batches lock their records in id order, but a deadlock with other writers stays possible
@@ -116,7 +140,7 @@ export async function applyBatch(db: Db, actor: Actor, input: ApplyBatchInput): 
 
 async function applyBatchOnce(db: Db, actor: Actor, input: ApplyBatchInput): Promise<BatchOutcome> {
   if (input.requestKey) {
-    const existing = await findBatchByKey(db, actor.id, input.requestKey);
+    const existing = await findBatchByKey(db, actor.id, input.requestKey, input.requestHash);
     if (existing) return existing;
   }
   const batchId = randomUUID();
@@ -138,11 +162,14 @@ async function applyBatchOnce(db: Db, actor: Actor, input: ApplyBatchInput): Pro
       const summary = summarize(results);
       done.outcome = { batchId: input.dryRun ? null : batchId, summary, results };
       if (input.dryRun) throw new DryRunRollback();
+      // Whose values the batch replaced: one set-based statement over its revisions.
+      await notifyBatchWrites(tx, { batchId, collectionId: input.collection.id, actor, cause: input.kind });
       await queryRows(
         tx,
-        sql`insert into batches (id, collection_id, user_id, kind, summary, results, undoes, request_key)
+        sql`insert into batches (id, collection_id, user_id, kind, summary, results, undoes, request_key, request_hash)
             values (${batchId}, ${input.collection.id}, ${actor.id}, ${input.kind}, ${JSON.stringify(summary)}::jsonb,
-                    ${JSON.stringify(results)}::jsonb, ${input.undoes ?? null}, ${input.requestKey ?? null})
+                    ${JSON.stringify(results)}::jsonb, ${input.undoes ?? null}, ${input.requestKey ?? null},
+                    ${input.requestKey ? (input.requestHash ?? null) : null})
             returning id`,
       );
     });
@@ -150,7 +177,7 @@ async function applyBatchOnce(db: Db, actor: Actor, input: ApplyBatchInput): Pro
     if (error instanceof DryRunRollback && done.outcome) return done.outcome;
     // The same Idempotency-Key sent twice at once: the first batch won, this one rolled back whole.
     if (input.requestKey && isConstraintViolation(error, "23505", "batches_user_request_key_idx")) {
-      const existing = await findBatchByKey(db, actor.id, input.requestKey);
+      const existing = await findBatchByKey(db, actor.id, input.requestKey, input.requestHash);
       if (existing) return existing;
     }
     throw error;
@@ -163,12 +190,28 @@ function actionOf(kind: BatchKind): RevisionAction {
   return kind === "undo" ? "revert" : "update";
 }
 
-async function findBatchByKey(db: DbOrTx, userId: string, key: string): Promise<BatchOutcome | null> {
-  const [row] = await queryRows<{ id: string; summary: BatchSummary; results: BatchItemResult[] }>(
+/**
+ * The batch an earlier request with this key made. When both requests carry a body digest and they
+ * differ, the key was reused for another request: IdempotencyMismatch.
+ */
+async function findBatchByKey(
+  db: DbOrTx,
+  userId: string,
+  key: string,
+  hash: string | null | undefined,
+): Promise<BatchOutcome | null> {
+  const [row] = await queryRows<{
+    id: string;
+    summary: BatchSummary;
+    results: BatchItemResult[];
+    request_hash: string | null;
+  }>(
     db,
-    sql`select id, summary, results from batches where user_id = ${userId} and request_key = ${key}`,
+    sql`select id, summary, results, request_hash from batches where user_id = ${userId} and request_key = ${key}`,
   );
-  return row ? { batchId: row.id, summary: row.summary, results: row.results } : null;
+  if (!row) return null;
+  if (hash && row.request_hash && hash !== row.request_hash) throw new IdempotencyMismatch();
+  return { batchId: row.id, summary: row.summary, results: row.results };
 }
 
 type Context = {

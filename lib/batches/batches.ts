@@ -14,6 +14,8 @@ import {
   type BatchItemResult,
   type BatchOutcome,
   type BatchSummary,
+  IdempotencyMismatch,
+  requestHash,
 } from "./apply-batch";
 
 export const MAX_BULK_ITEMS = 5_000;
@@ -37,7 +39,10 @@ export type BulkRequest =
   | { op: "update"; items: { id: string; version: number; data: Record<string, unknown> }[] }
   | { op: "delete"; items: { id: string; version: number }[] };
 
-export type BatchError = { code: "not_found"; message?: string } | { code: "forbidden"; message: string };
+export type BatchError =
+  | { code: "not_found"; message?: string }
+  | { code: "forbidden"; message: string }
+  | { code: "idempotency_mismatch" };
 
 /** `POST /api/collections/:slug/bulk`: each item a version-checked write, one result per item. */
 export async function bulkEdit(
@@ -51,13 +56,19 @@ export async function bulkEdit(
     input.request.op === "update"
       ? input.request.items.map((i) => ({ op: "update", id: i.id, version: i.version, set: i.data }))
       : input.request.items.map((i) => ({ op: "delete", id: i.id, version: i.version }));
-  const outcome = await applyBatch(db, actor, {
-    collection,
-    kind: "bulk",
-    items,
-    requestKey: input.requestKey ?? null,
-  });
-  return { ok: true, ...outcome };
+  try {
+    const outcome = await applyBatch(db, actor, {
+      collection,
+      kind: "bulk",
+      items,
+      requestKey: input.requestKey ?? null,
+      requestHash: input.requestKey ? requestHash(JSON.stringify(input.request)) : null,
+    });
+    return { ok: true, ...outcome };
+  } catch (error) {
+    if (error instanceof IdempotencyMismatch) return err({ code: "idempotency_mismatch" });
+    throw error;
+  }
 }
 
 export type BatchView = {

@@ -7,7 +7,16 @@ import type { Actor } from "@/lib/auth/actor";
 import type { FieldDefinition } from "@/lib/fields";
 import { isUuid } from "@/lib/records/queries";
 import { err, type Result } from "@/lib/result";
-import { applyBatch, type BatchItem, type BatchItemResult, type BatchSummary, validateSet } from "./apply-batch";
+import {
+  applyBatch,
+  type BatchItem,
+  type BatchItemResult,
+  type BatchOutcome,
+  type BatchSummary,
+  IdempotencyMismatch,
+  requestHash,
+  validateSet,
+} from "./apply-batch";
 import { findBatchCollection } from "./batches";
 import { parseCell } from "./csv-cells";
 
@@ -23,7 +32,7 @@ export type ImportFileError = {
   headers?: string[];
   line?: number;
 };
-export type ImportError = { code: "not_found"; message: string } | ImportFileError;
+export type ImportError = { code: "not_found"; message: string } | { code: "idempotency_mismatch" } | ImportFileError;
 
 /** Where each header goes: a field key, `id`, `version`, or null to leave the column out. */
 export type ColumnMapping = Record<string, string | null>;
@@ -253,14 +262,22 @@ export async function importCsv(
     return { op: "update", id, version, set };
   });
 
-  const outcome = await applyBatch(db, actor, {
-    collection,
-    kind: "import",
-    items,
-    lines: read.rows.map((r) => r.line),
-    dryRun: input.dryRun,
-    requestKey: input.requestKey ?? null,
-  });
+  let outcome: BatchOutcome;
+  try {
+    outcome = await applyBatch(db, actor, {
+      collection,
+      kind: "import",
+      items,
+      lines: read.rows.map((r) => r.line),
+      dryRun: input.dryRun,
+      requestKey: input.requestKey ?? null,
+      // The same key for another file, or the same file mapped otherwise, is another request.
+      requestHash: input.requestKey ? requestHash(input.bytes, JSON.stringify(input.mapping ?? null)) : null,
+    });
+  } catch (error) {
+    if (error instanceof IdempotencyMismatch) return err({ code: "idempotency_mismatch" });
+    throw error;
+  }
   return { ok: true, ...outcome, columns };
 }
 

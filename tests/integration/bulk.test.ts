@@ -283,6 +283,42 @@ describe("POST /api/collections/:slug/bulk", () => {
     for (const r of records) expect(stored.get(r.id)?.version).toBe(2);
   });
 
+  it("an Idempotency-Key reused with another body is refused 422 idempotency_mismatch and writes nothing", async () => {
+    const records = await createRecords(3);
+    const key = randomUUID();
+    const body = { op: "update", items: records.map((r) => ({ id: r.id, version: 1, data: { priority: 3 } })) };
+    const first = await bulk(body, { headers: { "Idempotency-Key": key } });
+    expect(first.status).toBe(200);
+    const changed = { op: "update", items: records.map((r) => ({ id: r.id, version: 1, data: { priority: 5 } })) };
+    expectError(await bulk(changed, { headers: { "Idempotency-Key": key } }), 422, "idempotency_mismatch");
+    const otherOp = { op: "delete", items: records.map((r) => ({ id: r.id, version: 2 })) };
+    expectError(await bulk(otherOp, { headers: { "Idempotency-Key": key } }), 422, "idempotency_mismatch");
+    // The same body again is still the first answer; another person's same key is their own.
+    expect((await bulk(body, { headers: { "Idempotency-Key": key } })).body).toEqual(first.body);
+    const theirs = await bulk(changed, { headers: { "Idempotency-Key": key }, token: other.token });
+    expect(theirs.status).toBe(200);
+    expect(theirs.body.batchId).not.toBe(first.body.batchId);
+    const stored = await storedRows(records.map((r) => r.id));
+    for (const r of records) expect(stored.get(r.id)?.data.priority).toBe(3);
+    // Two different bodies with one key at once: one is applied, the other refused.
+    const racing = await createRecords(2);
+    const raceKey = randomUUID();
+    const answers = await Promise.all(
+      [1, 4].map((priority) =>
+        bulk(
+          { op: "update", items: racing.map((r) => ({ id: r.id, version: 1, data: { priority } })) },
+          { headers: { "Idempotency-Key": raceKey } },
+        ),
+      ),
+    );
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 422]);
+    const [batchCount] = await queryRows<{ n: number }>(
+      database.db,
+      sql`select count(*)::int as n from batches where request_key like ${`%:${raceKey}`}`,
+    );
+    expect(batchCount?.n).toBe(1);
+  });
+
   it("reports unchanged, not_found, invalid and deleted per item, in order", async () => {
     const [a, b, c, d] = await createRecords(4);
     if (!a || !b || !c || !d) throw new Error("records");

@@ -4,6 +4,7 @@ import postgres from "postgres";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { GET as eventsRoute } from "@/app/api/collections/[slug]/events/route";
 import { queryRows } from "@/db/client";
+import { bulkEdit, undoBatch } from "@/lib/batches/batches";
 import type { CollectionView } from "@/lib/collections";
 import type { FieldDefinition } from "@/lib/fields";
 import { joinListWatch, leaveListWatch } from "@/lib/list-watchers";
@@ -254,6 +255,96 @@ describe("GET /api/collections/:slug/events", () => {
       for (const unsubscribe of unsubscribes) unsubscribe();
       await leaveListWatch(database.db, watch.id);
     }
+  });
+});
+
+describe("GET /api/collections/:slug/events for batches", () => {
+  it("a bulk edit's and its undo's writes carry their batchId, live and in the since= catch-up", async () => {
+    const [clock] = await queryRows<{ now: Date | string }>(database.db, sql`select now() as now`);
+    const since = new Date(clock?.now ?? Date.now()).toISOString();
+    const first = await createTestRecord(database.db, editor, watched, { title: "batch one" });
+    const second = await createTestRecord(database.db, editor, watched, { title: "batch two" });
+    const stream = await openEvents(watched.slug);
+    expect((await stream.next()).event).toBe("ready");
+    const edited = await bulkEdit(database.db, editor, {
+      slug: watched.slug,
+      request: {
+        op: "update",
+        items: [
+          { id: first.id, version: 1, data: { title: "batch one, edited" } },
+          { id: second.id, version: 1, data: { title: "batch two, edited" } },
+        ],
+      },
+    });
+    if (!edited.ok) throw new Error(JSON.stringify(edited.error));
+    const isBatchWrite = (event: SseEvent) =>
+      event.event === "record" && [first.id, second.id].includes((event.data as { id: string }).id);
+    const live = [await stream.next(), await stream.next()].filter(isBatchWrite);
+    expect(
+      live.map((event) => event.data).sort((a, b) => ((a as { id: string }).id < (b as { id: string }).id ? -1 : 1)),
+    ).toEqual(
+      [first.id, second.id].sort().map((id) => ({
+        id,
+        version: 2,
+        action: "update",
+        updatedAt: expect.any(String),
+        updatedBy: { id: editor.id, name: "Edith" },
+        batchId: edited.batchId,
+      })),
+    );
+    const undone = await undoBatch(database.db, editor, { batchId: edited.batchId ?? "" });
+    if (!undone.ok) throw new Error(JSON.stringify(undone.error));
+    const reverted = [await stream.next(), await stream.next()];
+    expect(reverted.map((event) => event.data)).toEqual([
+      expect.objectContaining({ action: "revert", version: 3, batchId: undone.batchId }),
+      expect.objectContaining({ action: "revert", version: 3, batchId: undone.batchId }),
+    ]);
+    stream.abort();
+
+    // A list loaded before the batch hears the same batchIds from its catch-up.
+    const controller = new AbortController();
+    const response = await eventsRoute(
+      new Request(new URL(`/api/collections/${watched.slug}/events?since=${encodeURIComponent(since)}`, ORIGIN), {
+        headers: { authorization: `Bearer ${viewer.token}`, host: new URL(ORIGIN).host },
+        signal: controller.signal,
+      }),
+      { params: Promise.resolve({ slug: watched.slug }) },
+    );
+    const reader = response.body?.getReader();
+    if (!reader) throw new Error("no body");
+    let text = "";
+    const decoder = new TextDecoder();
+    try {
+      while ((text.match(/"batchId":"/g) ?? []).length < 4) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += decoder.decode(value);
+      }
+    } finally {
+      controller.abort();
+    }
+    const events = text
+      .split("\n\n")
+      .filter((frame) => frame.includes("event: record"))
+      .map(
+        (frame) =>
+          JSON.parse(frame.slice(frame.indexOf("data: ") + 6)) as {
+            id: string;
+            version: number;
+            batchId: string | null;
+          },
+      );
+    const batchIds = (id: string) => events.filter((e) => e.id === id).map((e) => [e.version, e.batchId]);
+    expect(batchIds(first.id)).toEqual([
+      [1, null],
+      [2, edited.batchId],
+      [3, undone.batchId],
+    ]);
+    expect(batchIds(second.id)).toEqual([
+      [1, null],
+      [2, edited.batchId],
+      [3, undone.batchId],
+    ]);
   });
 });
 

@@ -285,6 +285,22 @@ describe("POST /api/collections/:slug/import", () => {
     expect(created?.data).toEqual({ name: "Multi\r\nline", status: "Closed" });
   });
 
+  it("an Idempotency-Key repeat of the same file replays; with another file it is 422 idempotency_mismatch", async () => {
+    const slug = await newCollection();
+    const key = randomUUID();
+    const first = await importCsv(slug, "name,status\nOne,Open\n", "", { "Idempotency-Key": key });
+    expect(first.status).toBe(200);
+    expect(first.body.summary.created).toBe(1);
+    const again = await importCsv(slug, "name,status\nOne,Open\n", "", { "Idempotency-Key": key });
+    expect(again.body).toEqual(first.body);
+    expectError(
+      await importCsv(slug, "name,status\nTwo,Open\n", "", { "Idempotency-Key": key }),
+      422,
+      "idempotency_mismatch",
+    );
+    expect((await storedData(slug)).map((r) => r.data.name)).toEqual(["One"]);
+  });
+
   it("refuses bad files with 422 and writes nothing", async () => {
     const slug = await newCollection();
     const a = await create(slug, { name: "A" });

@@ -3,17 +3,19 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound, redirect } from "next/navigation";
 import { requirePageActor } from "@/app/_lib/session";
+import { ReferenceOptionsProvider } from "@/components/reference-options";
 import { SchemaLiveRefresh } from "@/components/schema-live-refresh";
 import { queryRows } from "@/db/client";
 import { users } from "@/db/schema";
 import { hasRole } from "@/lib/auth/actor";
+import { MAX_BULK_ITEMS } from "@/lib/batches/batches";
 import { recordTitle } from "@/lib/batches/select-matching";
 import { findCollection } from "@/lib/collections";
 import { liveLeaseHolders } from "@/lib/leases/leases";
 import { presenceOfRecords } from "@/lib/records/list-presence";
 import { BUILTIN_SORTS, listRecords } from "@/lib/records/list-records";
 import { isoString, type UserRef } from "@/lib/records/record-view";
-import { referenceLabels } from "@/lib/records/reference-labels";
+import { type ReferenceOptions, referenceLabels, referenceOptions } from "@/lib/records/reference-labels";
 import { getListPreferences } from "@/lib/views/preferences";
 import { findView, listViews, type ViewJson } from "@/lib/views/views";
 import { BulkBar } from "./_components/bulk-selection";
@@ -28,6 +30,8 @@ import { ViewsMenu } from "./_components/views-menu";
 export async function generateMetadata({ params }: { params: Promise<{ slug: string }> }): Promise<Metadata> {
   return { title: (await params).slug };
 }
+
+const NO_REFERENCES: ReferenceOptions = { people: [], links: {} };
 
 function one(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
@@ -200,13 +204,17 @@ export default async function CollectionPage({
           {problem}
         </p>
       ) : null}
-      <BulkBar
-        slug={slug}
-        fields={collection.fields}
-        rows={page.items.map((r) => ({ id: r.id, version: r.version, title: recordTitle(collection, r.data) }))}
-        query={{ q: search.q, sort: search.sort, dir, filter: filtered ? filterText : undefined }}
-        enabled={canEdit}
-      />
+      <ReferenceOptionsProvider options={canEdit ? await referenceOptions(db, collection.fields) : NO_REFERENCES}>
+        <BulkBar
+          slug={slug}
+          fields={collection.fields}
+          rows={page.items.map((r) => ({ id: r.id, version: r.version, title: recordTitle(collection, r.data) }))}
+          query={{ q: search.q, sort: search.sort, dir, filter: filtered ? filterText : undefined }}
+          matching={page.total !== undefined ? { total: page.total, estimate: page.totalIsEstimate } : undefined}
+          maxItems={MAX_BULK_ITEMS}
+          enabled={canEdit}
+        />
+      </ReferenceOptionsProvider>
       <RecordsTable
         slug={slug}
         columns={columns}

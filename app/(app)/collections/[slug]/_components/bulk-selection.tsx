@@ -4,11 +4,13 @@ import { useRouter } from "next/navigation";
 import { useEffect, useId, useRef, useState, useSyncExternalStore } from "react";
 import { storeDraft } from "@/components/drafts";
 import { FieldInput } from "@/components/field-input";
+import { useReferenceOptions } from "@/components/reference-options";
 import type { RecordData } from "@/db/schema";
 import type { FieldDefinition } from "@/lib/fields";
 import { toFormValues } from "@/lib/form-values";
 import { selectMatchingAction } from "../bulk-actions";
 import { type BatchAnswer, BatchReport } from "./batch-report";
+import { BULK_SETTABLE, bulkPatchValue, bulkValueText, selectMatchingLabel } from "./bulk-values";
 
 /**
  * Bulk selection on the list page, self-contained: the bar above the table (`BulkBar`: set
@@ -78,9 +80,6 @@ function select(slug: string, rows: readonly SelectableRow[], checked: boolean):
   update(slug, { selected: next });
 }
 
-/** Types the bar can set (multiselect, user and link need pickers of their own). */
-const SETTABLE = new Set(["text", "longtext", "number", "integer", "boolean", "date", "select", "email"]);
-
 type Query = {
   q?: string | undefined;
   filter?: string | undefined;
@@ -145,16 +144,6 @@ export function BulkRowCell({
 
 type Setting = { key: string; value: string | boolean };
 
-function toPatchValue(field: FieldDefinition, value: string | boolean): unknown {
-  if (field.type === "boolean") return value === true;
-  if (typeof value !== "string" || value.trim() === "") return null;
-  if (field.type === "number" || field.type === "integer") {
-    const number = Number(value.trim());
-    return Number.isFinite(number) ? number : value;
-  }
-  return value;
-}
-
 async function postJson(url: string, body?: unknown): Promise<{ ok: boolean; body: unknown }> {
   const response = await fetch(url, {
     method: "POST",
@@ -170,6 +159,8 @@ export function BulkBar({
   fields,
   rows,
   query,
+  matching,
+  maxItems,
   enabled,
 }: {
   slug: string;
@@ -177,6 +168,10 @@ export function BulkBar({
   /** The rows of the page shown, in order (shift-click ranges, "select this page", titles). */
   rows: SelectableRow[];
   query: Query;
+  /** How many records the list's query matches (its `count=1` total), when known. */
+  matching?: { total: number; estimate?: boolean | undefined } | undefined;
+  /** The most records one bulk edit takes. */
+  maxItems: number;
   /** Editors only: viewers get nothing. */
   enabled: boolean;
 }) {
@@ -189,7 +184,11 @@ export function BulkBar({
   // The page's rows, for the checkbox cells (ranges, "select this page").
   // biome-ignore lint/correctness/useExhaustiveDependencies: rowKey stands for rows
   useEffect(() => update(slug, { rows }), [slug, rowKey]);
-  const settable = fields.filter((f) => SETTABLE.has(f.type));
+  const settable = fields.filter((f) => BULK_SETTABLE.has(f.type));
+  const references = useReferenceOptions();
+  const referenceLabels = new Map(
+    [...references.people, ...Object.values(references.links).flat()].map((o) => [o.id, o.label]),
+  );
   const [settings, setSettings] = useState<Setting[]>([]);
   const [pending, setPending] = useState<"update" | "delete" | null>(null);
   const [busy, setBusy] = useState(false);
@@ -236,7 +235,7 @@ export function BulkBar({
     setBusy(true);
     setProblem(null);
     const rows = [...selected.values()];
-    const data = Object.fromEntries(chosen.map((s) => [s.key, toPatchValue(s.field, s.value)]));
+    const data = Object.fromEntries(chosen.map((s) => [s.key, bulkPatchValue(s.field, s.value)]));
     const items =
       op === "update"
         ? rows.map((r) => ({ id: r.id, version: r.version, data }))
@@ -305,7 +304,7 @@ export function BulkBar({
           <div className="row">
             <strong>{plural(count)} selected</strong>
             <button type="button" onClick={selectAllMatching} disabled={busy}>
-              Select all matching
+              {selectMatchingLabel(matching, maxItems)}
             </button>
             <button type="button" onClick={() => onSelect([])} disabled={busy}>
               Clear selection
@@ -335,7 +334,16 @@ export function BulkBar({
                       </option>
                     ))}
                   </select>
-                  {field ? (
+                  {field?.type === "multiselect" ? (
+                    // A group of checkboxes: its legend names it.
+                    <FieldInput
+                      field={field}
+                      id={`${id}-value-${i}`}
+                      ariaLabel={`New ${field.label}`}
+                      value={setting.value}
+                      onChange={(value) => setSettings(settings.map((s, j) => (j === i ? { ...s, value } : s)))}
+                    />
+                  ) : field ? (
                     <>
                       <label htmlFor={`${id}-value-${i}`}>New {field.label}</label>
                       <FieldInput
@@ -429,7 +437,7 @@ export function BulkBar({
             <ul>
               {chosen.map((s) => (
                 <li key={s.key}>
-                  {s.field.label} → <strong>{String(toPatchValue(s.field, s.value) ?? "(empty)")}</strong>
+                  {s.field.label} → <strong>{bulkValueText(bulkPatchValue(s.field, s.value), referenceLabels)}</strong>
                 </li>
               ))}
             </ul>

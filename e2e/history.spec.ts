@@ -80,7 +80,7 @@ test.describe("history and notifications", () => {
     await bob.goto(`/records/${record.id}`);
     const box = bob.getByLabel("Add a comment");
     await box.fill("Can you check this, @Ali");
-    await bob.getByRole("option", { name: "Alice" }).click();
+    await bob.getByRole("listbox", { name: "People to mention" }).getByRole("option", { name: "Alice" }).click();
     await expect(box).toHaveValue("Can you check this, @Alice ");
     await box.pressSequentially("<b>not bold</b> https://example.com/x");
     await bob.getByRole("button", { name: "Post comment" }).click();

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { registerRoute, userSchema } from "@/app/api/_lib/openapi";
 import { inviteUser, listUsers } from "@/lib/users/people";
 import { publicUser } from "@/lib/users/user-view";
 import { emailSchema, linkUrl, nameSchema, roleSchema } from "../_lib/people";
@@ -21,4 +22,28 @@ export const POST = apiRoute("admin", async ({ request, db, actor }) => {
     { user: publicUser(result.user), inviteUrl: linkUrl(request, result.token) },
     { status: 201, headers: { Location: `/api/users/${result.user.id}`, "Cache-Control": "no-store" } },
   );
+});
+
+registerRoute({
+  method: "get",
+  path: "/api/users",
+  summary: "Everyone",
+  role: "admin",
+  responses: { 200: { description: "The people", schema: z.object({ items: z.array(userSchema) }) } },
+});
+registerRoute({
+  method: "post",
+  path: "/api/users",
+  summary: "Invite a person: a one-time link (7 days) for them to set a password",
+  role: "admin",
+  body: inviteBody,
+  headers: ["Idempotency-Key"],
+  responses: {
+    201: {
+      description: "Invited",
+      schema: z.object({ user: userSchema, inviteUrl: z.string() }),
+      headers: ["Location"],
+    },
+  },
+  errors: [409],
 });

@@ -1,3 +1,5 @@
+import { z } from "zod";
+import { registerRoute } from "@/app/api/_lib/openapi";
 import { revokeApiToken } from "@/lib/auth/api-tokens";
 import { isUuid } from "@/lib/records/queries";
 import { apiRoute, fail } from "../../_lib/route";
@@ -10,4 +12,15 @@ export const DELETE = apiRoute<Params>("viewer", async ({ db, actor, params }) =
   const result = await revokeApiToken(db, actor, params.id);
   if (!result.ok) return fail(result.error);
   return new Response(null, { status: 204 });
+});
+
+registerRoute({
+  method: "delete",
+  path: "/api/tokens/{id}",
+  summary: "Revoke a token (its owner, or an admin)",
+  role: "viewer",
+  params: z.object({ id: z.string().meta({ description: "A token id (UUID)" }) }),
+  headers: ["Idempotency-Key"],
+  responses: { 204: { description: "Revoked" } },
+  errors: [404],
 });

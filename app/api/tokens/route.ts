@@ -54,7 +54,6 @@ registerRoute({
   summary: "A new API token, shown this once",
   role: "viewer",
   body: createBody,
-  headers: ["Idempotency-Key"],
   responses: {
     201: {
       description: "Created",

@@ -141,6 +141,40 @@ const JSON_VALUE = fc.oneof(
   fc.dictionary(HOSTILE_TEXT, HOSTILE_TEXT, { maxKeys: 3 }),
 );
 
+/**
+ * Bodies each route would accept (`$ID` becomes the request's id), so that writes get past
+ * validation and reach the domain: compare-and-sets, batches, schema changes, people, tokens.
+ */
+const PLAUSIBLE: Record<string, string[]> = {
+  "POST /api/session": ['{"email":"x@example.test","password":"wrong password"}'],
+  "POST /api/collections": [
+    '{"slug":"plausible","name":"Plausible","fields":[{"key":"title","label":"Title","type":"text"}]}',
+  ],
+  "PATCH /api/collections/{slug}": [
+    '{"name":"Renamed"}',
+    '{"fields":[{"key":"title","label":"Title","type":"integer"},{"key":"capacity","label":"Capacity","type":"integer"}]}',
+  ],
+  "POST /api/collections/{slug}/records": ['{"data":{"title":"Plausible"}}'],
+  "PATCH /api/records/{id}": ['{"data":{"title":"Plausible"}}', '{"data":{"capacity":2}}'],
+  "POST /api/records/{id}/reservations": ['{"seats":1}'],
+  "POST /api/collections/{slug}/views": ['{"name":"Plausible view","filter":{}}', '{"name":"Shared","shared":true}'],
+  "PATCH /api/views/{id}": ['{"name":"Renamed"}', '{"shared":true}'],
+  "POST /api/records/{id}/comments": ['{"body":"Plausible @Vera"}'],
+  "PATCH /api/comments/{id}": ['{"body":"Edited"}'],
+  "PUT /api/records/{id}/follow": ['{"following":true}', '{"following":false}'],
+  "POST /api/notifications/read": ['{"all":true}', '{"ids":["$ID"]}'],
+  "POST /api/collections/{slug}/bulk": [
+    '{"op":"update","items":[{"id":"$ID","version":1,"data":{"title":"Bulk"}}]}',
+    '{"op":"delete","items":[{"id":"$ID","version":2}]}',
+  ],
+  "POST /api/collections/{slug}/import": ["title\nImported\n", "id,version,title\n$ID,1,Changed\n"],
+  "POST /api/users": ['{"email":"p@example.test","name":"P","role":"viewer"}'],
+  "PATCH /api/users/{id}": ['{"name":"Tom T"}', '{"active":false}', '{"role":"admin"}'],
+  "PATCH /api/me": ['{"name":"Me","currentPassword":"wrong"}'],
+  "POST /api/tokens": ['{"name":"Script","scope":"write","expiresInDays":1}'],
+  "POST /api/invites/{token}": ['{"password":"violet lantern orbit 42"}'],
+};
+
 /** A body: raw text (malformed), or JSON built from hostile pieces, prototype keys included. */
 const BODY = fc.oneof(
   fc.constant(undefined),
@@ -292,6 +326,8 @@ const REQUEST = fc.record({
   idempotencyKey: fc.option(fc.constantFrom("k1", "k2", "k3", " ", "\u00e9", "x".repeat(201)), { nil: undefined }),
   query: QUERY,
   body: BODY,
+  /** Send the route's plausible body (when it has some) instead: which one. */
+  plausible: fc.option(fc.nat(), { nil: undefined }),
 });
 
 function headersFor(auth: string): Record<string, string> {
@@ -326,14 +362,25 @@ describe("hostile requests against every route", () => {
         // (A header value cannot hold NUL or a line break: HTTP itself refuses them before the app.)
         if (r.ifMatch !== undefined) headers.set("if-match", r.ifMatch);
         if (r.idempotencyKey !== undefined) headers.set("idempotency-key", r.idempotencyKey);
-        if (r.body !== undefined && r.contentType !== undefined) headers.set("content-type", r.contentType);
+        const plausible = PLAUSIBLE[`${r.route.method} ${r.route.path}`];
+        const sent =
+          plausible && r.plausible !== undefined
+            ? plausible[r.plausible % plausible.length]?.replaceAll("$ID", id)
+            : r.body?.replaceAll("$ID", id);
+        const contentType =
+          plausible && r.plausible !== undefined
+            ? r.route.path.endsWith("/import")
+              ? "text/csv"
+              : "application/json"
+            : r.contentType;
+        if (sent !== undefined && contentType !== undefined) headers.set("content-type", contentType);
         const controller = new AbortController();
         const handler = ROUTE_MODULES[r.route.path]?.[r.route.method];
         const response: Response = await handler(
           new Request(url, {
             method: r.route.method,
             headers,
-            body: r.route.method === "GET" ? undefined : r.body,
+            body: r.route.method === "GET" ? undefined : sent,
             signal: controller.signal,
           }),
           { params: Promise.resolve(params) },

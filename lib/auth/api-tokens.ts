@@ -99,6 +99,7 @@ export async function revokeApiToken(
   db: DbOrTx,
   actor: Actor,
   tokenId: string,
+  options: { repeatable?: boolean } = {},
 ): Promise<Result<Record<never, never>, RevokeTokenError>> {
   const isAdmin = hasRole(actor, "admin");
   return db.transaction(async (tx) => {
@@ -108,7 +109,18 @@ export async function revokeApiToken(
            where id = ${tokenId} and revoked_at is null and (user_id = ${actor.id} or ${isAdmin}::boolean)
           returning user_id`,
     );
-    if (!row) return err({ code: "not_found", message: "No such API token." });
+    if (!row) {
+      // A repeat (Idempotency-Key) of a revocation answers as the first did: it is revoked.
+      if (options.repeatable) {
+        const [revoked] = await queryRows<{ id: string }>(
+          tx,
+          sql`select id from api_tokens
+               where id = ${tokenId} and revoked_at is not null and (user_id = ${actor.id} or ${isAdmin}::boolean)`,
+        );
+        if (revoked) return { ok: true };
+      }
+      return err({ code: "not_found", message: "No such API token." });
+    }
     await notifyAccessChanged(tx, row.user_id);
     return { ok: true };
   });

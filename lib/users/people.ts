@@ -8,6 +8,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import { passwordProblem } from "@/lib/auth/password-policy";
 import { createSession, deleteSessionsOf, hashToken } from "@/lib/auth/sessions";
+import { isConstraintViolation } from "@/lib/database-errors";
 import { isoString, type UserRef } from "@/lib/records/record-view";
 import { err, type Result } from "@/lib/result";
 import type { UserRevisionView, UserView } from "./user-view";
@@ -106,18 +107,76 @@ async function createLink(tx: DbOrTx, actor: Actor, userId: string, kind: Invite
   return token;
 }
 
-export type InviteError = { code: "email_taken"; message: string };
+export type InviteError = { code: "email_taken"; message: string } | { code: "idempotency_mismatch" };
+
+/**
+ * The answer again to an invite already made with this `saveId` (Idempotency-Key): the same
+ * person, and a fresh link that replaces the first (only its hash was kept, so the first cannot
+ * be shown again); `token` null once the person has used their link. Null when no invite was
+ * made with this key; `idempotency_mismatch` when it was made for someone else.
+ */
+async function replayInvite(
+  db: DbOrTx,
+  actor: Actor,
+  input: { email: string; name: string; role: Role; saveId: string },
+): Promise<Result<{ user: UserView; token: string | null }, InviteError> | null> {
+  const [made] = await queryRows<{ entity_id: string; snapshot: { email?: string; name?: string; role?: string } }>(
+    db,
+    sql`select entity_id, snapshot from entity_revisions
+         where kind = 'user' and action = 'create' and user_id = ${actor.id} and save_id = ${input.saveId}`,
+  );
+  if (!made) return null;
+  const { snapshot } = made;
+  if (snapshot.email !== input.email || snapshot.name !== input.name || snapshot.role !== input.role) {
+    return err({ code: "idempotency_mismatch" });
+  }
+  const user = await getUser(db, made.entity_id);
+  if (!user) return err({ code: "idempotency_mismatch" });
+  return { ok: true, user, token: user.invited ? await createLink(db, actor, user.id, "invite") : null };
+}
 
 /**
  * Invites a person: a user without a password (so they cannot sign in yet, and do not count
- * as an admin) at version 1 with its revision, and a one-time link to set a password.
+ * as an admin) at version 1 with its revision, and a one-time link to set a password. With a
+ * `saveId` (Idempotency-Key), a repeat invites no one again (see replayInvite).
  */
 export async function inviteUser(
   db: DbOrTx,
   actor: Actor,
   input: { email: string; name: string; role: Role },
-): Promise<Result<{ user: UserView; token: string }, InviteError>> {
+): Promise<Result<{ user: UserView; token: string }, InviteError>>;
+export async function inviteUser(
+  db: DbOrTx,
+  actor: Actor,
+  input: { email: string; name: string; role: Role; saveId: string | null },
+): Promise<Result<{ user: UserView; token: string | null }, InviteError>>;
+export async function inviteUser(
+  db: DbOrTx,
+  actor: Actor,
+  input: { email: string; name: string; role: Role; saveId?: string | null },
+): Promise<Result<{ user: UserView; token: string | null }, InviteError>> {
   const email = input.email.trim().toLowerCase();
+  const saveId = input.saveId ?? null;
+  const replay = () => (saveId ? replayInvite(db, actor, { ...input, email, saveId }) : Promise.resolve(null));
+  const earlier = await replay();
+  if (earlier) return earlier;
+  try {
+    const first = await inviteOnce(db, actor, { ...input, email, saveId });
+    // Two requests with one key at once: the one that lost the race answers as the repeat.
+    if (!first.ok && saveId) return (await replay()) ?? first;
+    return first;
+  } catch (error) {
+    if (!(saveId && isConstraintViolation(error, "23505", "entity_revisions_user_save_id_idx"))) throw error;
+    return (await replay()) ?? err({ code: "idempotency_mismatch" });
+  }
+}
+
+async function inviteOnce(
+  db: DbOrTx,
+  actor: Actor,
+  input: { email: string; name: string; role: Role; saveId: string | null },
+): Promise<Result<{ user: UserView; token: string }, InviteError>> {
+  const { email } = input;
   return db.transaction(async (tx) => {
     const [row] = await queryRows<UserRow>(
       tx,
@@ -126,12 +185,13 @@ export async function inviteUser(
             on conflict (email) do nothing
             returning ${USER_COLUMNS}
           ), rev as (
-            insert into entity_revisions (kind, entity_id, version, user_id, action, changes, snapshot)
+            insert into entity_revisions (kind, entity_id, version, user_id, action, changes, snapshot, save_id)
             select 'user', id, 1, ${actor.id}, 'create',
                    jsonb_build_object('email', jsonb_build_object('from', null, 'to', email),
                                       'name', jsonb_build_object('from', null, 'to', name),
                                       'role', jsonb_build_object('from', null, 'to', role)),
-                   jsonb_build_object('email', email, 'name', name, 'role', role, 'active', active)
+                   jsonb_build_object('email', email, 'name', name, 'role', role, 'active', active),
+                   ${input.saveId}
               from created
           )
           select * from created`,

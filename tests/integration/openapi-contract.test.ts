@@ -96,7 +96,11 @@ async function call(c: Call): Promise<ApiResponse> {
   expect(operation, `${c.method} ${c.path} is documented`).toBeDefined();
   const documented = operation?.responses[String(response.status)];
   expect(documented, `${c.method} ${c.path} → ${response.status} is documented`).toBeDefined();
-  const schema = documented?.content?.["application/json"]?.schema;
+  const type = response.headers.get("content-type")?.split(";")[0] ?? "application/json";
+  const schema = documented?.content?.[type]?.schema;
+  if (response.body !== null) {
+    expect(documented?.content?.[type], `${c.method} ${c.path} → ${response.status} as ${type}`).toBeDefined();
+  }
   if (schema && response.body !== null) {
     const validate = ajv.compile({ ...schema, components: doc.components });
     const valid = validate(response.body);
@@ -106,6 +110,25 @@ async function call(c: Call): Promise<ApiResponse> {
   if (!seen.has(key)) seen.set(key, new Set());
   seen.get(key)?.add(response.status);
   return response;
+}
+
+/** Opens an event stream, checks its status and documented type, and closes it. */
+async function openStream(path: string, params: Record<string, string>): Promise<void> {
+  const controller = new AbortController();
+  const response: Response = await ROUTE_MODULES[path]?.GET(
+    new Request(new URL(fillPath(path, params), ORIGIN), {
+      headers: { authorization: `Bearer ${editor.token}` },
+      signal: controller.signal,
+    }),
+    { params: Promise.resolve(params) },
+  );
+  expect(response.status, path).toBe(200);
+  const type = response.headers.get("content-type")?.split(";")[0];
+  expect(Object.keys(doc.paths[path]?.get?.responses["200"]?.content ?? {})).toEqual([type]);
+  if (!seen.has(`get ${path}`)) seen.set(`get ${path}`, new Set());
+  seen.get(`get ${path}`)?.add(200);
+  controller.abort();
+  await response.body?.cancel().catch(() => {});
 }
 
 const newTicket = (): Promise<RecordView> => createTestRecord(database.db, editor, { slug: tickets }, { title: "T" });
@@ -245,6 +268,279 @@ describe("the OpenAPI document", () => {
     expect(Object.keys(doc.paths[stream]?.get?.responses["200"]?.content ?? {})).toEqual(["text/event-stream"]);
     seen.get(`get ${stream}`)?.add(200);
     controller.abort();
+  });
+
+  it("matches real answers of people, invites, me and API tokens", async () => {
+    const people = "/api/users";
+    await call({ path: people, method: "get", as: admin });
+    await call({ path: people, method: "get" });
+    const invited = await call({
+      path: people,
+      method: "post",
+      as: admin,
+      json: { email: "newcomer@example.test", name: "Newcomer", role: "editor" },
+    });
+    expect(invited.status).toBe(201);
+    await call({
+      path: people,
+      method: "post",
+      as: admin,
+      json: { email: "newcomer@example.test", name: "Again", role: "editor" },
+    });
+    await call({ path: people, method: "post", as: admin, json: { email: "x", role: "boss" } });
+    const one = "/api/users/{id}";
+    await call({ path: one, method: "get", as: admin, params: { id: viewer.id } });
+    await call({ path: one, method: "get", as: admin, params: { id: UNKNOWN } });
+    const params = { id: viewer.id };
+    await call({
+      path: one,
+      method: "patch",
+      as: admin,
+      params,
+      json: { name: "Vera V" },
+      headers: { "if-match": '"1"' },
+    });
+    await call({
+      path: one,
+      method: "patch",
+      as: admin,
+      params,
+      json: { name: "Vera W" },
+      headers: { "if-match": '"1"' },
+    });
+    await call({ path: one, method: "patch", as: admin, params, json: { name: "Vera W" } });
+    // A reset ends the person's sessions: not one of the users the other calls sign in as.
+    const forgetful = await createUser(database.db, { name: "Forgetful" });
+    await call({ path: "/api/users/{id}/reset", method: "post", as: admin, params: { id: forgetful.id } });
+    await call({ path: "/api/users/{id}/reset", method: "post", as: admin, params: { id: UNKNOWN } });
+    const token = new URL(invited.body.inviteUrl).pathname.split("/").pop() ?? "";
+    const invite = "/api/invites/{token}";
+    await call({
+      path: invite,
+      method: "post",
+      as: null,
+      params: { token: "x".repeat(30) },
+      json: { password: "a-long-password-42" },
+    });
+    await call({ path: invite, method: "post", as: null, params: { token }, json: { password: "a-long-password-42" } });
+
+    const me = await createUser(database.db, { name: "Mia", password: "pw-123456" });
+    await call({ path: "/api/me", method: "get", as: me });
+    await call({ path: "/api/me", method: "get", as: null });
+    await call({ path: "/api/me", method: "patch", as: me, json: { name: "Mia M", currentPassword: "pw-123456" } });
+    await call({ path: "/api/me", method: "patch", as: me, json: { name: "Mia N", currentPassword: "wrong" } });
+    await call({
+      path: "/api/me",
+      method: "patch",
+      as: me,
+      json: { name: "Mia O", currentPassword: "pw-123456" },
+      headers: { "if-match": '"1"' },
+    });
+
+    const tokens = "/api/tokens";
+    const created = await call({ path: tokens, method: "post", json: { name: "Script", scope: "read" } });
+    expect(created.status).toBe(201);
+    await call({ path: tokens, method: "post", json: { name: "Script", scope: "all" } });
+    await call({ path: tokens, method: "get" });
+    await call({ path: tokens, method: "get", query: "?all=1" });
+    await call({ path: "/api/tokens/{id}", method: "delete", params: { id: created.body.id } });
+    await call({ path: "/api/tokens/{id}", method: "delete", params: { id: UNKNOWN } });
+  });
+
+  it("matches real answers of schemas, views and collection streams", async () => {
+    const slug = `c-${Date.now()}`;
+    const fields = [{ key: "title", label: "Title", type: "text" }];
+    await call({ path: "/api/collections", method: "post", as: admin, json: { slug, name: "Things", fields } });
+    await call({ path: "/api/collections", method: "post", as: admin, json: { slug, name: "Again", fields } });
+    const one = "/api/collections/{slug}";
+    await call({ path: one, method: "get", params: { slug } });
+    await call({ path: one, method: "get", params: { slug }, headers: { "if-none-match": '"1"' } });
+    await call({ path: one, method: "get", params: { slug: "nope" } });
+    const rename = { name: "Things renamed" };
+    await call({
+      path: one,
+      method: "patch",
+      as: admin,
+      params: { slug },
+      json: rename,
+      headers: { "if-match": '"1"' },
+    });
+    await call({
+      path: one,
+      method: "patch",
+      as: admin,
+      params: { slug },
+      json: rename,
+      headers: { "if-match": '"1"' },
+    });
+    await call({ path: one, method: "patch", as: admin, params: { slug }, json: rename });
+    await call({ path: one, method: "patch", params: { slug }, json: rename, headers: { "if-match": '"2"' } });
+    await call({ path: "/api/collections/{slug}/revisions", method: "get", params: { slug } });
+    await call({ path: "/api/collections/{slug}/revisions", method: "get", params: { slug }, query: "?limit=0" });
+    await call({ path: "/api/collections/{slug}/revisions", method: "get", params: { slug: "nope" } });
+
+    const views = "/api/collections/{slug}/views";
+    const made = await call({
+      path: views,
+      method: "post",
+      params: { slug: tickets },
+      json: { name: "Mine", filter: {} },
+    });
+    expect(made.status).toBe(201);
+    await call({ path: views, method: "post", params: { slug: tickets }, json: { name: "" } });
+    await call({ path: views, method: "get", params: { slug: tickets } });
+    await call({ path: views, method: "get", params: { slug: "nope" } });
+    const view = "/api/views/{id}";
+    const params = { id: made.body.id };
+    await call({ path: view, method: "get", params });
+    await call({ path: view, method: "get", params, headers: { "if-none-match": '"1"' } });
+    await call({ path: view, method: "get", params: { id: UNKNOWN } });
+    await call({ path: view, method: "patch", params, json: { name: "Ours" }, headers: { "if-match": '"1"' } });
+    await call({ path: view, method: "patch", params, json: { name: "Theirs" }, headers: { "if-match": '"1"' } });
+    await call({ path: view, method: "delete", params, headers: { "if-match": '"2"' } });
+    await call({ path: view, method: "delete", params, headers: { "if-match": '"3"' } });
+
+    await openStream("/api/collections/{slug}/events", { slug: tickets });
+    await call({ path: "/api/collections/{slug}/events", method: "get", params: { slug: "nope" } });
+    await openStream("/api/schema/events", {});
+    await call({ path: "/api/schema/events", method: "get", as: null });
+  });
+
+  it("matches real answers of bulk edits, imports, exports, batches and undo", async () => {
+    const record = await newTicket();
+    const bulk = "/api/collections/{slug}/bulk";
+    const done = await call({
+      path: bulk,
+      method: "post",
+      params: { slug: tickets },
+      json: { op: "update", items: [{ id: record.id, version: 1, data: { title: "Bulk" } }] },
+    });
+    expect(done.status).toBe(200);
+    await call({
+      path: bulk,
+      method: "post",
+      params: { slug: "nope" },
+      json: { op: "delete", items: [{ id: record.id, version: 2 }] },
+    });
+    await call({ path: bulk, method: "post", params: { slug: tickets }, json: { op: "merge", items: [] } });
+    const batch = "/api/batches/{batchId}";
+    await call({ path: batch, method: "get", params: { batchId: done.body.batchId } });
+    await call({ path: batch, method: "get", params: { batchId: UNKNOWN } });
+    const undo = "/api/batches/{batchId}/undo";
+    await call({ path: undo, method: "post", params: { batchId: done.body.batchId } });
+    await call({ path: undo, method: "post", params: { batchId: UNKNOWN } });
+    await call({ path: undo, method: "post", params: { batchId: done.body.batchId }, as: viewer });
+
+    const csv = { "content-type": "text/csv" };
+    const imp = "/api/collections/{slug}/import";
+    await call({
+      path: imp,
+      method: "post",
+      params: { slug: tickets },
+      query: "?dryRun=1",
+      body: "title\nDry\n",
+      headers: csv,
+    });
+    await call({ path: imp, method: "post", params: { slug: tickets }, body: "title\nImported\n", headers: csv });
+    await call({
+      path: imp,
+      method: "post",
+      params: { slug: tickets },
+      body: "{}",
+      headers: { "content-type": "application/json" },
+    });
+    await call({ path: imp, method: "post", params: { slug: "nope" }, body: "title\nX\n", headers: csv });
+    await call({
+      path: imp,
+      method: "post",
+      params: { slug: tickets },
+      query: "?map=x",
+      body: "title\nX\n",
+      headers: csv,
+    });
+
+    const exp = "/api/collections/{slug}/export";
+    const file = await call({ path: exp, method: "get", params: { slug: tickets }, query: "?format=csv" });
+    expect(file.headers.get("content-type")).toMatch(/^text\/csv/);
+    await call({ path: exp, method: "get", params: { slug: tickets }, query: "?format=xml" });
+    await call({ path: exp, method: "get", params: { slug: "nope" } });
+  });
+
+  it("matches real answers of restores, comments, follows, activity and notifications", async () => {
+    const gone = await newTicket();
+    await call({
+      path: "/api/records/{id}",
+      method: "delete",
+      params: { id: gone.id },
+      headers: { "if-match": '"1"' },
+    });
+    const restore = "/api/records/{id}/restore";
+    await call({ path: restore, method: "post", params: { id: gone.id }, headers: { "if-match": '"2"' } });
+    await call({ path: restore, method: "post", params: { id: gone.id }, headers: { "if-match": '"3"' } });
+    await call({ path: restore, method: "post", params: { id: gone.id } });
+
+    const record = await newTicket();
+    const params = { id: record.id };
+    await call({
+      path: "/api/records/{id}",
+      method: "patch",
+      params,
+      json: { data: { title: "v2" } },
+      headers: { "if-match": '"1"' },
+    });
+    const back = "/api/records/{id}/revisions/{version}/restore";
+    await call({ path: back, method: "post", params: { ...params, version: "1" }, headers: { "if-match": '"2"' } });
+    await call({ path: back, method: "post", params: { ...params, version: "1" }, headers: { "if-match": '"2"' } });
+    await call({ path: back, method: "post", params: { ...params, version: "99" }, headers: { "if-match": '"3"' } });
+
+    const comments = "/api/records/{id}/comments";
+    const said = await call({ path: comments, method: "post", params, json: { body: "Hello @Vera" } });
+    expect(said.status).toBe(201);
+    await call({ path: comments, method: "post", params, json: { body: 5 } });
+    await call({ path: comments, method: "post", params: { id: UNKNOWN }, json: { body: "x" } });
+    await call({ path: comments, method: "get", params });
+    await call({ path: comments, method: "get", params: { id: UNKNOWN } });
+    const comment = "/api/comments/{id}";
+    const cid = { id: said.body.id };
+    await call({
+      path: comment,
+      method: "patch",
+      params: cid,
+      json: { body: "Edited" },
+      headers: { "if-match": '"1"' },
+    });
+    await call({
+      path: comment,
+      method: "patch",
+      params: cid,
+      json: { body: "Again" },
+      headers: { "if-match": '"1"' },
+    });
+    await call({
+      path: comment,
+      method: "patch",
+      params: cid,
+      json: { body: "Theirs" },
+      as: admin,
+      headers: { "if-match": '"2"' },
+    });
+    await call({ path: comment, method: "delete", params: cid, headers: { "if-match": '"2"' } });
+    await call({ path: comment, method: "delete", params: cid, headers: { "if-match": '"3"' } });
+
+    const follow = "/api/records/{id}/follow";
+    await call({ path: follow, method: "get", params });
+    await call({ path: follow, method: "get", params, as: null });
+    await call({ path: follow, method: "put", params, json: { following: false } });
+    await call({ path: follow, method: "put", params: { id: UNKNOWN }, json: { following: true } });
+
+    await call({ path: "/api/activity", method: "get", query: "?limit=5" });
+    await call({ path: "/api/activity", method: "get", query: "?before=zzz" });
+    await call({ path: "/api/notifications", method: "get", as: viewer });
+    await call({ path: "/api/notifications", method: "get", query: "?limit=0" });
+    await call({ path: "/api/notifications/read", method: "post", as: viewer, json: { all: true } });
+    await call({ path: "/api/notifications/read", method: "post", json: { all: false } });
+    await openStream("/api/notifications/events", {});
+    await call({ path: "/api/notifications/events", method: "get", as: null });
   });
 
   it("would catch a drift: a body unlike the documented one fails validation", () => {

@@ -71,7 +71,8 @@ export async function callRoute<P>(handler: RouteHandler<P>, request: ApiRequest
     },
   );
   const text = await response.text();
-  const parsed: unknown = text === "" ? null : JSON.parse(text);
+  const type = response.headers.get("content-type") ?? "";
+  const parsed: unknown = text === "" ? null : type.startsWith("text/") ? text : JSON.parse(text);
 
   expect(response.status, `${request.method ?? "GET"} ${request.path} must never answer 500`).not.toBe(500);
   if (response.status >= 400) {

@@ -30,6 +30,8 @@ export type RouteDoc = {
   responses: Record<number, { description: string; schema?: z.ZodType; headers?: ResponseHeader[]; type?: string }>;
   /** Error statuses beyond the ones every route of its kind can answer (401, 403, 503; 400/413/422 with a body). */
   errors?: number[];
+  /** What a 412 carries as `current` (a record unless said otherwise). */
+  conflict?: z.ZodType;
 };
 
 /** `{error, message, …}`: every error answer; the codes per status are in the descriptions. */
@@ -37,7 +39,7 @@ export const errorBody = z
   .looseObject({ error: z.string(), message: z.string() })
   .meta({ id: "Error", description: "Every error answer: a code, a message for people, and details." });
 
-const userRef = z.object({ id: z.string(), name: z.string() }).meta({ id: "UserRef" });
+export const userRef = z.object({ id: z.string(), name: z.string() }).meta({ id: "UserRef" });
 
 export const recordSchema = z
   .object({
@@ -59,6 +61,8 @@ export const revisionSchema = z
     user: userRef,
     at: z.string(),
     changes: z.record(z.string(), z.unknown()),
+    batchId: z.string().nullable().optional(),
+    revertedFrom: z.number().int().nullable().optional(),
   })
   .meta({ id: "Revision" });
 
@@ -85,6 +89,167 @@ export const reservationSchema = z
   })
   .meta({ id: "Reservation" });
 
+const changesSchema = z.record(z.string(), z.unknown());
+
+/** A person as the API shows them (DESIGN.md, "People and tokens"). */
+export const userSchema = z
+  .object({
+    id: z.string(),
+    email: z.string(),
+    name: z.string(),
+    role: z.enum(["viewer", "editor", "admin"]),
+    active: z.boolean(),
+    version: z.number().int(),
+    createdAt: z.string(),
+    lastSeenAt: z.string().nullable(),
+  })
+  .meta({ id: "User" });
+
+const fieldSchema = z.looseObject({ key: z.string(), label: z.string(), type: z.string() }).meta({ id: "Field" });
+
+/** A collection's schema (DESIGN.md, "Collections (schema)"). */
+export const collectionSchema = z
+  .object({
+    slug: z.string(),
+    name: z.string(),
+    editMode: z.enum(["optimistic", "lease"]),
+    capacityField: z.string().nullable(),
+    fields: z.array(fieldSchema),
+    removedFields: z.array(fieldSchema),
+    version: z.number().int(),
+    updatedAt: z.string(),
+    updatedBy: userRef.nullable(),
+  })
+  .meta({ id: "Collection" });
+
+/** A saved view of a collection's list. */
+export const viewSchema = z
+  .object({
+    id: z.string(),
+    collection: z.string(),
+    name: z.string(),
+    shared: z.boolean(),
+    filter: z.record(z.string(), z.unknown()),
+    sort: z.string().nullable(),
+    dir: z.enum(["asc", "desc"]).nullable(),
+    columns: z.array(z.string()).nullable(),
+    version: z.number().int(),
+    owner: userRef,
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    updatedBy: userRef,
+  })
+  .meta({ id: "View" });
+
+/** A comment on a record. */
+export const commentSchema = z
+  .object({
+    id: z.string(),
+    recordId: z.string(),
+    body: z.string(),
+    version: z.number().int(),
+    author: userRef,
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    edited: z.boolean(),
+    mentions: z.array(userRef),
+  })
+  .meta({ id: "Comment" });
+
+const batchItemResult = z
+  .object({
+    line: z.number().int().optional(),
+    id: z.string().optional(),
+    status: z.string(),
+    version: z.number().int().optional(),
+    fields: z.record(z.string(), z.string()).optional(),
+    conflicts: z.array(z.looseObject({})).optional(),
+    holder: userRef.optional(),
+  })
+  .meta({ id: "BatchItemResult" });
+
+/** What a bulk edit, an import or an undo did: one result per item, and the counts per status. */
+export const batchOutcomeSchema = z
+  .object({
+    batchId: z.string().nullable(),
+    summary: z.record(z.string(), z.number().int()),
+    results: z.array(batchItemResult),
+  })
+  .meta({ id: "BatchOutcome" });
+
+export const batchSchema = z
+  .object({
+    id: z.string(),
+    kind: z.string(),
+    collection: z.string(),
+    user: userRef,
+    at: z.string(),
+    summary: z.record(z.string(), z.number().int()),
+    results: z.array(batchItemResult),
+    undoneBy: z.string().nullable(),
+  })
+  .meta({ id: "Batch" });
+
+/** An API token as listed: never the token itself. */
+export const apiTokenSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    scope: z.enum(["read", "write"]),
+    prefix: z.string(),
+    createdAt: z.string(),
+    expiresAt: z.string().nullable(),
+    lastUsedAt: z.string().nullable(),
+    user: userRef,
+  })
+  .meta({ id: "ApiToken" });
+
+export const activityItemSchema = z
+  .object({
+    recordId: z.string(),
+    title: z.string(),
+    collection: z.object({ slug: z.string(), name: z.string() }),
+    version: z.number().int(),
+    action: z.string(),
+    user: userRef,
+    at: z.string(),
+    changes: changesSchema,
+    batchId: z.string().nullable(),
+    revertedFrom: z.number().int().nullable(),
+  })
+  .meta({ id: "ActivityItem" });
+
+export const notificationSchema = z
+  .looseObject({
+    id: z.string(),
+    kind: z.string(),
+    at: z.string(),
+    recordId: z.string().nullable(),
+    message: z.string(),
+    read: z.boolean(),
+  })
+  .meta({ id: "Notification" });
+
+/** A signed-in session, as POST /api/session answers it. */
+export const signedInSchema = z
+  .object({
+    user: z.object({
+      id: z.string(),
+      name: z.string(),
+      email: z.string(),
+      role: z.enum(["viewer", "editor", "admin"]),
+    }),
+    token: z.string(),
+    expiresAt: z.string(),
+  })
+  .meta({ id: "SignedIn" });
+
+/** The `current` of a 412 on a versioned thing other than a record or a schema (a view, a comment). */
+export const versionedSchema = z.looseObject({ version: z.number().int() });
+
+/** Path parameter of the collection routes. */
+export const slugParams = z.object({ slug: z.string().meta({ description: "The collection's slug" }) });
+
 const ERROR_SCHEMAS: Record<number, { description: string; schema: z.ZodType }> = {
   400: { description: "`malformed_json`, `bad_query` or `bad_request`", schema: errorBody },
   401: { description: "`unauthenticated` (or `invalid_credentials` on sign-in)", schema: errorBody },
@@ -94,7 +259,11 @@ const ERROR_SCHEMAS: Record<number, { description: string; schema: z.ZodType }> 
   },
   404: { description: "`not_found`", schema: errorBody },
   405: { description: "`method_not_allowed`", schema: errorBody },
-  409: { description: "`insufficient_capacity` (with `remaining`) or `not_leased`", schema: errorBody },
+  409: {
+    description:
+      "`insufficient_capacity` (with `remaining`), `not_leased`, `not_deleted`, `slug_taken`, `schema_impact` (with `impact`), `email_taken` or `last_admin`",
+    schema: errorBody,
+  },
   412: {
     description: "`version_mismatch`: stale If-Match; `current` is the record now, `changes` the revisions since",
     schema: errorBody
@@ -103,7 +272,7 @@ const ERROR_SCHEMAS: Record<number, { description: string; schema: z.ZodType }> 
   },
   413: { description: "`too_large`: over 1 MiB", schema: errorBody },
   422: {
-    description: "`invalid` naming each field (at most 50, plus `_more`), or `idempotency_mismatch`",
+    description: "`invalid` naming each field (at most 50, plus `_more`), `idempotency_mismatch` or `invalid_file`",
     schema: errorBody.extend({ fields: z.record(z.string(), z.string()).optional() }).meta({ id: "Invalid" }),
   },
   423: {
@@ -184,7 +353,14 @@ function operation(doc: RouteDoc): ZodOpenApiOperationObject {
     };
   }
   for (const status of errorStatuses(doc)) {
-    const error = ERROR_SCHEMAS[status] ?? { description: "Error", schema: errorBody };
+    const error =
+      status === 412 && doc.conflict
+        ? {
+            description:
+              "`version_mismatch`: stale If-Match; `current` is the thing now, `changes` the revisions since",
+            schema: errorBody.extend({ current: doc.conflict, changes: z.array(z.looseObject({})) }),
+          }
+        : (ERROR_SCHEMAS[status] ?? { description: "Error", schema: errorBody });
     responses[String(status)] = {
       description: error.description,
       content: { "application/json": { schema: error.schema } },

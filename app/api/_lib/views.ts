@@ -10,6 +10,7 @@ export const viewBody = z.strictObject({
     .custom<Record<string, unknown>>((v) => typeof v === "object" && v !== null && !Array.isArray(v), {
       error: "Must be a filter object",
     })
+    .meta({ override: { type: "object", description: "A list filter: `{<field key>: <condition>}`" } })
     .optional(),
   sort: z.string().max(64).nullable().optional(),
   dir: z.enum(["asc", "desc"]).nullable().optional(),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { activityItemSchema, registerRoute } from "@/app/api/_lib/openapi";
 import { REVISION_ACTIONS } from "@/db/schema";
 import { decodeCursor, listActivity } from "@/lib/activity";
 import { findCollection } from "@/lib/collections";
@@ -48,4 +49,18 @@ export const GET = apiRoute("viewer", async ({ request, db, actor }) => {
     before,
   });
   return Response.json(page, { headers: { "Cache-Control": "private, no-store" } });
+});
+
+registerRoute({
+  method: "get",
+  path: "/api/activity",
+  summary: "Every accepted write across the collections, newest first",
+  role: "viewer",
+  query,
+  responses: {
+    200: {
+      description: "A page; `before=<nextCursor>` gives the next",
+      schema: z.object({ items: z.array(activityItemSchema), nextCursor: z.string().nullable() }),
+    },
+  },
 });

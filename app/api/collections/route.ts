@@ -4,7 +4,7 @@ import { createCollectionSchema } from "@/lib/collections/schema-input";
 import { createCollection } from "@/lib/collections/write-collection";
 import { etagFor } from "../_lib/etag";
 import { collectionJson } from "../_lib/http-errors";
-import { registerRoute } from "../_lib/openapi";
+import { collectionSchema, registerRoute } from "../_lib/openapi";
 import { apiRoute, fail, readJson } from "../_lib/route";
 
 /** Every collection with its field definitions and schema version. */
@@ -58,4 +58,14 @@ registerRoute({
       ),
     },
   },
+});
+
+registerRoute({
+  method: "post",
+  path: "/api/collections",
+  summary: "Create a collection (revision 1 of its schema)",
+  role: "admin",
+  body: createCollectionSchema,
+  responses: { 201: { description: "Created", schema: collectionSchema, headers: ["ETag", "Location"] } },
+  errors: [409],
 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { registerRoute, userSchema } from "@/app/api/_lib/openapi";
 import { getUser, updateMe } from "@/lib/users/people";
 import { parseIfMatch } from "../_lib/etag";
 import { nameSchema, passwordSchema, userResponse } from "../_lib/people";
@@ -35,4 +36,22 @@ export const PATCH = apiRoute("viewer", async ({ request, db, actor, token }) =>
   });
   if (!result.ok) return fail(result.error);
   return userResponse(result.user);
+});
+
+registerRoute({
+  method: "get",
+  path: "/api/me",
+  summary: "Who I am",
+  role: "viewer",
+  responses: { 200: { description: "Me", schema: userSchema, headers: ["ETag"] } },
+});
+registerRoute({
+  method: "patch",
+  path: "/api/me",
+  summary: "Change my name or password (my current password required; If-Match optional)",
+  role: "viewer",
+  body: patchBody,
+  responses: { 200: { description: "Saved: the new version", schema: userSchema, headers: ["ETag"] } },
+  errors: [412],
+  conflict: userSchema,
 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { notificationSchema, registerRoute } from "@/app/api/_lib/openapi";
 import { listNotifications } from "@/lib/notifications";
 import { apiRoute, readQuery } from "../_lib/route";
 
@@ -16,4 +17,18 @@ export const GET = apiRoute("viewer", async ({ request, db, actor }) => {
     limit: parsed.value.limit ?? 100,
   });
   return Response.json(result, { headers: { "Cache-Control": "private, no-store" } });
+});
+
+registerRoute({
+  method: "get",
+  path: "/api/notifications",
+  summary: "My notifications, newest first",
+  role: "viewer",
+  query,
+  responses: {
+    200: {
+      description: "The notifications and how many are unread",
+      schema: z.object({ items: z.array(notificationSchema), unread: z.number().int() }),
+    },
+  },
 });

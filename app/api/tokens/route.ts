@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { apiTokenSchema, registerRoute } from "@/app/api/_lib/openapi";
 import { TOKEN_SCOPES } from "@/db/schema";
 import { hasRole } from "@/lib/auth/actor";
 import { createApiToken, listApiTokens, TOKEN_MAX_DAYS } from "@/lib/auth/api-tokens";
@@ -35,4 +36,34 @@ export const POST = apiRoute("viewer", async ({ request, db, actor }) => {
   if (!body.ok) return body.response;
   const created = await createApiToken(db, actor, body.value);
   return Response.json(created, { status: 201, headers: { "Cache-Control": "no-store" } });
+});
+
+registerRoute({
+  method: "get",
+  path: "/api/tokens",
+  summary: "My live API tokens; `all=1`: everyone's (admins)",
+  role: "viewer",
+  query: listQuery,
+  responses: {
+    200: { description: "The tokens (never the secrets)", schema: z.object({ items: z.array(apiTokenSchema) }) },
+  },
+});
+registerRoute({
+  method: "post",
+  path: "/api/tokens",
+  summary: "A new API token, shown this once",
+  role: "viewer",
+  body: createBody,
+  responses: {
+    201: {
+      description: "Created",
+      schema: z.object({
+        id: z.string(),
+        name: z.string(),
+        scope: z.enum(["read", "write"]),
+        token: z.string(),
+        expiresAt: z.string().nullable(),
+      }),
+    },
+  },
 });

@@ -1,3 +1,5 @@
+import { z } from "zod";
+import { batchSchema, registerRoute } from "@/app/api/_lib/openapi";
 import { getBatch } from "@/lib/batches/batches";
 import { apiRoute, fail } from "../../_lib/route";
 
@@ -14,4 +16,14 @@ export const GET = apiRoute<{ batchId: string }>("viewer", async ({ db, params }
     results: batch.results,
     undoneBy: batch.undoneBy,
   });
+});
+
+registerRoute({
+  method: "get",
+  path: "/api/batches/{batchId}",
+  summary: "A batch (bulk edit, import or undo) and its results",
+  role: "viewer",
+  params: z.object({ batchId: z.string().meta({ description: "A batch id (UUID)" }) }),
+  responses: { 200: { description: "The batch", schema: batchSchema } },
+  errors: [404],
 });

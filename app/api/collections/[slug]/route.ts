@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { collectionSchema, registerRoute, slugParams } from "@/app/api/_lib/openapi";
 import { getCollectionDetail } from "@/lib/collections";
 import { updateCollectionSchema } from "@/lib/collections/schema-input";
 import { updateCollection } from "@/lib/collections/write-collection";
@@ -51,4 +52,31 @@ export const PATCH = apiRoute<Params>("admin", async ({ request, db, actor, para
   return Response.json(collectionJson(result.collection), {
     headers: { ETag: etagFor(result.collection.version), "Cache-Control": "private, no-cache" },
   });
+});
+
+registerRoute({
+  method: "get",
+  path: "/api/collections/{slug}",
+  summary: "A collection's schema, with its version as a strong ETag",
+  role: "viewer",
+  params: slugParams,
+  headers: ["If-None-Match"],
+  responses: {
+    200: { description: "The schema", schema: collectionSchema, headers: ["ETag"] },
+    304: { description: "Not modified: the ETag sent is current", headers: ["ETag"] },
+  },
+  errors: [404],
+});
+registerRoute({
+  method: "patch",
+  path: "/api/collections/{slug}",
+  summary: "Change a collection's schema (the whole new field list), if If-Match still names its version",
+  role: "admin",
+  params: slugParams,
+  query: patchQuery,
+  body: updateCollectionSchema,
+  headers: ["If-Match"],
+  responses: { 200: { description: "Saved: the new version", schema: collectionSchema, headers: ["ETag"] } },
+  errors: [404, 409],
+  conflict: collectionSchema,
 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { commentSchema, registerRoute } from "@/app/api/_lib/openapi";
 import { deleteComment, editComment, MAX_COMMENT_LENGTH } from "@/lib/comments";
 import { etagFor } from "../../_lib/etag";
 import { baseVersionFrom } from "../../_lib/records";
@@ -29,4 +30,29 @@ export const DELETE = apiRoute<Params>("editor", async ({ request, db, actor, pa
   const result = await deleteComment(db, actor, { commentId: params.id, baseVersion: base.version });
   if (!result.ok) return fail(result.error);
   return new Response(null, { status: 204 });
+});
+
+const commentParams = z.object({ id: z.string().meta({ description: "A comment id (UUID)" }) });
+registerRoute({
+  method: "patch",
+  path: "/api/comments/{id}",
+  summary: "Edit my comment, if If-Match still names its version",
+  role: "editor",
+  params: commentParams,
+  body,
+  headers: ["If-Match"],
+  responses: { 200: { description: "Saved: the new version", schema: commentSchema, headers: ["ETag"] } },
+  errors: [404],
+  conflict: commentSchema,
+});
+registerRoute({
+  method: "delete",
+  path: "/api/comments/{id}",
+  summary: "Delete my comment (or any, for admins), if If-Match still names its version",
+  role: "editor",
+  params: commentParams,
+  headers: ["If-Match"],
+  responses: { 204: { description: "Deleted" } },
+  errors: [404],
+  conflict: commentSchema,
 });

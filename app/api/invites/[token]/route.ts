@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { sessionCookie, setCookieHeader } from "@/app/_lib/session-cookie";
+import { registerRoute, signedInSchema } from "@/app/api/_lib/openapi";
 import { getDb } from "@/db/client";
 import { acceptInvite } from "@/lib/users/people";
 import { nameSchema, passwordSchema } from "../../_lib/people";
@@ -35,3 +36,14 @@ export function POST(request: Request, context: { params: Promise<Params> }): Pr
     );
   });
 }
+
+registerRoute({
+  method: "post",
+  path: "/api/invites/{token}",
+  summary: "Use an invite or reset link: set the password and sign in",
+  role: "public",
+  params: z.object({ token: z.string().meta({ description: "The link's token" }) }),
+  body: acceptBody,
+  responses: { 200: { description: "Signed in (Set-Cookie too)", schema: signedInSchema } },
+  errors: [403, 404, 429],
+});

@@ -1,3 +1,5 @@
+import { z } from "zod";
+import { registerRoute } from "@/app/api/_lib/openapi";
 import { subscribePerson } from "@/lib/live-events";
 import { unreadCount } from "@/lib/notifications";
 import { eventStream, sseEvent } from "../../_lib/event-stream";
@@ -45,4 +47,13 @@ export const GET = apiRoute("viewer", async ({ request, db, actor }) => {
   };
   if (early) void changed();
   return stream.response;
+});
+
+registerRoute({
+  method: "get",
+  path: "/api/notifications/events",
+  summary: "Server-sent events: my unread count, first and whenever it changes",
+  role: "viewer",
+  responses: { 200: { description: "An event stream", schema: z.string(), type: "text/event-stream" } },
+  errors: [429],
 });

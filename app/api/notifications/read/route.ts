@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { registerRoute } from "@/app/api/_lib/openapi";
 import { markNotificationsRead } from "@/lib/notifications";
 import { apiRoute, readJson } from "../../_lib/route";
 
@@ -13,4 +14,13 @@ export const POST = apiRoute("viewer", async ({ request, db, actor }) => {
   if (!parsed.ok) return parsed.response;
   await markNotificationsRead(db, actor.id, "all" in parsed.value ? { all: true } : { ids: parsed.value.ids });
   return new Response(null, { status: 204 });
+});
+
+registerRoute({
+  method: "post",
+  path: "/api/notifications/read",
+  summary: "Mark my notifications read: `{ids}` or `{all: true}`",
+  role: "viewer",
+  body,
+  responses: { 204: { description: "Marked" } },
 });

@@ -1,3 +1,5 @@
+import { z } from "zod";
+import { registerRoute } from "@/app/api/_lib/openapi";
 import { listCollections } from "@/lib/collections";
 import { SCHEMA_TOPIC, subscribe } from "@/lib/live-events";
 import { eventStream, liveEventMessage, sseEvent } from "../../_lib/event-stream";
@@ -28,4 +30,13 @@ export const GET = apiRoute("viewer", async ({ request, db }) => {
   send = stream.send;
   for (const message of early.splice(0)) send(message);
   return stream.response;
+});
+
+registerRoute({
+  method: "get",
+  path: "/api/schema/events",
+  summary: "Server-sent events: `ready` with each collection's version, then `schema` on every change",
+  role: "viewer",
+  responses: { 200: { description: "An event stream", schema: z.string(), type: "text/event-stream" } },
+  errors: [429],
 });

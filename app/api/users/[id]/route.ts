@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { registerRoute, userSchema } from "@/app/api/_lib/openapi";
 import { isUuid } from "@/lib/records/queries";
 import { getUser, updateUser } from "@/lib/users/people";
 import { nameSchema, roleSchema, userResponse } from "../../_lib/people";
@@ -40,4 +41,27 @@ export const PATCH = apiRoute<Params>("admin", async ({ request, db, actor, para
   });
   if (!result.ok) return fail(result.error);
   return userResponse(result.user);
+});
+
+const userParams = z.object({ id: z.string().meta({ description: "A person's id (UUID)" }) });
+registerRoute({
+  method: "get",
+  path: "/api/users/{id}",
+  summary: "A person, with their ETag",
+  role: "admin",
+  params: userParams,
+  responses: { 200: { description: "The person", schema: userSchema, headers: ["ETag"] } },
+  errors: [404],
+});
+registerRoute({
+  method: "patch",
+  path: "/api/users/{id}",
+  summary: "Change a person's name, role or active, if If-Match still names their version",
+  role: "admin",
+  params: userParams,
+  body: patchBody,
+  headers: ["If-Match", "Idempotency-Key"],
+  responses: { 200: { description: "Saved: the new version", schema: userSchema, headers: ["ETag"] } },
+  errors: [404, 409],
+  conflict: userSchema,
 });

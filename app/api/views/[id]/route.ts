@@ -1,3 +1,5 @@
+import { z } from "zod";
+import { registerRoute, viewSchema } from "@/app/api/_lib/openapi";
 import { findCollectionById } from "@/lib/collections";
 import { currentViewVersion, deleteView, findView, updateView } from "@/lib/views/views";
 import { etagFor, ifNoneMatchHits } from "../../_lib/etag";
@@ -37,4 +39,42 @@ export const DELETE = apiRoute<Params>("viewer", async ({ request, db, actor, pa
   const result = await deleteView(db, actor, { id: params.id, baseVersion: base.version });
   if (!result.ok) return fail(result.error);
   return new Response(null, { status: 204 });
+});
+
+const viewParams = z.object({ id: z.string().meta({ description: "A view id (UUID)" }) });
+registerRoute({
+  method: "get",
+  path: "/api/views/{id}",
+  summary: "A view, with its ETag",
+  role: "viewer",
+  params: viewParams,
+  headers: ["If-None-Match"],
+  responses: {
+    200: { description: "The view", schema: viewSchema, headers: ["ETag"] },
+    304: { description: "Not modified: the ETag sent is current", headers: ["ETag"] },
+  },
+  errors: [404],
+});
+registerRoute({
+  method: "patch",
+  path: "/api/views/{id}",
+  summary: "Change a view, if If-Match still names its version (a shared one: its author or an admin)",
+  role: "viewer",
+  params: viewParams,
+  body: viewBody,
+  headers: ["If-Match"],
+  responses: { 200: { description: "Saved: the new version", schema: viewSchema, headers: ["ETag"] } },
+  errors: [404],
+  conflict: viewSchema,
+});
+registerRoute({
+  method: "delete",
+  path: "/api/views/{id}",
+  summary: "Delete a view, if If-Match still names its version",
+  role: "viewer",
+  params: viewParams,
+  headers: ["If-Match"],
+  responses: { 204: { description: "Deleted" } },
+  errors: [404],
+  conflict: viewSchema,
 });

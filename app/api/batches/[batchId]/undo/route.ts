@@ -1,3 +1,5 @@
+import { z } from "zod";
+import { batchOutcomeSchema, registerRoute } from "@/app/api/_lib/openapi";
 import { undoBatch } from "@/lib/batches/batches";
 import { apiRoute, fail, idempotencyKey } from "../../../_lib/route";
 
@@ -10,4 +12,15 @@ export const POST = apiRoute<{ batchId: string }>("editor", async ({ request, db
   });
   if (!result.ok) return fail(result.error);
   return Response.json({ batchId: result.batchId, summary: result.summary, results: result.results });
+});
+
+registerRoute({
+  method: "post",
+  path: "/api/batches/{batchId}/undo",
+  summary: "Undo a batch: each record it changed goes back, unless changed since",
+  role: "editor",
+  params: z.object({ batchId: z.string().meta({ description: "A batch id (UUID)" }) }),
+  headers: ["Idempotency-Key"],
+  responses: { 200: { description: "One result per record", schema: batchOutcomeSchema } },
+  errors: [404],
 });

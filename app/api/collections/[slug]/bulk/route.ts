@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { batchOutcomeSchema, registerRoute, slugParams } from "@/app/api/_lib/openapi";
 import { bulkEdit, MAX_BULK_ITEMS } from "@/lib/batches/batches";
 import { recordInputSchema } from "@/lib/fields";
 import { apiRoute, fail, idempotencyKey, readJson } from "../../../_lib/route";
@@ -46,4 +47,16 @@ export const POST = apiRoute<{ slug: string }>("editor", async ({ request, db, a
   });
   if (!result.ok) return fail(result.error);
   return Response.json({ batchId: result.batchId, summary: result.summary, results: result.results });
+});
+
+registerRoute({
+  method: "post",
+  path: "/api/collections/{slug}/bulk",
+  summary: "Change or delete many records as one batch (each item against its version)",
+  role: "editor",
+  params: slugParams,
+  body: bulkBody,
+  headers: ["Idempotency-Key"],
+  responses: { 200: { description: "One result per item", schema: batchOutcomeSchema } },
+  errors: [404],
 });

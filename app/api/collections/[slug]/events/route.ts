@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
+import { registerRoute, slugParams } from "@/app/api/_lib/openapi";
 import { findCollection } from "@/lib/collections";
 import { joinListWatch, leaveListWatch, touchListWatch, writesSince } from "@/lib/list-watchers";
 import { type LiveEvent, subscribeCollection } from "@/lib/live-events";
@@ -78,4 +79,15 @@ export const GET = apiRoute<Params>("viewer", async ({ request, db, actor, param
   for (const event of missed) deliver(event);
   for (const event of early.splice(0)) deliver(event);
   return stream.response;
+});
+
+registerRoute({
+  method: "get",
+  path: "/api/collections/{slug}/events",
+  summary: "Server-sent events: `ready`, then `record` for every write to the collection's records",
+  role: "viewer",
+  params: slugParams,
+  query: eventsQuery,
+  responses: { 200: { description: "An event stream", schema: z.string(), type: "text/event-stream" } },
+  errors: [404, 429],
 });

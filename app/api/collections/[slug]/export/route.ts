@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { registerRoute, slugParams } from "@/app/api/_lib/openapi";
 import { exportRecords } from "@/lib/batches/export-records";
 import { findCollection } from "@/lib/collections";
 import { apiRoute, fail, readQuery } from "../../../_lib/route";
@@ -43,4 +44,15 @@ export const GET = apiRoute<{ slug: string }>("viewer", async ({ request, db, ac
       "Cache-Control": "no-store",
     },
   });
+});
+
+registerRoute({
+  method: "get",
+  path: "/api/collections/{slug}/export",
+  summary: "The records of a list view as CSV or JSON, streamed",
+  role: "viewer",
+  params: slugParams,
+  query: exportQuery,
+  responses: { 200: { description: "A file (Content-Disposition: attachment)", schema: z.string(), type: "text/csv" } },
+  errors: [404],
 });

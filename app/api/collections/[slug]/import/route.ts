@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { batchOutcomeSchema, registerRoute, slugParams } from "@/app/api/_lib/openapi";
 import { importCsv, MAX_IMPORT_BYTES } from "@/lib/batches/import-csv";
 import { apiRoute, fail, idempotencyKey, readQuery } from "../../../_lib/route";
 
@@ -79,4 +80,21 @@ export const POST = apiRoute<{ slug: string }>("editor", async ({ request, db, a
     results: result.results,
     columns: result.columns,
   });
+});
+
+registerRoute({
+  method: "post",
+  path: "/api/collections/{slug}/import",
+  summary: "Import a CSV file (body text/csv, at most 50 MiB); `dryRun=1` checks without writing",
+  role: "editor",
+  params: slugParams,
+  query: importQuery,
+  headers: ["Idempotency-Key"],
+  responses: {
+    200: {
+      description: "One result per row, and how the columns were mapped",
+      schema: batchOutcomeSchema.extend({ columns: z.unknown() }),
+    },
+  },
+  errors: [404, 422],
 });

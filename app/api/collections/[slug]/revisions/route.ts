@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { registerRoute, revisionSchema, slugParams } from "@/app/api/_lib/openapi";
 import { findCollection } from "@/lib/collections";
 import { collectionRevisions } from "@/lib/collections/write-collection";
 import { apiRoute, fail, readQuery } from "../../../_lib/route";
@@ -17,4 +18,15 @@ export const GET = apiRoute<{ slug: string }>("viewer", async ({ request, db, pa
   return Response.json(
     await collectionRevisions(db, collection.id, { limit: parsed.value.limit ?? 50, before: parsed.value.before }),
   );
+});
+
+registerRoute({
+  method: "get",
+  path: "/api/collections/{slug}/revisions",
+  summary: "The schema's history, newest first",
+  role: "viewer",
+  params: slugParams,
+  query,
+  responses: { 200: { description: "Revisions of the schema", schema: z.array(revisionSchema) } },
+  errors: [404],
 });

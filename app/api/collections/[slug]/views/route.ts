@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { registerRoute, slugParams, viewSchema } from "@/app/api/_lib/openapi";
 import { findCollection } from "@/lib/collections";
 import { createView, listViews } from "@/lib/views/views";
 import { apiRoute, fail, readJson } from "../../../_lib/route";
@@ -32,4 +33,24 @@ export const POST = apiRoute<Params>("viewer", async ({ request, db, actor, para
   });
   if (!result.ok) return fail(result.error);
   return viewResponse(result.view, { status: 201, headers: { Location: `/api/views/${result.view.id}` } });
+});
+
+registerRoute({
+  method: "get",
+  path: "/api/collections/{slug}/views",
+  summary: "My views of the collection and everyone's shared ones",
+  role: "viewer",
+  params: slugParams,
+  responses: { 200: { description: "The views", schema: z.object({ items: z.array(viewSchema) }) } },
+  errors: [404],
+});
+registerRoute({
+  method: "post",
+  path: "/api/collections/{slug}/views",
+  summary: "Save a view (viewers: personal ones only)",
+  role: "viewer",
+  params: slugParams,
+  body: createBody,
+  responses: { 201: { description: "Saved", schema: viewSchema, headers: ["ETag", "Location"] } },
+  errors: [404],
 });

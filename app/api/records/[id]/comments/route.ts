@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { commentSchema, idParams, registerRoute } from "@/app/api/_lib/openapi";
 import { addComment, listComments, MAX_COMMENT_LENGTH } from "@/lib/comments";
 import { etagFor } from "../../../_lib/etag";
 import { apiRoute, fail, readJson } from "../../../_lib/route";
@@ -24,4 +25,24 @@ export const POST = apiRoute<Params>("editor", async ({ request, db, actor, para
     status: 201,
     headers: { ETag: etagFor(result.comment.version), Location: `/api/comments/${result.comment.id}` },
   });
+});
+
+registerRoute({
+  method: "get",
+  path: "/api/records/{id}/comments",
+  summary: "The record's conversation, oldest first",
+  role: "viewer",
+  params: idParams,
+  responses: { 200: { description: "The comments", schema: z.object({ items: z.array(commentSchema) }) } },
+  errors: [404],
+});
+registerRoute({
+  method: "post",
+  path: "/api/records/{id}/comments",
+  summary: "Add a comment (plain text, at most 5,000 characters)",
+  role: "editor",
+  params: idParams,
+  body,
+  responses: { 201: { description: "Added", schema: commentSchema, headers: ["ETag", "Location"] } },
+  errors: [404],
 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { idParams, registerRoute } from "@/app/api/_lib/openapi";
 import { isFollowing, setFollowing } from "@/lib/follows";
 import { apiRoute, fail, readJson } from "../../../_lib/route";
 
@@ -17,4 +18,24 @@ export const PUT = apiRoute<Params>("viewer", async ({ request, db, actor, param
   if (!parsed.ok) return parsed.response;
   if (!(await setFollowing(db, actor.id, params.id, parsed.value.following))) return fail({ code: "not_found" });
   return Response.json({ following: parsed.value.following });
+});
+
+const following = z.object({ following: z.boolean() });
+registerRoute({
+  method: "get",
+  path: "/api/records/{id}/follow",
+  summary: "Whether I follow the record",
+  role: "viewer",
+  params: idParams,
+  responses: { 200: { description: "Following or not", schema: following } },
+});
+registerRoute({
+  method: "put",
+  path: "/api/records/{id}/follow",
+  summary: "Follow or unfollow the record",
+  role: "viewer",
+  params: idParams,
+  body,
+  responses: { 200: { description: "Following or not, now", schema: following } },
+  errors: [404],
 });

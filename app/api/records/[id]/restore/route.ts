@@ -1,3 +1,4 @@
+import { idParams, recordSchema, registerRoute } from "@/app/api/_lib/openapi";
 import { loadRecord } from "@/lib/records/queries";
 import { restoreDeletedRecord } from "@/lib/records/restore-deleted";
 import { baseVersionFrom, recordResponse } from "../../../_lib/records";
@@ -18,4 +19,15 @@ export const POST = apiRoute<Params>("editor", async ({ request, db, actor, para
   });
   if (!result.ok) return fail(result.error);
   return recordResponse(result.record);
+});
+
+registerRoute({
+  method: "post",
+  path: "/api/records/{id}/restore",
+  summary: "Restore a deleted record with its last values; If-Match names the version it was deleted at",
+  role: "editor",
+  params: idParams,
+  headers: ["If-Match", "Idempotency-Key"],
+  responses: { 200: { description: "Restored: the new version", schema: recordSchema, headers: ["ETag"] } },
+  errors: [404, 409],
 });

@@ -1,3 +1,5 @@
+import { z } from "zod";
+import { registerRoute } from "@/app/api/_lib/openapi";
 import { isUuid } from "@/lib/records/queries";
 import { createResetLink } from "@/lib/users/people";
 import { linkUrl } from "../../../_lib/people";
@@ -11,4 +13,14 @@ export const POST = apiRoute<Params>("admin", async ({ request, db, actor, param
   const result = await createResetLink(db, actor, params.id);
   if (!result.ok) return fail(result.error);
   return Response.json({ resetUrl: linkUrl(request, result.token) }, { headers: { "Cache-Control": "no-store" } });
+});
+
+registerRoute({
+  method: "post",
+  path: "/api/users/{id}/reset",
+  summary: "A password reset link; the person's sessions end at once",
+  role: "admin",
+  params: z.object({ id: z.string().meta({ description: "A person's id (UUID)" }) }),
+  responses: { 200: { description: "The link", schema: z.object({ resetUrl: z.string() }) } },
+  errors: [404],
 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { recordSchema, registerRoute } from "@/app/api/_lib/openapi";
 import { loadRecord } from "@/lib/records/queries";
 import { revertRecord } from "@/lib/records/revert-record";
 import { baseVersionFrom, recordResponse } from "../../../../../_lib/records";
@@ -30,4 +31,18 @@ export const POST = apiRoute<{ id: string; version: string }>("editor", async ({
     return fail(result.error);
   }
   return recordResponse(result.record);
+});
+
+registerRoute({
+  method: "post",
+  path: "/api/records/{id}/revisions/{version}/restore",
+  summary: "Restore a version: a new version with its values, if If-Match still names the current one",
+  role: "editor",
+  params: z.object({
+    id: z.string().meta({ description: "A record id (UUID)" }),
+    version: z.string().meta({ description: "The version to restore" }),
+  }),
+  headers: ["If-Match", "Idempotency-Key"],
+  responses: { 200: { description: "Restored: the new version", schema: recordSchema, headers: ["ETag"] } },
+  errors: [404, 423],
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { GET as eventsRoute } from "@/app/api/collections/[slug]/events/route";
 import { queryRows } from "@/db/client";
 import { bulkEdit, undoBatch } from "@/lib/batches/batches";
@@ -10,15 +10,9 @@ import type { FieldDefinition } from "@/lib/fields";
 import { joinListWatch, leaveListWatch } from "@/lib/list-watchers";
 import { subscribeCollection } from "@/lib/live-events";
 import { deleteRecord, restoreRecord, saveRecord } from "@/lib/records/save-record";
-import { callRoute, closeRouteDatabase, expectError, ORIGIN, useDatabaseInRoutes } from "../support/api";
-import {
-  createCollection,
-  createTestDatabase,
-  createTestRecord,
-  createUser,
-  type TestDatabase,
-  type TestUser,
-} from "../support/test-database";
+import { callRoute, expectError, ORIGIN } from "../support/api";
+import { setUpTestDatabase } from "../support/set-up-test-database";
+import { createTestRecord, type TestDatabase, type TestUser } from "../support/test-database";
 
 /**
  * GET /api/collections/:slug/events: every write to the collection, from PostgreSQL's NOTIFY.
@@ -29,19 +23,20 @@ import {
 const FIELDS: FieldDefinition[] = [{ key: "title", label: "Title", type: "text", required: true }];
 const EVENT_TIMEOUT_MS = 10_000;
 
+const setup = setUpTestDatabase({
+  collections: { watched: { fields: FIELDS }, quiet: { fields: FIELDS } },
+  users: { editor: { name: "Edith" }, viewer: { role: "viewer", name: "Vera" } },
+});
 let database: TestDatabase;
 let watched: CollectionView;
 let quiet: CollectionView;
 let editor: TestUser;
 let viewer: TestUser;
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  useDatabaseInRoutes(database);
-  watched = await createCollection(database.db, { fields: FIELDS });
-  quiet = await createCollection(database.db, { fields: FIELDS });
-  editor = await createUser(database.db, { name: "Edith" });
-  viewer = await createUser(database.db, { role: "viewer", name: "Vera" });
+beforeAll(() => {
+  ({ database } = setup);
+  ({ watched, quiet } = setup.collections);
+  ({ editor, viewer } = setup.users);
 });
 
 type SseEvent = { event: string; data: unknown };
@@ -59,11 +54,6 @@ const open: Stream[] = [];
 
 afterEach(() => {
   for (const stream of open.splice(0)) stream.abort();
-});
-
-afterAll(async () => {
-  await closeRouteDatabase();
-  await database?.drop();
 });
 
 async function openEvents(slug: string, as: TestUser = viewer): Promise<Stream> {

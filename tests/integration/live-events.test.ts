@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { GET as eventsRoute } from "@/app/api/records/[id]/events/route";
 import { queryRows } from "@/db/client";
 import { getCollectionDetail } from "@/lib/collections";
@@ -11,11 +11,11 @@ import { presentUsers, setPresenceEditing, touchPresence } from "@/lib/presence"
 import type { RecordView } from "@/lib/records/record-view";
 import { deleteRecord, restoreRecord, saveRecord } from "@/lib/records/save-record";
 import { reserveSeats } from "@/lib/reservations/reserve-seats";
-import { callRoute, closeRouteDatabase, expectError, ORIGIN, useDatabaseInRoutes } from "../support/api";
+import { callRoute, expectError, ORIGIN } from "../support/api";
 import { whileLocked } from "../support/lock-gate";
+import { setUpTestDatabase } from "../support/set-up-test-database";
 import {
   createCollection,
-  createTestDatabase,
   createTestRecord,
   createUser,
   type TestDatabase,
@@ -36,6 +36,14 @@ const EVENT_FIELDS: FieldDefinition[] = [
 /** How long to wait for an event that must come. Not a timing assertion: a bound on a hang. */
 const EVENT_TIMEOUT_MS = 10_000;
 
+const setup = setUpTestDatabase({
+  collections: {
+    tickets: { fields: FIELDS, name: "Tickets" },
+    customers: { fields: FIELDS, name: "Customers", editMode: "lease" },
+    events: { fields: EVENT_FIELDS, name: "Events" },
+  },
+  users: { editor: { name: "Edith" }, other: { name: "Otto" }, viewer: { role: "viewer", name: "Vera" } },
+});
 let database: TestDatabase;
 let tickets: string;
 let customers: string;
@@ -45,19 +53,15 @@ let other: TestUser;
 let viewer: TestUser;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  useDatabaseInRoutes(database);
-  tickets = (await createCollection(database.db, { fields: FIELDS, name: "Tickets" })).slug;
-  customers = (await createCollection(database.db, { fields: FIELDS, name: "Customers", editMode: "lease" })).slug;
-  const eventCollection = await createCollection(database.db, { fields: EVENT_FIELDS, name: "Events" });
+  ({ database } = setup);
+  tickets = setup.collections.tickets.slug;
+  customers = setup.collections.customers.slug;
   await queryRows(
     database.db,
-    sql`update collections set capacity_field = 'capacity' where id = ${eventCollection.id}`,
+    sql`update collections set capacity_field = 'capacity' where id = ${setup.collections.events.id}`,
   );
-  events = eventCollection.slug;
-  editor = await createUser(database.db, { name: "Edith" });
-  other = await createUser(database.db, { name: "Otto" });
-  viewer = await createUser(database.db, { role: "viewer", name: "Vera" });
+  events = setup.collections.events.slug;
+  ({ editor, other, viewer } = setup.users);
 });
 
 type SseEvent = { event: string; data: unknown };
@@ -77,11 +81,6 @@ const open: Stream[] = [];
 
 afterEach(() => {
   for (const stream of open.splice(0)) stream.abort();
-});
-
-afterAll(async () => {
-  await closeRouteDatabase();
-  await database?.drop();
 });
 
 async function openEvents(id: string, as: TestUser = viewer): Promise<Stream> {

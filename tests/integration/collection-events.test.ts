@@ -12,6 +12,7 @@ import { subscribeCollection } from "@/lib/live-events";
 import { deleteRecord, restoreRecord, saveRecord } from "@/lib/records/save-record";
 import { callRoute, expectError, ORIGIN } from "../support/api";
 import { setUpTestDatabase } from "../support/set-up-test-database";
+import { type SseEvent, sseReader } from "../support/sse";
 import { createTestRecord, type TestDatabase, type TestUser } from "../support/test-database";
 
 /**
@@ -38,8 +39,6 @@ beforeAll(() => {
   ({ watched, quiet } = setup.collections);
   ({ editor, viewer } = setup.users);
 });
-
-type SseEvent = { event: string; data: unknown };
 
 type Stream = {
   response: Response;
@@ -68,48 +67,7 @@ async function openEvents(slug: string, as: TestUser = viewer): Promise<Stream> 
   expect(response.status).toBe(200);
   if (!response.body) throw new Error("an event stream has a body");
   const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let buffer = "";
-  const readEvent = async (): Promise<SseEvent> => {
-    for (;;) {
-      const end = buffer.indexOf("\n\n");
-      if (end >= 0) {
-        const frame = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const lines = frame.split("\n").filter((line) => !line.startsWith(":"));
-        if (lines.length === 0) continue; // a ping
-        const event = lines.find((line) => line.startsWith("event: "))?.slice(7) ?? "message";
-        const data = lines
-          .filter((line) => line.startsWith("data: "))
-          .map((line) => line.slice(6))
-          .join("\n");
-        return { event, data: JSON.parse(data) };
-      }
-      const { done, value } = await reader.read();
-      if (done) throw new Error("the event stream ended");
-      buffer += decoder.decode(value, { stream: true });
-    }
-  };
-  const readMatching = async (wanted: (event: SseEvent) => boolean): Promise<SseEvent> => {
-    for (;;) {
-      const event = await readEvent();
-      if (wanted(event)) return event;
-    }
-  };
-  const nextWhere = (wanted: (event: SseEvent) => boolean) =>
-    new Promise<SseEvent>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error("no event arrived")), EVENT_TIMEOUT_MS);
-      readMatching(wanted).then(
-        (event) => {
-          clearTimeout(timer);
-          resolve(event);
-        },
-        (error: unknown) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      );
-    });
+  const { nextWhere } = sseReader(reader, EVENT_TIMEOUT_MS);
   const next = () => nextWhere(() => true);
   const stream = { response, next, abort: () => controller.abort(), reader };
   open.push(stream);

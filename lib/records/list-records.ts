@@ -104,13 +104,7 @@ function fieldSortKey(field: FieldDefinition): SortKey {
       };
     case "select": {
       const options = field.options ?? [];
-      const array =
-        options.length === 0
-          ? sql`array[]::text[]`
-          : sql`array[${sql.join(
-              options.map((o) => sql`${o}`),
-              sql`, `,
-            )}]::text[]`;
+      const array = optionsArray(options);
       return {
         expression: sql`(case when ${isString} and ${text} <> '' then coalesce(array_position(${array}, ${text}), ${options.length + 1}) end)`,
         kind: "int",
@@ -119,13 +113,7 @@ function fieldSortKey(field: FieldDefinition): SortKey {
     }
     case "multiselect": {
       const options = field.options ?? [];
-      const array =
-        options.length === 0
-          ? sql`array[]::text[]`
-          : sql`array[${sql.join(
-              options.map((o) => sql`${o}`),
-              sql`, `,
-            )}]::text[]`;
+      const array = optionsArray(options);
       // By its first option in the options' order.
       return {
         expression: sql`(select min(array_position(${array}, e)) from jsonb_array_elements_text(case when jsonb_typeof(${value}) = 'array' then ${value} end) e)`,
@@ -327,4 +315,13 @@ function planRows(plan: unknown): number {
   const rows =
     first && typeof first === "object" && "Plan" in first ? (first.Plan as Record<string, unknown>)["Plan Rows"] : 0;
   return typeof rows === "number" ? rows : 0;
+}
+
+/** A select's options as a SQL text array, in their order (`array_position` ranks by it). */
+function optionsArray(options: readonly string[]): SQL {
+  if (options.length === 0) return sql`array[]::text[]`;
+  return sql`array[${sql.join(
+    options.map((o) => sql`${o}`),
+    sql`, `,
+  )}]::text[]`;
 }

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { sql } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { PING_INTERVAL_MS } from "@/app/api/_lib/event-stream";
 import { GET as eventsRoute } from "@/app/api/records/[id]/events/route";
 import { DELETE as signOutRoute } from "@/app/api/session/route";
@@ -11,15 +11,9 @@ import { queryRows } from "@/db/client";
 import { createApiToken } from "@/lib/auth/api-tokens";
 import { createSession } from "@/lib/auth/sessions";
 import type { FieldDefinition } from "@/lib/fields";
-import { callRoute, closeRouteDatabase, ORIGIN, useDatabaseInRoutes } from "../support/api";
-import {
-  createCollection,
-  createTestDatabase,
-  createTestRecord,
-  createUser,
-  type TestDatabase,
-  type TestUser,
-} from "../support/test-database";
+import { callRoute, ORIGIN } from "../support/api";
+import { setUpTestDatabase } from "../support/set-up-test-database";
+import { createTestRecord, createUser, type TestDatabase, type TestUser } from "../support/test-database";
 
 /**
  * Guarantee 12 for event streams (issue 10, defect 4): a stream outlives nothing it was opened
@@ -34,17 +28,19 @@ const FIELDS: FieldDefinition[] = [{ key: "title", label: "Title", type: "text",
 const CLOSE_BOUND_MS = 3_000;
 const WAIT_MS = 15_000;
 
+const setup = setUpTestDatabase({
+  collections: { tickets: { fields: FIELDS, name: "Tickets" } },
+  users: { admin: { role: "admin", name: "Ada" }, watcher: { role: "viewer", name: "Walt" } },
+});
 let database: TestDatabase;
 let admin: TestUser;
 let watcher: TestUser;
 let tickets: string;
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  useDatabaseInRoutes(database);
-  admin = await createUser(database.db, { role: "admin", name: "Ada" });
-  watcher = await createUser(database.db, { role: "viewer", name: "Walt" });
-  tickets = (await createCollection(database.db, { fields: FIELDS, name: "Tickets" })).slug;
+beforeAll(() => {
+  ({ database } = setup);
+  tickets = setup.collections.tickets.slug;
+  ({ admin, watcher } = setup.users);
 });
 
 type Seen = { event: string; data: Record<string, unknown> };
@@ -61,11 +57,6 @@ const open: Stream[] = [];
 afterEach(() => {
   for (const stream of open.splice(0)) stream.stop();
 });
-afterAll(async () => {
-  await closeRouteDatabase();
-  await database?.drop();
-});
-
 function tracker(): { stream: Omit<Stream, "stop" | "closedAt">; push: (event: Seen) => void } {
   const events: Seen[] = [];
   const waiters: { wanted: (event: Seen) => boolean; resolve: (event: Seen) => void }[] = [];

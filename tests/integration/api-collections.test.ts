@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { POST as createRecordRoute, GET as listRecordsRoute } from "@/app/api/collections/[slug]/records/route";
 import { GET as collectionRevisionsRoute } from "@/app/api/collections/[slug]/revisions/route";
 import { GET as getCollection, PATCH as patchCollection } from "@/app/api/collections/[slug]/route";
@@ -11,14 +11,9 @@ import { updateCollection } from "@/lib/collections/write-collection";
 import type { FieldDefinition } from "@/lib/fields";
 import { type LiveEvent, SCHEMA_TOPIC, subscribe, subscriberCount } from "@/lib/live-events";
 import { saveRecord } from "@/lib/records/save-record";
-import { callRoute, closeRouteDatabase, expectError, ORIGIN, useDatabaseInRoutes } from "../support/api";
-import {
-  createTestDatabase,
-  createTestRecord,
-  createUser,
-  type TestDatabase,
-  type TestUser,
-} from "../support/test-database";
+import { callRoute, expectError, ORIGIN } from "../support/api";
+import { setUpTestDatabase } from "../support/set-up-test-database";
+import { createTestRecord, createUser, type TestDatabase, type TestUser } from "../support/test-database";
 
 /** The schema API (DESIGN.md "Collections (schema)") and guarantee 11, through the route handlers. */
 
@@ -30,6 +25,15 @@ const FIELDS: FieldDefinition[] = [
   { key: "notes", label: "Notes", type: "longtext" },
 ];
 
+const setup = setUpTestDatabase({
+  max: 20,
+  users: {
+    admin: { role: "admin", name: "Ada Admin" },
+    admin2: { role: "admin", name: "Bea Admin" },
+    editor: { role: "editor", name: "Edith" },
+    viewer: { role: "viewer", name: "Vera" },
+  },
+});
 let database: TestDatabase;
 let admin: TestUser;
 let admin2: TestUser;
@@ -37,18 +41,9 @@ let editor: TestUser;
 let viewer: TestUser;
 let counter = 0;
 
-beforeAll(async () => {
-  database = await createTestDatabase({ max: 20 });
-  useDatabaseInRoutes(database);
-  admin = await createUser(database.db, { role: "admin", name: "Ada Admin" });
-  admin2 = await createUser(database.db, { role: "admin", name: "Bea Admin" });
-  editor = await createUser(database.db, { role: "editor", name: "Edith" });
-  viewer = await createUser(database.db, { role: "viewer", name: "Vera" });
-});
-
-afterAll(async () => {
-  await closeRouteDatabase();
-  await database?.drop();
+beforeAll(() => {
+  ({ database } = setup);
+  ({ admin, admin2, editor, viewer } = setup.users);
 });
 
 const origin = { origin: ORIGIN };

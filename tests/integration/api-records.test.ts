@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { POST as createRecordRoute } from "@/app/api/collections/[slug]/records/route";
 import { GET as listCollections } from "@/app/api/collections/route";
 import { GET as getRevisionRoute } from "@/app/api/records/[id]/revisions/[version]/route";
@@ -10,10 +10,9 @@ import { queryRows } from "@/db/client";
 import type { FieldDefinition } from "@/lib/fields";
 import type { RecordView } from "@/lib/records/record-view";
 import { saveRecord } from "@/lib/records/save-record";
-import { callRoute, closeRouteDatabase, expectError, ORIGIN, useDatabaseInRoutes } from "../support/api";
+import { callRoute, expectError, ORIGIN } from "../support/api";
+import { setUpTestDatabase } from "../support/set-up-test-database";
 import {
-  createCollection,
-  createTestDatabase,
   createTestRecord,
   createUser,
   storedRevisions,
@@ -32,24 +31,20 @@ const FIELDS: FieldDefinition[] = [
   { key: "notes", label: "Notes", type: "longtext" },
 ];
 
+const setup = setUpTestDatabase({
+  collections: { tickets: { fields: FIELDS, name: "Tickets" } },
+  users: { editor: { name: "Edith" }, other: { name: "Otto" }, viewer: { role: "viewer", name: "Vera" } },
+});
 let database: TestDatabase;
 let slug: string;
 let editor: TestUser;
 let other: TestUser;
 let viewer: TestUser;
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  useDatabaseInRoutes(database);
-  slug = (await createCollection(database.db, { fields: FIELDS, name: "Tickets" })).slug;
-  editor = await createUser(database.db, { name: "Edith" });
-  other = await createUser(database.db, { name: "Otto" });
-  viewer = await createUser(database.db, { role: "viewer", name: "Vera" });
-});
-
-afterAll(async () => {
-  await closeRouteDatabase();
-  await database?.drop();
+beforeAll(() => {
+  ({ database } = setup);
+  slug = setup.collections.tickets.slug;
+  ({ editor, other, viewer } = setup.users);
 });
 
 function newRecord(values: Record<string, unknown> = { title: "Printer jams", status: "Open", count: 1 }) {

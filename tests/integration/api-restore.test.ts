@@ -1,38 +1,28 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { POST as restoreRoute } from "@/app/api/records/[id]/restore/route";
 import type { FieldDefinition } from "@/lib/fields";
 import { deleteRecord } from "@/lib/records/save-record";
-import { callRoute, closeRouteDatabase, expectError, useDatabaseInRoutes } from "../support/api";
-import {
-  createCollection,
-  createTestDatabase,
-  createTestRecord,
-  createUser,
-  storedRevisions,
-  type TestDatabase,
-  type TestUser,
-} from "../support/test-database";
+import { callRoute, expectError } from "../support/api";
+import { setUpTestDatabase } from "../support/set-up-test-database";
+import { createTestRecord, storedRevisions, type TestDatabase, type TestUser } from "../support/test-database";
 
 const FIELDS: FieldDefinition[] = [{ key: "title", label: "Title", type: "text", listed: true }];
 
+const setup = setUpTestDatabase({
+  max: 12,
+  collections: { items: { fields: FIELDS } },
+  users: { alice: { name: "Alice" }, bob: { name: "Bob" }, viewer: { role: "viewer" } },
+});
 let database: TestDatabase;
 let alice: TestUser;
 let bob: TestUser;
 let viewer: TestUser;
 let slug: string;
 
-beforeAll(async () => {
-  database = await createTestDatabase({ max: 12 });
-  useDatabaseInRoutes(database);
-  alice = await createUser(database.db, { name: "Alice" });
-  bob = await createUser(database.db, { name: "Bob" });
-  viewer = await createUser(database.db, { role: "viewer" });
-  slug = (await createCollection(database.db, { fields: FIELDS })).slug;
-});
-
-afterAll(async () => {
-  await closeRouteDatabase();
-  await database?.drop();
+beforeAll(() => {
+  ({ database } = setup);
+  slug = setup.collections.items.slug;
+  ({ alice, bob, viewer } = setup.users);
 });
 
 const restore = (user: TestUser, id: string, ifMatch?: string) =>

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { POST as createViewRoute, GET as listViewsRoute } from "@/app/api/collections/[slug]/views/route";
 import { DELETE as deleteViewRoute, GET as getViewRoute, PATCH as patchViewRoute } from "@/app/api/views/[id]/route";
 import { queryRows } from "@/db/client";
@@ -7,14 +7,9 @@ import { findCollectionById } from "@/lib/collections";
 import type { FieldDefinition } from "@/lib/fields";
 import { getListPreferences, setListPreferences } from "@/lib/views/preferences";
 import { updateView, type ViewJson } from "@/lib/views/views";
-import { callRoute, closeRouteDatabase, expectError, useDatabaseInRoutes } from "../support/api";
-import {
-  createCollection,
-  createTestDatabase,
-  createUser,
-  type TestDatabase,
-  type TestUser,
-} from "../support/test-database";
+import { callRoute, expectError } from "../support/api";
+import { setUpTestDatabase } from "../support/set-up-test-database";
+import type { TestDatabase, TestUser } from "../support/test-database";
 
 const FIELDS: FieldDefinition[] = [
   { key: "title", label: "Title", type: "text", listed: true },
@@ -22,6 +17,16 @@ const FIELDS: FieldDefinition[] = [
   { key: "owner", label: "Owner", type: "user" },
 ];
 
+const setup = setUpTestDatabase({
+  max: 12,
+  collections: { items: { fields: FIELDS } },
+  users: {
+    alice: { name: "Alice" },
+    bob: { name: "Bob" },
+    carol: { role: "viewer", name: "Carol" },
+    admin: { role: "admin", name: "Admin" },
+  },
+});
 let database: TestDatabase;
 let alice: TestUser;
 let bob: TestUser;
@@ -30,21 +35,10 @@ let admin: TestUser;
 let slug: string;
 let collectionId: string;
 
-beforeAll(async () => {
-  database = await createTestDatabase({ max: 12 });
-  useDatabaseInRoutes(database);
-  alice = await createUser(database.db, { name: "Alice" });
-  bob = await createUser(database.db, { name: "Bob" });
-  carol = await createUser(database.db, { role: "viewer", name: "Carol" });
-  admin = await createUser(database.db, { role: "admin", name: "Admin" });
-  const collection = await createCollection(database.db, { fields: FIELDS });
-  slug = collection.slug;
-  collectionId = collection.id;
-});
-
-afterAll(async () => {
-  await closeRouteDatabase();
-  await database?.drop();
+beforeAll(() => {
+  ({ database } = setup);
+  ({ slug, id: collectionId } = setup.collections.items);
+  ({ alice, bob, carol, admin } = setup.users);
 });
 
 const create = (user: TestUser, json: unknown) =>

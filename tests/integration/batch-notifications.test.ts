@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { POST as undoRoute } from "@/app/api/batches/[batchId]/undo/route";
 import { POST as bulkRoute } from "@/app/api/collections/[slug]/bulk/route";
 import { POST as importRoute } from "@/app/api/collections/[slug]/import/route";
@@ -10,15 +10,9 @@ import type { FieldDefinition } from "@/lib/fields";
 import { setFollowing } from "@/lib/follows";
 import type { RecordView } from "@/lib/records/record-view";
 import { saveRecord } from "@/lib/records/save-record";
-import { callRoute, closeRouteDatabase, useDatabaseInRoutes } from "../support/api";
-import {
-  createCollection,
-  createTestDatabase,
-  createTestRecord,
-  createUser,
-  type TestDatabase,
-  type TestUser,
-} from "../support/test-database";
+import { callRoute } from "../support/api";
+import { setUpTestDatabase } from "../support/set-up-test-database";
+import { createTestRecord, createUser, type TestDatabase, type TestUser } from "../support/test-database";
 
 /**
  * Notifications from batches (DESIGN.md "Notifications"): a bulk edit, an import or an undo that
@@ -32,6 +26,15 @@ const FIELDS: FieldDefinition[] = [
   { key: "priority", label: "Priority", type: "integer", min: 1, max: 5 },
 ];
 
+const setup = setUpTestDatabase({
+  collections: { tickets: { fields: FIELDS, name: "Tickets" } },
+  users: {
+    edith: { name: "Edith" },
+    alice: { name: "Alice" },
+    otto: { name: "Otto" },
+    ada: { role: "admin", name: "Ada" },
+  },
+});
 let database: TestDatabase;
 let slug: string;
 let edith: TestUser;
@@ -39,19 +42,10 @@ let alice: TestUser;
 let otto: TestUser;
 let ada: TestUser;
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  useDatabaseInRoutes(database);
-  slug = (await createCollection(database.db, { fields: FIELDS, name: "Tickets" })).slug;
-  edith = await createUser(database.db, { name: "Edith" });
-  alice = await createUser(database.db, { name: "Alice" });
-  otto = await createUser(database.db, { name: "Otto" });
-  ada = await createUser(database.db, { role: "admin", name: "Ada" });
-});
-
-afterAll(async () => {
-  await closeRouteDatabase();
-  await database?.drop();
+beforeAll(() => {
+  ({ database } = setup);
+  slug = setup.collections.tickets.slug;
+  ({ edith, alice, otto, ada } = setup.users);
 });
 
 type NotificationRow = {

@@ -10,15 +10,9 @@ import { acquireLease } from "@/lib/leases/leases";
 import type { RecordView } from "@/lib/records/record-view";
 import { saveRecord } from "@/lib/records/save-record";
 import { reserveSeats } from "@/lib/reservations/reserve-seats";
-import { callRoute, closeRouteDatabase, expectError, useDatabaseInRoutes } from "../support/api";
-import {
-  createCollection,
-  createTestDatabase,
-  createTestRecord,
-  createUser,
-  type TestDatabase,
-  type TestUser,
-} from "../support/test-database";
+import { callRoute, expectError } from "../support/api";
+import { setUpTestDatabase } from "../support/set-up-test-database";
+import { createCollection, createTestRecord, type TestDatabase, type TestUser } from "../support/test-database";
 
 const FIELDS: FieldDefinition[] = [
   { key: "title", label: "Title", type: "text", required: true },
@@ -26,6 +20,15 @@ const FIELDS: FieldDefinition[] = [
   { key: "priority", label: "Priority", type: "integer", min: 1, max: 5 },
 ];
 
+const setup = setUpTestDatabase({
+  collections: { tickets: { fields: FIELDS, name: "Tickets" } },
+  users: {
+    editor: { name: "Edith" },
+    other: { name: "Otto" },
+    viewer: { role: "viewer", name: "Vera" },
+    admin: { role: "admin", name: "Ada" },
+  },
+});
 let database: TestDatabase;
 /** A second app instance on the same database: the colleague's writes come through it. */
 let otherInstance: Database;
@@ -36,20 +39,14 @@ let viewer: TestUser;
 let admin: TestUser;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  useDatabaseInRoutes(database);
+  ({ database } = setup);
   otherInstance = await openPostgres(database.url, { max: 4 });
-  slug = (await createCollection(database.db, { fields: FIELDS, name: "Tickets" })).slug;
-  editor = await createUser(database.db, { name: "Edith" });
-  other = await createUser(database.db, { name: "Otto" });
-  viewer = await createUser(database.db, { role: "viewer", name: "Vera" });
-  admin = await createUser(database.db, { role: "admin", name: "Ada" });
+  slug = setup.collections.tickets.slug;
+  ({ editor, other, viewer, admin } = setup.users);
 });
 
 afterAll(async () => {
   await otherInstance?.close();
-  await closeRouteDatabase();
-  await database?.drop();
 });
 
 async function createRecords(count: number, collection = slug): Promise<RecordView[]> {

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { GET as eventsRoute } from "@/app/api/collections/[slug]/events/route";
 import { queryRows } from "@/db/client";
 import { bulkEdit, undoBatch } from "@/lib/batches/batches";
@@ -10,15 +10,10 @@ import type { FieldDefinition } from "@/lib/fields";
 import { joinListWatch, leaveListWatch } from "@/lib/list-watchers";
 import { subscribeCollection } from "@/lib/live-events";
 import { deleteRecord, restoreRecord, saveRecord } from "@/lib/records/save-record";
-import { callRoute, closeRouteDatabase, expectError, ORIGIN, useDatabaseInRoutes } from "../support/api";
-import {
-  createCollection,
-  createTestDatabase,
-  createTestRecord,
-  createUser,
-  type TestDatabase,
-  type TestUser,
-} from "../support/test-database";
+import { callRoute, expectError, ORIGIN } from "../support/api";
+import { setUpTestDatabase } from "../support/set-up-test-database";
+import { type SseEvent, sseReader } from "../support/sse";
+import { createTestRecord, type TestDatabase, type TestUser } from "../support/test-database";
 
 /**
  * GET /api/collections/:slug/events: every write to the collection, from PostgreSQL's NOTIFY.
@@ -29,22 +24,21 @@ import {
 const FIELDS: FieldDefinition[] = [{ key: "title", label: "Title", type: "text", required: true }];
 const EVENT_TIMEOUT_MS = 10_000;
 
+const setup = setUpTestDatabase({
+  collections: { watched: { fields: FIELDS }, quiet: { fields: FIELDS } },
+  users: { editor: { name: "Edith" }, viewer: { role: "viewer", name: "Vera" } },
+});
 let database: TestDatabase;
 let watched: CollectionView;
 let quiet: CollectionView;
 let editor: TestUser;
 let viewer: TestUser;
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  useDatabaseInRoutes(database);
-  watched = await createCollection(database.db, { fields: FIELDS });
-  quiet = await createCollection(database.db, { fields: FIELDS });
-  editor = await createUser(database.db, { name: "Edith" });
-  viewer = await createUser(database.db, { role: "viewer", name: "Vera" });
+beforeAll(() => {
+  ({ database } = setup);
+  ({ watched, quiet } = setup.collections);
+  ({ editor, viewer } = setup.users);
 });
-
-type SseEvent = { event: string; data: unknown };
 
 type Stream = {
   response: Response;
@@ -61,11 +55,6 @@ afterEach(() => {
   for (const stream of open.splice(0)) stream.abort();
 });
 
-afterAll(async () => {
-  await closeRouteDatabase();
-  await database?.drop();
-});
-
 async function openEvents(slug: string, as: TestUser = viewer): Promise<Stream> {
   const controller = new AbortController();
   const response = await eventsRoute(
@@ -78,48 +67,7 @@ async function openEvents(slug: string, as: TestUser = viewer): Promise<Stream> 
   expect(response.status).toBe(200);
   if (!response.body) throw new Error("an event stream has a body");
   const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let buffer = "";
-  const readEvent = async (): Promise<SseEvent> => {
-    for (;;) {
-      const end = buffer.indexOf("\n\n");
-      if (end >= 0) {
-        const frame = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const lines = frame.split("\n").filter((line) => !line.startsWith(":"));
-        if (lines.length === 0) continue; // a ping
-        const event = lines.find((line) => line.startsWith("event: "))?.slice(7) ?? "message";
-        const data = lines
-          .filter((line) => line.startsWith("data: "))
-          .map((line) => line.slice(6))
-          .join("\n");
-        return { event, data: JSON.parse(data) };
-      }
-      const { done, value } = await reader.read();
-      if (done) throw new Error("the event stream ended");
-      buffer += decoder.decode(value, { stream: true });
-    }
-  };
-  const readMatching = async (wanted: (event: SseEvent) => boolean): Promise<SseEvent> => {
-    for (;;) {
-      const event = await readEvent();
-      if (wanted(event)) return event;
-    }
-  };
-  const nextWhere = (wanted: (event: SseEvent) => boolean) =>
-    new Promise<SseEvent>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error("no event arrived")), EVENT_TIMEOUT_MS);
-      readMatching(wanted).then(
-        (event) => {
-          clearTimeout(timer);
-          resolve(event);
-        },
-        (error: unknown) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      );
-    });
+  const { nextWhere } = sseReader(reader, EVENT_TIMEOUT_MS);
   const next = () => nextWhere(() => true);
   const stream = { response, next, abort: () => controller.abort(), reader };
   open.push(stream);

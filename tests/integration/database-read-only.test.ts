@@ -1,18 +1,12 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { POST as createRoute } from "@/app/api/collections/[slug]/records/route";
 import { GET as getRecord, PATCH as patchRecord } from "@/app/api/records/[id]/route";
 import { queryRows } from "@/db/client";
 import type { FieldDefinition } from "@/lib/fields";
-import { callRoute, closeRouteDatabase, expectError, useDatabaseInRoutes } from "../support/api";
-import {
-  createCollection,
-  createTestDatabase,
-  createTestRecord,
-  createUser,
-  type TestDatabase,
-  type TestUser,
-} from "../support/test-database";
+import { callRoute, expectError } from "../support/api";
+import { setUpTestDatabase } from "../support/set-up-test-database";
+import { createTestRecord, type TestDatabase, type TestUser } from "../support/test-database";
 
 /**
  * Issue 10, reliability: a database that went read-only (a failover replica, a full disk
@@ -22,6 +16,7 @@ import {
 
 const FIELDS: FieldDefinition[] = [{ key: "title", label: "Title", type: "text", required: true }];
 
+const setup = setUpTestDatabase({ collections: { items: { fields: FIELDS } }, users: { editor: { name: "Edith" } } });
 let database: TestDatabase;
 let editor: TestUser;
 let slug: string;
@@ -38,17 +33,11 @@ async function setReadOnly(on: boolean): Promise<void> {
 }
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  useDatabaseInRoutes(database);
-  editor = await createUser(database.db, { name: "Edith" });
-  slug = (await createCollection(database.db, { fields: FIELDS })).slug;
+  ({ database } = setup);
+  slug = setup.collections.items.slug;
+  ({ editor } = setup.users);
   const [row] = await queryRows<{ name: string }>(database.db, sql`select current_database() as name`);
   name = row?.name ?? "";
-});
-
-afterAll(async () => {
-  await closeRouteDatabase();
-  await database?.drop();
 });
 
 describe("with the database read-only", () => {

@@ -1,18 +1,12 @@
 import { sql } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { GET as eventsRoute } from "@/app/api/records/[id]/events/route";
 import { queryRows } from "@/db/client";
 import { presenceReads } from "@/lib/presence-fanout";
 import type { RecordView } from "@/lib/records/record-view";
-import { closeRouteDatabase, ORIGIN, useDatabaseInRoutes } from "../support/api";
-import {
-  createCollection,
-  createTestDatabase,
-  createTestRecord,
-  createUser,
-  type TestDatabase,
-  type TestUser,
-} from "../support/test-database";
+import { ORIGIN } from "../support/api";
+import { setUpTestDatabase } from "../support/set-up-test-database";
+import { createTestRecord, createUser, type TestDatabase, type TestUser } from "../support/test-database";
 
 /**
  * Issue 10, defect 3: event streams are capped per person (in PostgreSQL, across instances),
@@ -21,18 +15,19 @@ import {
 
 const EVENT_TIMEOUT_MS = 10_000;
 
+const setup = setUpTestDatabase({
+  collections: { tickets: { fields: [{ key: "title", label: "Title", type: "text" }], name: "Tickets" } },
+  users: { editor: { name: "Edith" } },
+});
 let database: TestDatabase;
 let slug: string;
 let editor: TestUser;
 const controllers: AbortController[] = [];
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  useDatabaseInRoutes(database);
-  slug = (
-    await createCollection(database.db, { fields: [{ key: "title", label: "Title", type: "text" }], name: "Tickets" })
-  ).slug;
-  editor = await createUser(database.db, { name: "Edith" });
+beforeAll(() => {
+  ({ database } = setup);
+  slug = setup.collections.tickets.slug;
+  ({ editor } = setup.users);
 });
 
 afterEach(async () => {
@@ -42,11 +37,6 @@ afterEach(async () => {
   await expect
     .poll(async () => (await queryRows(database.db, sql`select 1 from presence`)).length, { timeout: EVENT_TIMEOUT_MS })
     .toBe(0);
-});
-
-afterAll(async () => {
-  await closeRouteDatabase();
-  await database?.drop();
 });
 
 type Opened = { response: Response; presenceMessages: () => number; waitForPresence: (count: number) => Promise<void> };

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { GET as getActivity } from "@/app/api/activity/route";
 import { DELETE as deleteCommentRoute, PATCH as patchComment } from "@/app/api/comments/[id]/route";
 import { GET as notificationEvents } from "@/app/api/notifications/events/route";
@@ -18,10 +18,10 @@ import { type LiveEvent, subscribe, subscribePerson } from "@/lib/live-events";
 import type { RecordView } from "@/lib/records/record-view";
 import { revertRecord } from "@/lib/records/revert-record";
 import { saveRecord } from "@/lib/records/save-record";
-import { callRoute, closeRouteDatabase, expectError, ORIGIN, useDatabaseInRoutes } from "../support/api";
+import { callRoute, expectError, ORIGIN } from "../support/api";
+import { setUpTestDatabase } from "../support/set-up-test-database";
 import {
   createCollection,
-  createTestDatabase,
   createTestRecord,
   createUser,
   storedRevisions,
@@ -38,6 +38,20 @@ const FIELDS: FieldDefinition[] = [
 
 const CONTENDERS = 10;
 
+const setup = setUpTestDatabase({
+  max: CONTENDERS + 2,
+  collections: {
+    customers: { fields: FIELDS, name: "Customers" },
+    leased: { fields: FIELDS, name: "Leased", editMode: "lease" },
+  },
+  users: {
+    alice: { name: `Alice ${Date.now()}` },
+    bob: { name: `Bob ${Date.now()}` },
+    carol: { name: `Carol ${Date.now()}` },
+    dave: { name: `Dave ${Date.now()}` },
+    admin: { name: `Admin ${Date.now()}`, role: "admin" },
+  },
+});
 let database: TestDatabase;
 let slug: string;
 let leased: string;
@@ -47,21 +61,11 @@ let carol: TestUser;
 let dave: TestUser;
 let admin: TestUser;
 
-beforeAll(async () => {
-  database = await createTestDatabase({ max: CONTENDERS + 2 });
-  useDatabaseInRoutes(database);
-  slug = (await createCollection(database.db, { fields: FIELDS, name: "Customers" })).slug;
-  leased = (await createCollection(database.db, { fields: FIELDS, name: "Leased", editMode: "lease" })).slug;
-  alice = await createUser(database.db, { name: `Alice ${Date.now()}` });
-  bob = await createUser(database.db, { name: `Bob ${Date.now()}` });
-  carol = await createUser(database.db, { name: `Carol ${Date.now()}` });
-  dave = await createUser(database.db, { name: `Dave ${Date.now()}` });
-  admin = await createUser(database.db, { name: `Admin ${Date.now()}`, role: "admin" });
-});
-
-afterAll(async () => {
-  await closeRouteDatabase();
-  await database?.drop();
+beforeAll(() => {
+  ({ database } = setup);
+  slug = setup.collections.customers.slug;
+  leased = setup.collections.leased.slug;
+  ({ alice, bob, carol, dave, admin } = setup.users);
 });
 
 type NotificationRow = { user_id: string; kind: string; fields: string[]; details: Record<string, unknown> };

@@ -1,22 +1,16 @@
 import { randomUUID } from "node:crypto";
 import { parse } from "csv-parse/sync";
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { GET as exportRoute } from "@/app/api/collections/[slug]/export/route";
 import { POST as importRoute } from "@/app/api/collections/[slug]/import/route";
 import { queryRows } from "@/db/client";
 import type { FieldDefinition } from "@/lib/fields";
 import type { RecordView } from "@/lib/records/record-view";
 import { deleteRecord, saveRecord } from "@/lib/records/save-record";
-import { callRoute, closeRouteDatabase, expectError, ORIGIN, useDatabaseInRoutes } from "../support/api";
-import {
-  createCollection,
-  createTestDatabase,
-  createTestRecord,
-  createUser,
-  type TestDatabase,
-  type TestUser,
-} from "../support/test-database";
+import { callRoute, expectError, ORIGIN } from "../support/api";
+import { setUpTestDatabase } from "../support/set-up-test-database";
+import { createCollection, createTestRecord, type TestDatabase, type TestUser } from "../support/test-database";
 
 const FIELDS: FieldDefinition[] = [
   { key: "name", label: "Name", type: "text", required: true },
@@ -26,20 +20,14 @@ const FIELDS: FieldDefinition[] = [
   { key: "active", label: "Active", type: "boolean" },
 ];
 
+const setup = setUpTestDatabase({ users: { editor: { name: "Edith" }, other: { name: "Otto" } } });
 let database: TestDatabase;
 let editor: TestUser;
 let other: TestUser;
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  useDatabaseInRoutes(database);
-  editor = await createUser(database.db, { name: "Edith" });
-  other = await createUser(database.db, { name: "Otto" });
-});
-
-afterAll(async () => {
-  await closeRouteDatabase();
-  await database?.drop();
+beforeAll(() => {
+  ({ database } = setup);
+  ({ editor, other } = setup.users);
 });
 
 async function newCollection(): Promise<string> {

@@ -1,19 +1,13 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import * as leaseRoute from "@/app/api/records/[id]/lease/route";
 import * as recordRoute from "@/app/api/records/[id]/route";
 import { queryRows } from "@/db/client";
 import type { FieldDefinition } from "@/lib/fields";
 import { acquireLease } from "@/lib/leases/leases";
-import { type ApiResponse, callRoute, closeRouteDatabase, ORIGIN, useDatabaseInRoutes } from "../support/api";
-import {
-  createCollection,
-  createTestDatabase,
-  createTestRecord,
-  createUser,
-  type TestDatabase,
-  type TestUser,
-} from "../support/test-database";
+import { type ApiResponse, callRoute, ORIGIN } from "../support/api";
+import { setUpTestDatabase } from "../support/set-up-test-database";
+import { createTestRecord, type TestDatabase, type TestUser } from "../support/test-database";
 
 /** The lease endpoints (DESIGN.md, HTTP API), called as Next calls the route handlers. */
 
@@ -22,6 +16,15 @@ const FIELDS: FieldDefinition[] = [
   { key: "notes", label: "Notes", type: "longtext" },
 ];
 
+const setup = setUpTestDatabase({
+  collections: { customers: { fields: FIELDS, editMode: "lease" }, tickets: { fields: FIELDS } },
+  users: {
+    alice: { name: "Alice" },
+    bob: { name: "Bob" },
+    carol: { name: "Carol", role: "viewer" },
+    admin: { name: "Admin", role: "admin" },
+  },
+});
 let database: TestDatabase;
 let customers: string;
 let tickets: string;
@@ -30,20 +33,11 @@ let bob: TestUser;
 let carol: TestUser;
 let admin: TestUser;
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  useDatabaseInRoutes(database);
-  customers = (await createCollection(database.db, { fields: FIELDS, editMode: "lease" })).slug;
-  tickets = (await createCollection(database.db, { fields: FIELDS })).slug;
-  alice = await createUser(database.db, { name: "Alice" });
-  bob = await createUser(database.db, { name: "Bob" });
-  carol = await createUser(database.db, { name: "Carol", role: "viewer" });
-  admin = await createUser(database.db, { name: "Admin", role: "admin" });
-});
-
-afterAll(async () => {
-  await closeRouteDatabase();
-  await database?.drop();
+beforeAll(() => {
+  ({ database } = setup);
+  customers = setup.collections.customers.slug;
+  tickets = setup.collections.tickets.slug;
+  ({ alice, bob, carol, admin } = setup.users);
 });
 
 const lease = {

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { GET as eventsRoute } from "@/app/api/records/[id]/events/route";
 import { queryRows } from "@/db/client";
 import { getCollectionDetail } from "@/lib/collections";
@@ -11,11 +11,12 @@ import { presentUsers, setPresenceEditing, touchPresence } from "@/lib/presence"
 import type { RecordView } from "@/lib/records/record-view";
 import { deleteRecord, restoreRecord, saveRecord } from "@/lib/records/save-record";
 import { reserveSeats } from "@/lib/reservations/reserve-seats";
-import { callRoute, closeRouteDatabase, expectError, ORIGIN, useDatabaseInRoutes } from "../support/api";
+import { callRoute, expectError, ORIGIN } from "../support/api";
 import { whileLocked } from "../support/lock-gate";
+import { setUpTestDatabase } from "../support/set-up-test-database";
+import { type SseEvent, sseReader } from "../support/sse";
 import {
   createCollection,
-  createTestDatabase,
   createTestRecord,
   createUser,
   type TestDatabase,
@@ -36,6 +37,14 @@ const EVENT_FIELDS: FieldDefinition[] = [
 /** How long to wait for an event that must come. Not a timing assertion: a bound on a hang. */
 const EVENT_TIMEOUT_MS = 10_000;
 
+const setup = setUpTestDatabase({
+  collections: {
+    tickets: { fields: FIELDS, name: "Tickets" },
+    customers: { fields: FIELDS, name: "Customers", editMode: "lease" },
+    events: { fields: EVENT_FIELDS, name: "Events" },
+  },
+  users: { editor: { name: "Edith" }, other: { name: "Otto" }, viewer: { role: "viewer", name: "Vera" } },
+});
 let database: TestDatabase;
 let tickets: string;
 let customers: string;
@@ -45,22 +54,16 @@ let other: TestUser;
 let viewer: TestUser;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  useDatabaseInRoutes(database);
-  tickets = (await createCollection(database.db, { fields: FIELDS, name: "Tickets" })).slug;
-  customers = (await createCollection(database.db, { fields: FIELDS, name: "Customers", editMode: "lease" })).slug;
-  const eventCollection = await createCollection(database.db, { fields: EVENT_FIELDS, name: "Events" });
+  ({ database } = setup);
+  tickets = setup.collections.tickets.slug;
+  customers = setup.collections.customers.slug;
   await queryRows(
     database.db,
-    sql`update collections set capacity_field = 'capacity' where id = ${eventCollection.id}`,
+    sql`update collections set capacity_field = 'capacity' where id = ${setup.collections.events.id}`,
   );
-  events = eventCollection.slug;
-  editor = await createUser(database.db, { name: "Edith" });
-  other = await createUser(database.db, { name: "Otto" });
-  viewer = await createUser(database.db, { role: "viewer", name: "Vera" });
+  events = setup.collections.events.slug;
+  ({ editor, other, viewer } = setup.users);
 });
-
-type SseEvent = { event: string; data: unknown };
 
 type Stream = {
   response: Response;
@@ -79,11 +82,6 @@ afterEach(() => {
   for (const stream of open.splice(0)) stream.abort();
 });
 
-afterAll(async () => {
-  await closeRouteDatabase();
-  await database?.drop();
-});
-
 async function openEvents(id: string, as: TestUser = viewer): Promise<Stream> {
   const controller = new AbortController();
   const response = await eventsRoute(
@@ -96,48 +94,7 @@ async function openEvents(id: string, as: TestUser = viewer): Promise<Stream> {
   expect(response.status).toBe(200);
   if (!response.body) throw new Error("an event stream has a body");
   const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let buffer = "";
-  const readEvent = async (): Promise<SseEvent> => {
-    for (;;) {
-      const end = buffer.indexOf("\n\n");
-      if (end >= 0) {
-        const frame = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const lines = frame.split("\n").filter((line) => !line.startsWith(":"));
-        if (lines.length === 0) continue; // a ping
-        const event = lines.find((line) => line.startsWith("event: "))?.slice(7) ?? "message";
-        const data = lines
-          .filter((line) => line.startsWith("data: "))
-          .map((line) => line.slice(6))
-          .join("\n");
-        return { event, data: JSON.parse(data) };
-      }
-      const { done, value } = await reader.read();
-      if (done) throw new Error("the event stream ended");
-      buffer += decoder.decode(value, { stream: true });
-    }
-  };
-  const readMatching = async (wanted: (event: SseEvent) => boolean): Promise<SseEvent> => {
-    for (;;) {
-      const event = await readEvent();
-      if (wanted(event)) return event;
-    }
-  };
-  const nextWhere = (wanted: (event: SseEvent) => boolean) =>
-    new Promise<SseEvent>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error("no event arrived")), EVENT_TIMEOUT_MS);
-      readMatching(wanted).then(
-        (event) => {
-          clearTimeout(timer);
-          resolve(event);
-        },
-        (error: unknown) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      );
-    });
+  const { nextWhere } = sseReader(reader, EVENT_TIMEOUT_MS);
   const next = () => nextWhere((event) => event.event !== "presence");
   const nextPresence = () => nextWhere((event) => event.event === "presence");
   const stream = { response, next, nextPresence, abort: () => controller.abort(), reader };

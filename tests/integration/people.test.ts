@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { GET as listCollections } from "@/app/api/collections/route";
 import { POST as acceptInviteRoute } from "@/app/api/invites/[token]/route";
 import * as meRoute from "@/app/api/me/route";
@@ -13,9 +13,9 @@ import * as usersRoute from "@/app/api/users/route";
 import { queryRows } from "@/db/client";
 import type { FieldDefinition } from "@/lib/fields";
 import { acquireLease } from "@/lib/leases/leases";
-import { callRoute, closeRouteDatabase, expectError, useDatabaseInRoutes } from "../support/api";
+import { callRoute, expectError } from "../support/api";
+import { setUpTestDatabase } from "../support/set-up-test-database";
 import {
-  createCollection,
   createTestDatabase,
   createTestRecord,
   createUser,
@@ -28,25 +28,26 @@ import {
 const FIELDS: FieldDefinition[] = [{ key: "title", label: "Title", type: "text", required: true }];
 const STRONG = "violet lantern orbit 42";
 
+const setup = setUpTestDatabase({
+  max: 20,
+  collections: {
+    tickets: { fields: FIELDS, name: "Tickets" },
+    customers: { fields: FIELDS, name: "Customers", editMode: "lease" },
+  },
+  // The one admin with a password in this database: the last_admin tests rely on it.
+  users: { ada: { role: "admin", name: "Ada" }, editor: { name: "Eddie" } },
+});
 let database: TestDatabase;
 let ada: TestUser;
 let editor: TestUser;
 let tickets: string;
 let customers: string;
 
-beforeAll(async () => {
-  database = await createTestDatabase({ max: 20 });
-  useDatabaseInRoutes(database);
-  // The one admin with a password in this database: the last_admin tests rely on it.
-  ada = await createUser(database.db, { role: "admin", name: "Ada" });
-  editor = await createUser(database.db, { name: "Eddie" });
-  tickets = (await createCollection(database.db, { fields: FIELDS, name: "Tickets" })).slug;
-  customers = (await createCollection(database.db, { fields: FIELDS, name: "Customers", editMode: "lease" })).slug;
-});
-
-afterAll(async () => {
-  await closeRouteDatabase();
-  await database?.drop();
+beforeAll(() => {
+  ({ database } = setup);
+  tickets = setup.collections.tickets.slug;
+  customers = setup.collections.customers.slug;
+  ({ ada, editor } = setup.users);
 });
 
 let counter = 0;

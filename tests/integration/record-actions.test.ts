@@ -1,17 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { deleteRecordAction, restoreRecordAction, saveRecordAction } from "@/app/(app)/records/[id]/actions";
 import type { FieldDefinition } from "@/lib/fields";
-import { closeRouteDatabase, useDatabaseInRoutes } from "../support/api";
-import {
-  createCollection,
-  createTestDatabase,
-  createTestRecord,
-  createUser,
-  storedRevisions,
-  type TestDatabase,
-  type TestUser,
-} from "../support/test-database";
+import { setUpTestDatabase } from "../support/set-up-test-database";
+import { createTestRecord, storedRevisions, type TestDatabase, type TestUser } from "../support/test-database";
 
 /** The record page's server actions, called as the form calls them, signed in by cookie. */
 
@@ -24,21 +16,16 @@ vi.mock("next/headers", () => ({
 
 const FIELDS: FieldDefinition[] = [{ key: "title", label: "Title", type: "text", required: true }];
 
+const setup = setUpTestDatabase({ collections: { items: { fields: FIELDS } }, users: { editor: { name: "Edith" } } });
 let database: TestDatabase;
 let slug: string;
 let editor: TestUser;
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  useDatabaseInRoutes(database);
-  slug = (await createCollection(database.db, { fields: FIELDS })).slug;
-  editor = await createUser(database.db, { name: "Edith" });
+beforeAll(() => {
+  ({ database } = setup);
+  slug = setup.collections.items.slug;
+  ({ editor } = setup.users);
   session.token = editor.token;
-});
-
-afterAll(async () => {
-  await closeRouteDatabase();
-  await database?.drop();
 });
 
 describe("record actions", () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { POST as createRecordRoute, GET as listRecordsRoute } from "@/app/api/collections/[slug]/records/route";
 import { PATCH as patchRecordRoute } from "@/app/api/records/[id]/route";
 import { POST as signIn } from "@/app/api/session/route";
@@ -7,15 +7,9 @@ import { findCollection } from "@/lib/collections";
 import type { FieldDefinition } from "@/lib/fields";
 import { listRecords } from "@/lib/records/list-records";
 import type { RecordView } from "@/lib/records/record-view";
-import { callRoute, closeRouteDatabase, expectError, ORIGIN, useDatabaseInRoutes } from "../support/api";
-import {
-  createCollection,
-  createTestDatabase,
-  createTestRecord,
-  createUser,
-  type TestDatabase,
-  type TestUser,
-} from "../support/test-database";
+import { callRoute, expectError, ORIGIN } from "../support/api";
+import { setUpTestDatabase } from "../support/set-up-test-database";
+import { createTestRecord, type TestDatabase, type TestUser } from "../support/test-database";
 
 /** Issue 10, defects 6–9: the origin check, requests that answered 500, error bodies, limits. */
 
@@ -24,21 +18,16 @@ const FIELDS: FieldDefinition[] = [
   { key: "contact", label: "Contact", type: "email" },
 ];
 
+const setup = setUpTestDatabase({ collections: { items: { fields: FIELDS } }, users: { editor: { name: "Edith" } } });
 let database: TestDatabase;
 let editor: TestUser;
 let slug: string;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  useDatabaseInRoutes(database);
-  editor = await createUser(database.db, { name: "Edith" });
-  slug = (await createCollection(database.db, { fields: FIELDS })).slug;
+  ({ database } = setup);
+  slug = setup.collections.items.slug;
+  ({ editor } = setup.users);
   for (let i = 0; i < 3; i++) await createTestRecord(database.db, editor, { slug }, { title: `Ticket ${i}` });
-});
-
-afterAll(async () => {
-  await closeRouteDatabase();
-  await database?.drop();
 });
 
 const newRecord = (): Promise<RecordView> => createTestRecord(database.db, editor, { slug }, { title: "Printer jams" });

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requirePageActor } from "@/app/_lib/session";
+import { AdminOnly } from "@/components/admin-only";
 import { RelativeTime } from "@/components/relative-time";
 import { hasRole } from "@/lib/auth/actor";
 import { listLeaseEvents, listLeases } from "@/lib/leases/leases";
@@ -14,14 +15,7 @@ const ACTION_WORDS = { takeover: "took over", break: "broke", deactivated: "rele
 export default async function AdminPage() {
   const { db, actor } = await requirePageActor();
   if (!hasRole(actor, "admin")) {
-    return (
-      <>
-        <h1>Admin</h1>
-        <div className="notice error" role="alert">
-          <strong>Forbidden.</strong> Only admins can see this page; you are signed in as {actor.name}, a {actor.role}.
-        </div>
-      </>
-    );
+    return <AdminOnly title="Admin" actor={actor} />;
   }
   const [leases, events] = await Promise.all([listLeases(db), listLeaseEvents(db, { limit: 50 })]);
   return (

@@ -2,49 +2,11 @@
 
 import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
-import { failureMessage } from "@/app/_lib/failure-message";
+import { OutcomeMessage, useSubmit } from "@/app/_lib/use-submit";
 import { CopyLink } from "@/app/(app)/admin/users/copy-link";
+import { Field, NewPasswordField } from "@/components/form-field";
 import type { TokenScope } from "@/db/schema";
 import { changeMyPasswordAction, createTokenAction, signOutEverywhereAction, updateMyNameAction } from "./actions";
-
-type Outcome = { kind: "ok" | "error"; text: string } | null;
-
-function Message({ outcome }: { outcome: Outcome }) {
-  if (!outcome) return null;
-  return (
-    <p
-      role={outcome.kind === "error" ? "alert" : "status"}
-      className={outcome.kind === "error" ? "field-error" : "small"}
-    >
-      {outcome.text}
-    </p>
-  );
-}
-
-/** Runs an action, showing its outcome; a refused one says why. */
-function useSubmit() {
-  const [busy, setBusy] = useState(false);
-  const [outcome, setOutcome] = useState<Outcome>(null);
-  async function submit<R extends { ok: boolean; error?: Parameters<typeof failureMessage>[0] }>(
-    run: () => Promise<R>,
-    done: (result: R) => string,
-  ): Promise<R | null> {
-    setBusy(true);
-    setOutcome(null);
-    try {
-      const result = await run();
-      if (result.ok) setOutcome({ kind: "ok", text: done(result) });
-      else if (result.error) setOutcome({ kind: "error", text: failureMessage(result.error) });
-      return result;
-    } catch {
-      setOutcome({ kind: "error", text: "The server could not be reached. Try again." });
-      return null;
-    } finally {
-      setBusy(false);
-    }
-  }
-  return { busy, outcome, submit };
-}
 
 export function NameForm({ initialName }: { initialName: string }) {
   const router = useRouter();
@@ -68,35 +30,31 @@ export function NameForm({ initialName }: { initialName: string }) {
       }}
     >
       <div className="form-grid">
-        <div className="field">
-          <label htmlFor="my-name">Name</label>
-          <input
-            id="my-name"
-            type="text"
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            required
-            maxLength={100}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="name-current-password">Current password</label>
-          <input
-            id="name-current-password"
-            type="password"
-            autoComplete="current-password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            required
-          />
-        </div>
+        <Field
+          id="my-name"
+          label="Name"
+          type="text"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          required
+          maxLength={100}
+        />
+        <Field
+          id="name-current-password"
+          label="Current password"
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          required
+        />
       </div>
       <div className="row">
         <button type="submit" className="primary" disabled={busy}>
           {busy ? "Saving…" : "Save name"}
         </button>
       </div>
-      <Message outcome={outcome} />
+      <OutcomeMessage outcome={outcome} />
     </form>
   );
 }
@@ -126,54 +84,39 @@ export function PasswordForm() {
       }}
     >
       <div className="form-grid">
-        <div className="field">
-          <label htmlFor="current-password">Current password</label>
-          <input
-            id="current-password"
-            type="password"
-            autoComplete="current-password"
-            value={current}
-            onChange={(e) => setCurrent(e.target.value)}
-            required
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="new-password">New password</label>
-          <input
-            id="new-password"
-            type="password"
-            autoComplete="new-password"
-            value={next}
-            onChange={(e) => setNext(e.target.value)}
-            required
-            minLength={10}
-            maxLength={1000}
-            aria-describedby="new-password-hint"
-          />
-          <span id="new-password-hint" className="small muted">
-            At least 10 characters, and not a common password. A few unrelated words work well.
-          </span>
-        </div>
-        <div className="field">
-          <label htmlFor="new-password-again">New password again</label>
-          <input
-            id="new-password-again"
-            type="password"
-            autoComplete="new-password"
-            value={again}
-            onChange={(e) => setAgain(e.target.value)}
-            required
-            aria-invalid={mismatch}
-          />
-          {mismatch ? <span className="field-error">The two new passwords differ.</span> : null}
-        </div>
+        <Field
+          id="current-password"
+          label="Current password"
+          type="password"
+          autoComplete="current-password"
+          value={current}
+          onChange={(e) => setCurrent(e.target.value)}
+          required
+        />
+        <NewPasswordField
+          id="new-password"
+          label="New password"
+          value={next}
+          onChange={(e) => setNext(e.target.value)}
+        />
+        <Field
+          id="new-password-again"
+          label="New password again"
+          type="password"
+          autoComplete="new-password"
+          value={again}
+          onChange={(e) => setAgain(e.target.value)}
+          required
+          aria-invalid={mismatch}
+          after={mismatch ? <span className="field-error">The two new passwords differ.</span> : null}
+        />
       </div>
       <div className="row">
         <button type="submit" className="primary" disabled={busy || mismatch}>
           {busy ? "Changing…" : "Change password"}
         </button>
       </div>
-      <Message outcome={outcome} />
+      <OutcomeMessage outcome={outcome} />
     </form>
   );
 }
@@ -200,7 +143,7 @@ export function SignOutEverywhereButton() {
           Sign out everywhere
         </button>
       </div>
-      <Message outcome={outcome} />
+      <OutcomeMessage outcome={outcome} />
     </div>
   );
 }
@@ -232,17 +175,15 @@ export function CreateTokenForm() {
           });
         }}
       >
-        <div className="field">
-          <label htmlFor="token-name">Token name</label>
-          <input
-            id="token-name"
-            type="text"
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            required
-            maxLength={100}
-          />
-        </div>
+        <Field
+          id="token-name"
+          label="Token name"
+          type="text"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          required
+          maxLength={100}
+        />
         <div className="field">
           <label htmlFor="token-scope">Scope</label>
           <select id="token-scope" value={scope} onChange={(e) => setScope(e.target.value as TokenScope)}>
@@ -250,23 +191,21 @@ export function CreateTokenForm() {
             <option value="write">write (as you)</option>
           </select>
         </div>
-        <div className="field">
-          <label htmlFor="token-days">Expires after (days; empty: never)</label>
-          <input
-            id="token-days"
-            type="number"
-            min={1}
-            max={3650}
-            step={1}
-            value={days}
-            onChange={(e) => setDays(e.target.value)}
-          />
-        </div>
+        <Field
+          id="token-days"
+          label="Expires after (days; empty: never)"
+          type="number"
+          min={1}
+          max={3650}
+          step={1}
+          value={days}
+          onChange={(e) => setDays(e.target.value)}
+        />
         <button type="submit" className="primary" disabled={busy}>
           {busy ? "Creating…" : "Create token"}
         </button>
       </form>
-      <Message outcome={outcome} />
+      <OutcomeMessage outcome={outcome} />
       {created ? (
         <CopyLink
           label={`Your new token "${created.name}": copy it now, it is not shown again`}

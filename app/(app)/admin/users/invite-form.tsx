@@ -2,7 +2,8 @@
 
 import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
-import { failureMessage } from "@/app/_lib/failure-message";
+import { OutcomeMessage, useSubmit } from "@/app/_lib/use-submit";
+import { Field } from "@/components/form-field";
 import type { Role } from "@/db/schema";
 import { inviteUserAction } from "./actions";
 import { CopyLink } from "./copy-link";
@@ -13,56 +14,45 @@ export function InviteForm() {
   const [email, setEmail] = useState("");
   const [name, setName] = useState("");
   const [role, setRole] = useState<Role>("editor");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const [link, setLink] = useState<{ url: string; name: string } | null>(null);
+  const { busy, outcome, submit } = useSubmit();
 
-  async function submit(event: FormEvent) {
+  function invite(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const result = await inviteUserAction({ email, name, role });
-      if (!result.ok) {
-        setError(failureMessage(result.error));
-        return;
+    void submit(
+      () => inviteUserAction({ email, name, role }),
+      () => null,
+    ).then((result) => {
+      if (result?.ok && "inviteUrl" in result) {
+        setLink({ url: result.inviteUrl, name: result.user.name });
+        setEmail("");
+        setName("");
+        router.refresh();
       }
-      setLink({ url: result.inviteUrl, name: result.user.name });
-      setEmail("");
-      setName("");
-      router.refresh();
-    } catch {
-      setError("The server could not be reached. Try again.");
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
     <div className="stack">
-      <form className="row" onSubmit={(event) => void submit(event)} style={{ alignItems: "flex-end" }}>
-        <div className="field">
-          <label htmlFor="invite-email">Email</label>
-          <input
-            id="invite-email"
-            type="email"
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-            required
-            maxLength={254}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="invite-name">Name</label>
-          <input
-            id="invite-name"
-            type="text"
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            required
-            maxLength={100}
-          />
-        </div>
+      <form className="row" onSubmit={invite} style={{ alignItems: "flex-end" }}>
+        <Field
+          id="invite-email"
+          label="Email"
+          type="email"
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          required
+          maxLength={254}
+        />
+        <Field
+          id="invite-name"
+          label="Name"
+          type="text"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          required
+          maxLength={100}
+        />
         <div className="field">
           <label htmlFor="invite-role">Role</label>
           <select id="invite-role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
@@ -75,11 +65,7 @@ export function InviteForm() {
           {busy ? "Inviting…" : "Invite person"}
         </button>
       </form>
-      {error ? (
-        <p role="alert" className="field-error">
-          {error}
-        </p>
-      ) : null}
+      <OutcomeMessage outcome={outcome} />
       {link ? (
         <CopyLink
           label={`Invitation link for ${link.name} (valid 7 days, works once)`}

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requirePageActor } from "@/app/_lib/session";
+import { AdminOnly } from "@/components/admin-only";
 import { RelativeTime } from "@/components/relative-time";
 import { TokenTable } from "@/components/token-table";
 import { hasRole } from "@/lib/auth/actor";
@@ -16,14 +17,7 @@ export const metadata: Metadata = { title: "People" };
 export default async function PeoplePage() {
   const { db, actor } = await requirePageActor();
   if (!hasRole(actor, "admin")) {
-    return (
-      <>
-        <h1>People</h1>
-        <div className="notice error" role="alert">
-          <strong>Forbidden.</strong> Only admins can see this page; you are signed in as {actor.name}, a {actor.role}.
-        </div>
-      </>
-    );
+    return <AdminOnly title="People" actor={actor} />;
   }
   const [users, tokens] = await Promise.all([listUsers(db), listApiTokens(db, { userId: null })]);
   return (

@@ -1,20 +1,8 @@
-import type { FieldDefinition } from "@/lib/fields";
+import { FIELD_TYPES, type FieldDefinition } from "@/lib/fields";
 import { MULTI_SEPARATOR } from "@/lib/form-values";
 
 /** Field types the bulk bar can set: all of them (user and link through the page's reference options). */
-export const BULK_SETTABLE = new Set([
-  "text",
-  "longtext",
-  "number",
-  "integer",
-  "boolean",
-  "date",
-  "select",
-  "email",
-  "multiselect",
-  "user",
-  "link",
-]);
+export const BULK_SETTABLE: ReadonlySet<string> = new Set(FIELD_TYPES);
 
 /**
  * A bulk bar input's value as the item's merge patch sends it: an unticked box is `false`, an

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openApiDocument } from "@/app/api/_lib/openapi";
 import { queryRows } from "@/db/client";
 import type { FieldDefinition } from "@/lib/fields";
 import { closeRouteDatabase, ORIGIN, useDatabaseInRoutes } from "../support/api";
@@ -109,6 +110,13 @@ async function snapshot(): Promise<string> {
           (select count(*) from entity_revisions))) as digest`,
   );
   return row?.digest ?? "";
+}
+
+/** The statuses the OpenAPI document gives an operation: an answer outside them is a drift. */
+let paths: Record<string, Record<string, { responses?: object }>> | undefined;
+function documented(method: string, path: string): string[] {
+  paths ??= openApiDocument().paths as Record<string, Record<string, { responses?: object }>>;
+  return Object.keys(paths[path]?.[method.toLowerCase()]?.responses ?? {});
 }
 
 const HOSTILE_TEXT = fc.oneof(
@@ -397,6 +405,9 @@ describe("hostile requests against every route", () => {
           body = text === "" ? null : json || response.status >= 400 ? JSON.parse(text) : text;
         }
         expect(response.status, label).toBeLessThan(500);
+        expect(documented(r.route.method, r.route.path), `${label}: documented statuses`).toContain(
+          String(response.status),
+        );
         if (response.status >= 400) {
           expect(body, label).toMatchObject({ error: expect.any(String), message: expect.any(String) });
           const after = await snapshot();

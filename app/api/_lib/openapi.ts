@@ -251,7 +251,11 @@ export const versionedSchema = z.looseObject({ version: z.number().int() });
 export const slugParams = z.object({ slug: z.string().meta({ description: "The collection's slug" }) });
 
 const ERROR_SCHEMAS: Record<number, { description: string; schema: z.ZodType }> = {
-  400: { description: "`malformed_json`, `bad_query` or `bad_request`", schema: errorBody },
+  400: {
+    description:
+      "`malformed_json`, `bad_query` or `bad_request` (a malformed If-Match or Idempotency-Key, or text the database cannot store)",
+    schema: errorBody,
+  },
   401: { description: "`unauthenticated` (or `invalid_credentials` on sign-in)", schema: errorBody },
   403: {
     description: "`forbidden`: the role does not allow it, or a cookie write from another origin",
@@ -338,7 +342,9 @@ export function errorStatuses(doc: RouteDoc): number[] {
   if (doc.role !== "public") add(401, 403);
   if (doc.body) add(400, 413, 422);
   if (doc.query) add(400);
-  if (doc.headers?.includes("If-Match")) add(412, 428);
+  if (doc.headers?.includes("If-Match")) add(400, 412, 428);
+  // A path parameter the database cannot store (a NUL) is a 400 `bad_request`.
+  if (doc.params) add(400);
   if (doc.headers?.includes("Idempotency-Key")) add(400, 422);
   return [...statuses].sort();
 }

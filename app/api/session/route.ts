@@ -80,6 +80,7 @@ registerRoute({
   path: "/api/session",
   summary: "Sign out (the cookie's or the Bearer token's session)",
   role: "public",
+  query: signOutQuery,
   responses: {
     204: { description: "Signed out" },
     403: { description: "Cookie from another origin", schema: errorBody },

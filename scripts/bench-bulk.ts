@@ -110,7 +110,8 @@ export async function benchBulk(url: string, log: (line: string) => void = conso
     const header = "Title,Status,Priority,Assignee,Estimate (hours)\r\n";
     const body = Array.from(
       { length: rows },
-      (_, i) => `Imported ticket ${i},${STATUSES[i % 4]},Normal,person${i % 50}@example.com,${(i % 40) / 2}\r\n`,
+      // Assignee is a person field: a person's id (checked to exist, as every import row is).
+      (_, i) => `Imported ticket ${i},${STATUSES[i % 4]},Normal,${actor.id},${(i % 40) / 2}\r\n`,
     ).join("");
     const bytes = Buffer.from(header + body);
     let started = performance.now();

@@ -58,8 +58,24 @@ function listenHost() {
   return process.env.DATABASE_URL?.trim() ? undefined : "127.0.0.1";
 }
 
+/** The server, or a plain word and exit 1 when the port is taken (never a stack trace). */
+async function serveOrExplain() {
+  try {
+    return await serveApp();
+  } catch (error) {
+    if (error?.code !== "EADDRINUSE" && error?.code !== "EACCES") throw error;
+    const port = process.env.PORT ?? 3000;
+    console.error(
+      error.code === "EADDRINUSE"
+        ? `\n  Port ${port} is already in use: stop the other server, or start on another port (PORT=3001 npm start).`
+        : `\n  Port ${port} may not be opened by this user: choose another (PORT=3001 npm start).`,
+    );
+    process.exit(1);
+  }
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const server = await serveApp();
+  const server = await serveOrExplain();
   for (const signal of ["SIGINT", "SIGTERM"]) {
     process.on(signal, () => {
       server.close();

@@ -2,6 +2,7 @@ import "server-only";
 import { type SQL, sql } from "drizzle-orm";
 import { type DbOrTx, queryRows } from "@/db/client";
 import type { FieldChanges, RevisionAction } from "@/db/schema";
+import { isUuid } from "@/lib/ids";
 import { isoString, type UserRef } from "@/lib/records/record-view";
 import { recordTitleSql } from "@/lib/records/title";
 
@@ -44,7 +45,6 @@ export function encodeCursor(cursor: ActivityCursor): string {
   return Buffer.from(JSON.stringify([cursor.at, cursor.recordId, cursor.version])).toString("base64url");
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:\d{2})?|Z)$/;
 
 /** A cursor from a client; null when it is not one this API made. */
@@ -54,7 +54,7 @@ export function decodeCursor(text: string): ActivityCursor | null {
     if (!Array.isArray(parsed) || parsed.length !== 3) return null;
     const [at, recordId, version] = parsed as unknown[];
     if (typeof at !== "string" || !TIMESTAMP.test(at)) return null;
-    if (typeof recordId !== "string" || !UUID.test(recordId)) return null;
+    if (typeof recordId !== "string" || !isUuid(recordId)) return null;
     if (typeof version !== "number" || !Number.isInteger(version) || version < 1 || version > 2_147_483_647) {
       return null;
     }

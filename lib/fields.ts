@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { UUID_PATTERN } from "@/lib/ids";
+import { LONE_SURROGATE } from "@/lib/storable-text";
 
 /**
  * A collection's fields, and the zod schema they build at run time. Shared by the
@@ -78,18 +80,11 @@ export const recordInputSchema = z.custom<RecordInput>(
   { error: "Must be an object of field values" },
 );
 
-/**
- * Half of a UTF-16 surrogate pair without its other half. JSON keeps it as "\ud800", which
- * PostgreSQL's jsonb refuses (String#isWellFormed would say it, but is ES2024).
- */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 const TEXT_LIMIT = 500;
 const LONGTEXT_LIMIT = 50_000;
 
-function isoDate(value: string): boolean {
+/** A calendar date written YYYY-MM-DD that exists (no 2026-02-30). */
+export function isIsoDate(value: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
   const date = new Date(`${value}T00:00:00Z`);
   return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
@@ -130,7 +125,7 @@ function buildValueSchema(field: FieldDefinition): z.ZodType<FieldValue> {
         .email({ error: "Must be an email address like name@example.com" })
         .max(254, { error: "At most 254 characters" });
     case "date":
-      return z.string({ error: "Must be a date" }).refine(isoDate, { error: "Must be a date (YYYY-MM-DD)" });
+      return z.string({ error: "Must be a date" }).refine(isIsoDate, { error: "Must be a date (YYYY-MM-DD)" });
     case "select": {
       const options = field.options ?? [];
       return z.string({ error: "Must be one of the options" }).refine((v) => options.includes(v), {

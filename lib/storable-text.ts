@@ -3,7 +3,7 @@
  * "\ud800" parses to one; jsonb refuses it, and text turns it into U+FFFD). Anything a client
  * sends is checked for these at the edge, so they answer 400/422 instead of failing in SQL.
  */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+export const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 export function isStorableText(text: string): boolean {
   return !text.includes("\u0000") && !LONE_SURROGATE.test(text);

@@ -1,4 +1,5 @@
-import type { FieldDefinition } from "@/lib/fields";
+import { type FieldDefinition, isIsoDate } from "@/lib/fields";
+import { isUuid } from "@/lib/ids";
 import { err, type Result } from "@/lib/result";
 import { isStorableText } from "@/lib/storable-text";
 
@@ -95,14 +96,6 @@ export function valueKindOf(field: FieldDefinition): ValueKind {
   }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function isIsoDate(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
-}
-
 const TIMESTAMP =
   /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6})?(?:Z|[+-](\d{2})(?::(\d{2}))?(?::(\d{2}))?)$/;
 
@@ -180,11 +173,11 @@ function checkScalar(
     case "user":
     case "actor":
       if (value === "$me") return { ok: true, value: me.toLowerCase() };
-      return typeof value === "string" && UUID.test(value)
+      return typeof value === "string" && isUuid(value)
         ? { ok: true, value: value.toLowerCase() }
         : { ok: false, expected: 'a person\'s id or "$me"' };
     case "link":
-      return typeof value === "string" && UUID.test(value)
+      return typeof value === "string" && isUuid(value)
         ? { ok: true, value: value.toLowerCase() }
         : { ok: false, expected: "a record id" };
     case "timestamp":

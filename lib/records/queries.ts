@@ -2,15 +2,11 @@ import { sql } from "drizzle-orm";
 import { type DbOrTx, queryRows } from "@/db/client";
 import type { EditMode, FieldChanges, RecordData, RevisionAction } from "@/db/schema";
 import type { FieldDefinition } from "@/lib/fields";
+import { isUuid } from "@/lib/ids";
 import { PG_INT_MAX } from "@/lib/pg-int";
 import { isoString, presentRecord, type RecordView, type RevisionView, type UserRef } from "./record-view";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Ids come from URLs: anything that is not a uuid cannot name a record (and must not reach SQL as one). */
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
-}
+export { isUuid };
 
 /** A record with what every write needs to know about its collection. */
 export type LoadedRecord = RecordView & {

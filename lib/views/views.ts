@@ -289,6 +289,10 @@ export async function deleteView(
           update views set deleted_at = now(), version = version + 1, updated_at = now(), updated_by = ${actor.id}
            where id = ${input.id} and version = ${input.baseVersion} and deleted_at is null
           returning id, version, updated_at
+        ),
+        -- The default view of anyone who chose it falls back to the plain list, in the same statement.
+        cleared as (
+          update list_preferences set default_view_id = null where default_view_id in (select id from deleted)
         )
         insert into entity_revisions (kind, entity_id, version, user_id, at, action, changes, snapshot)
         select 'view', id, version, ${actor.id}, updated_at, 'delete', '{}'::jsonb, ${JSON.stringify(snapshot)}::jsonb
@@ -296,8 +300,6 @@ export async function deleteView(
         returning version`,
   );
   if (!row) return err(await conflict(db, actor, input.id, input.baseVersion));
-  // The default view of anyone who chose it falls back to the plain list.
-  await queryRows(db, sql`update list_preferences set default_view_id = null where default_view_id = ${input.id}`);
   return { ok: true, version: row.version };
 }
 

@@ -1,28 +1,22 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { useRouter } from "next/navigation";
-import { useEffect, useMemo, useReducer, useRef, useState } from "react";
+import { useEffect, useReducer } from "react";
 import { fetchRecord } from "@/components/api-client";
 import { RecordFields } from "@/components/record-fields";
 import { RelativeTime } from "@/components/relative-time";
-import { RESTORE_CONFLICT_EVENT, type RestoreConflictDetail } from "@/components/restore-conflict-event";
 import type { EditMode, RecordData } from "@/db/schema";
 import { displayValue, type FieldDefinition } from "@/lib/fields";
 import { queryKeys } from "@/lib/query-keys";
 import type { RecordView, RevisionView, UserRef } from "@/lib/records/record-view";
-import { ConflictDialog } from "./_components/conflict-dialog";
-import { DeletedDialog } from "./_components/deleted-dialog";
+import { EditorDialogs } from "./_components/editor-dialogs";
 import { EditorNotices } from "./_components/editor-notices";
 import {
   type Access,
   type ConflictOrigin,
-  conflictMerges,
-  editorPhase,
   editorReducer,
   initialEditorState,
   isDirty,
-  mineValues,
 } from "./_components/editor-state";
 import { EditorToolbar } from "./_components/editor-toolbar";
 import { LeaseBanner } from "./_components/lease/lease-banner";
@@ -30,8 +24,9 @@ import { type LeaseStatus, useLease } from "./_components/lease/use-lease";
 import { PresenceBar } from "./_components/presence-bar";
 import { ReadOnlyRecord } from "./_components/read-only-record";
 import { useDraft } from "./_components/use-draft";
+import { useAccessRevocation, useConflictOpeners } from "./_components/use-editor-events";
 import { useLeaveWarning } from "./_components/use-leave-warning";
-import { ACCESS_EVENT, type AccessChange, useRecordEvents } from "./_components/use-record-events";
+import { useRecordEvents } from "./_components/use-record-events";
 import { useSaveRecord } from "./_components/use-save-record";
 import { useSchemaChanges } from "./_components/use-schema-changes";
 
@@ -78,21 +73,11 @@ export function RecordEditor({
   openConflict?: OpenConflict;
 }) {
   const recordId = initialRecord.id;
-  const router = useRouter();
   // Lease collections: only the holder of the edit lease gets a form (DESIGN.md guarantee 6).
   const leased = collection.editMode === "lease";
   const lease = useLease(recordId, { enabled: leased, watchOnly: !canEdit });
-  // This person's access changed while the page is open (guarantee 12): a role lowered to
-  // viewer, a deactivation or a sign-out turns the form read-only; the edits stay (draft).
-  const [revoked, setRevoked] = useState<AccessChange | null>(null);
-  useEffect(() => {
-    const onAccess = (event: Event) => {
-      const change = (event as CustomEvent<AccessChange>).detail;
-      setRevoked(change.ended || change.role === "viewer" ? change : null);
-    };
-    window.addEventListener(ACCESS_EVENT, onAccess);
-    return () => window.removeEventListener(ACCESS_EVENT, onAccess);
-  }, []);
+  // This person's access changed while the page is open (guarantee 12): read-only, edits kept.
+  const revoked = useAccessRevocation();
   const access = accessOf(canEdit && revoked === null, leased, lease.status);
   const [state, dispatch] = useReducer(editorReducer, null, () =>
     initialEditorState(collection.fields, initialRecord, access),
@@ -128,48 +113,10 @@ export function RecordEditor({
     onSchema: checkSchema,
   });
 
-  const opened = useRef(false);
-  useEffect(() => {
-    if (!openConflict || opened.current || !editable || !state.drafts.ready) return;
-    opened.current = true;
-    dispatch({
-      type: "conflict_opened",
-      base: openConflict.base ?? { version: initialRecord.version, data: initialRecord.data },
-      mine: openConflict.mine,
-      current: initialRecord,
-      changes: openConflict.changes ?? [],
-      origin: openConflict.origin,
-    });
-  }, [openConflict, editable, state.drafts.ready, initialRecord]);
+  useConflictOpeners({ recordId, initialRecord, openConflict, editable, state, dispatch, drafts });
 
-  // A stale "Restore this version" in the history (restore-conflict-event.ts): the same
-  // three-way dialog, base = the version looked at, mine = the old values, theirs = the latest.
-  const now = useRef({ state, drafts });
-  now.current = { state, drafts };
-  useEffect(() => {
-    const onRestoreConflict = (event: Event) => {
-      const detail = (event as CustomEvent<RestoreConflictDetail>).detail;
-      const current = now.current.state;
-      if (detail.recordId !== recordId || editorPhase(current) !== "editing") return;
-      event.preventDefault();
-      dispatch({
-        type: "conflict_opened",
-        base: detail.base,
-        mine: detail.mine,
-        current: detail.current,
-        changes: detail.changes,
-        origin: { kind: "restore", version: detail.version },
-        keptAside: isDirty(current) ? now.current.drafts.setAside() : undefined,
-      });
-    };
-    window.addEventListener(RESTORE_CONFLICT_EVENT, onRestoreConflict);
-    return () => window.removeEventListener(RESTORE_CONFLICT_EVENT, onRestoreConflict);
-  }, [recordId]);
-
-  const merges = useMemo(() => conflictMerges(state), [state]);
-  const { fields, surface, base } = state;
+  const { fields, base } = state;
   const saving = state.pending !== null;
-  const mine = mineValues(state);
   const titleField = fields[0];
   const title = displayValue(titleField, base.data[titleField?.key ?? ""]);
 
@@ -247,64 +194,14 @@ export function RecordEditor({
         )}
       </form>
 
-      {editable && surface.kind === "conflict" && surface.open ? (
-        <ConflictDialog
-          fields={fields}
-          baseVersion={base.version}
-          current={surface.current}
-          changes={surface.changes}
-          origin={surface.origin}
-          merges={merges}
-          decisions={surface.decisions}
-          busy={saving}
-          onDecide={(key, decision) => dispatch({ type: "decided", key, decision })}
-          onMerge={(merged) =>
-            void writes.send({
-              kind: "save",
-              action: "merge",
-              againstVersion: surface.current.version,
-              values: merged,
-              form: state.values,
-            })
-          }
-          onOverwrite={() =>
-            void writes.send({
-              kind: "save",
-              action: "overwrite",
-              againstVersion: surface.current.version,
-              values: mine,
-              form: state.values,
-            })
-          }
-          onDiscard={() => {
-            dispatch({ type: "discarded_mine", kept: drafts.setAside() });
-            writes.settle(surface.current);
-            drafts.dismiss();
-          }}
-          onClose={() => dispatch({ type: "surface_closed" })}
-        />
-      ) : null}
-
-      {editable && surface.kind === "deleted" && surface.open ? (
-        <DeletedDialog
-          deleted={surface.deleted}
-          busy={saving}
-          onRestore={() =>
-            void writes.send({
-              kind: "restore",
-              deletedVersion: surface.deleted.version,
-              values: mine,
-              form: state.values,
-            })
-          }
-          onDrop={() => {
-            drafts.dismiss();
-            dispatch({ type: "edits_dropped" });
-            router.push(`/collections/${collection.slug}`);
-          }}
-          onClose={() => dispatch({ type: "surface_closed" })}
-        />
-      ) : null}
+      <EditorDialogs
+        state={state}
+        dispatch={dispatch}
+        drafts={drafts}
+        writes={writes}
+        editable={editable}
+        collectionSlug={collection.slug}
+      />
     </div>
   );
 }

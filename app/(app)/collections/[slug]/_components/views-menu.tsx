@@ -5,32 +5,15 @@ import { useEffect, useId, useState, useTransition } from "react";
 import type { ViewJson } from "@/lib/views/views";
 import { setDefaultViewAction } from "../actions";
 import { type ListParams, listHref } from "./list-url";
-
-type Settings = {
-  filter: Record<string, unknown>;
-  sort: string | null;
-  dir: "asc" | "desc" | null;
-  columns: string[] | null;
-};
-type Conflict = {
-  current: ViewJson;
-  changes: { user: { name: string }; at: string; changes: Record<string, unknown> }[];
-};
-
-async function send(method: string, url: string, body?: unknown, ifMatch?: number) {
-  const response = await fetch(url, {
-    method,
-    headers: {
-      "Content-Type": "application/json",
-      ...(ifMatch === undefined ? {} : { "If-Match": `"${ifMatch}"` }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  // biome-ignore lint/suspicious/noExplicitAny: API bodies are read field by field
-  const json: any = text ? JSON.parse(text) : null;
-  return { status: response.status, body: json };
-}
+import { ViewConflictDialog } from "./view-conflict-dialog";
+import { Dialog, SaveViewDialog } from "./view-dialogs";
+import {
+  type ViewConflict as Conflict,
+  canEditView,
+  defaultViewLabel,
+  type ViewSettings as Settings,
+  sendView as send,
+} from "./views-logic";
 
 /**
  * Saved views: pick one (it goes in the URL), save the current filter, sort and columns as a
@@ -56,9 +39,7 @@ export function ViewsMenu(props: {
   const [problem, setProblem] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
   const { active } = props;
-  const canEdit =
-    active !== null &&
-    (active.shared ? active.owner.id === props.me.id || props.me.role === "admin" : active.owner.id === props.me.id);
+  const canEdit = canEditView(active, props.me);
 
   // The version the unsaved changes started from, frozen while they are unsaved: a newer
   // version loaded meanwhile (any navigation re-reads the view) must not become their base.
@@ -72,14 +53,7 @@ export function ViewsMenu(props: {
   }, [activeId, activeVersion, modified]);
   const baseVersion = active ? (bases[active.id] ?? active.version) : 0;
 
-  const defaultLabel =
-    active && props.defaultViewId === active.id
-      ? "Stop opening this view by default"
-      : active
-        ? "Open this view by default"
-        : props.defaultViewId
-          ? "Open all records by default"
-          : null;
+  const defaultLabel = defaultViewLabel(active?.id ?? null, props.defaultViewId);
 
   const open = (id: string) => router.push(listHref(props.slug, { view: id }));
 
@@ -226,119 +200,19 @@ export function ViewsMenu(props: {
         </Dialog>
       ) : null}
       {dialog === "conflict" && conflict && active ? (
-        <Dialog title="Someone changed this view meanwhile" onCancel={() => setDialog(null)}>
-          <ul className="history">
-            {conflict.changes.map((change) => (
-              <li key={`${change.at}-${change.user.name}`}>
-                <strong>{change.user.name}</strong> changed {Object.keys(change.changes).join(", ") || "it"} at{" "}
-                {new Date(change.at).toLocaleString()}
-              </li>
-            ))}
-          </ul>
-          <p>Your changes are not saved yet. What should happen?</p>
-          <footer>
-            <button
-              type="button"
-              onClick={() => {
-                setDialog(null);
-                setBases((b) => ({ ...b, [active.id]: conflict.current.version }));
-                router.push(listHref(props.slug, { view: active.id }));
-                router.refresh();
-              }}
-            >
-              Take theirs
-            </button>
-            <button type="button" className="danger" onClick={() => saveChanges(conflict.current.version)}>
-              Overwrite with mine
-            </button>
-            <button type="button" className="primary" onClick={() => setDialog("save")}>
-              Save mine as a new view
-            </button>
-          </footer>
-        </Dialog>
+        <ViewConflictDialog
+          conflict={conflict}
+          onCancel={() => setDialog(null)}
+          onTakeTheirs={() => {
+            setDialog(null);
+            setBases((b) => ({ ...b, [active.id]: conflict.current.version }));
+            router.push(listHref(props.slug, { view: active.id }));
+            router.refresh();
+          }}
+          onOverwrite={() => saveChanges(conflict.current.version)}
+          onSaveAsNew={() => setDialog("save")}
+        />
       ) : null}
     </div>
-  );
-}
-
-function Dialog(props: { title: string; onCancel: () => void; children: React.ReactNode }) {
-  const titleId = useId();
-  return (
-    <div className="backdrop">
-      <div
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby={titleId}
-        className="dialog small-dialog"
-        onKeyDown={(event) => {
-          if (event.key === "Escape") props.onCancel();
-        }}
-      >
-        <header>
-          <h2 id={titleId}>{props.title}</h2>
-        </header>
-        <div className="body">{props.children}</div>
-      </div>
-    </div>
-  );
-}
-
-function SaveViewDialog(props: {
-  title?: string;
-  initialName?: string;
-  canShare?: boolean;
-  onCancel: () => void;
-  onSave: (name: string, shared: boolean) => Promise<string | null>;
-}) {
-  const nameId = useId();
-  const sharedId = useId();
-  const [name, setName] = useState(props.initialName ?? "");
-  const [shared, setShared] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  return (
-    <Dialog title={props.title ?? "Save as a new view"} onCancel={props.onCancel}>
-      <form
-        className="stack"
-        onSubmit={async (event) => {
-          event.preventDefault();
-          setBusy(true);
-          setProblem(await props.onSave(name, shared));
-          setBusy(false);
-        }}
-      >
-        <div className="field">
-          <label htmlFor={nameId}>View name</label>
-          <input
-            id={nameId}
-            type="text"
-            value={name}
-            maxLength={100}
-            required
-            autoFocus
-            onChange={(e) => setName(e.target.value)}
-          />
-        </div>
-        {props.canShare ? (
-          <div className="field checkbox">
-            <input id={sharedId} type="checkbox" checked={shared} onChange={(e) => setShared(e.target.checked)} />
-            <label htmlFor={sharedId}>Share with everyone</label>
-          </div>
-        ) : null}
-        {problem ? (
-          <p role="alert" className="notice error small">
-            {problem}
-          </p>
-        ) : null}
-        <footer className="row">
-          <button type="submit" className="primary" disabled={busy || name.trim() === ""}>
-            Save view
-          </button>
-          <button type="button" onClick={props.onCancel}>
-            Cancel
-          </button>
-        </footer>
-      </form>
-    </Dialog>
   );
 }

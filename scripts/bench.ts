@@ -68,11 +68,13 @@ const LINES: { key: LineKey; label: string }[] = [
 
 /** The demo "tickets" fields: a realistic record shape (text, select, email, date, numbers). */
 const FIELDS: FieldDefinition[] = DEMO_COLLECTIONS.find((c) => c.slug === "tickets")?.fields ?? [];
+/** The bench editor's fixed id: the person field `assignee` names it, as a real ticket would. */
+const BENCH_USER_ID = "00000000-0000-4000-8000-00000000be0c";
 const BASE_DATA = {
   title: "Invoice shows the wrong VAT rate",
   status: "Open",
   priority: "High",
-  assignee: "alice@example.com",
+  assignee: BENCH_USER_ID,
   due: "2026-12-01",
   estimate_hours: 2.5,
   count: 0,
@@ -133,8 +135,8 @@ type Seeded = { actor: Actor; collectionId: string; rows: Map<string, Row[]> };
 async function seed(database: Database): Promise<Seeded> {
   const [user] = await queryRows<{ id: string }>(
     database.db,
-    sql`insert into users (email, name, role, password_hash)
-        values (${BENCH_EMAIL}, 'Bench Editor', 'editor', ${await hashPassword(BENCH_PASSWORD)})
+    sql`insert into users (id, email, name, role, password_hash)
+        values (${BENCH_USER_ID}, ${BENCH_EMAIL}, 'Bench Editor', 'editor', ${await hashPassword(BENCH_PASSWORD)})
         returning id`,
   );
   if (!user) throw new Error("could not create the bench user");

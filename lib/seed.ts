@@ -6,7 +6,7 @@ import { hashPassword } from "@/lib/auth/password";
 import { createCollection } from "@/lib/collections/write-collection";
 import { demoPassword } from "@/lib/demo-password";
 import type { FieldDefinition } from "@/lib/fields";
-import { createRecord } from "@/lib/records/save-record";
+import { createRecord } from "@/lib/records/create-record";
 
 export const DEMO_USERS: { email: string; name: string; role: Role }[] = [
   { email: "alice@example.com", name: "Alice", role: "editor" },

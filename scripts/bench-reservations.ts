@@ -16,7 +16,7 @@ import postgres from "postgres";
 import { openPostgres, queryRows } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
 import type { Actor } from "@/lib/auth/actor";
-import { createRecord } from "@/lib/records/save-record";
+import { createRecord } from "@/lib/records/create-record";
 import { reserveSeats } from "@/lib/reservations/reserve-seats";
 import { startPostgresServer } from "../tests/support/postgres-server";
 import { type BenchClient, runClosedLoop } from "./bench-load";

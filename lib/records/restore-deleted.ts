@@ -4,7 +4,8 @@ import type { Actor } from "@/lib/auth/actor";
 import { err, type Result } from "@/lib/result";
 import { loadRecord, revisionsSince, toRecordView } from "./queries";
 import type { RecordView } from "./record-view";
-import { restoreRecord, type SaveError } from "./save-record";
+import { restoreRecord } from "./restore-record";
+import type { SaveError } from "./write-outcome";
 
 export type RestoreDeletedError = SaveError | { code: "not_deleted"; message: string };
 

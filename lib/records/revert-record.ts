@@ -4,7 +4,8 @@ import type { RecordData } from "@/db/schema";
 import type { Actor } from "@/lib/auth/actor";
 import { err } from "@/lib/result";
 import { isUuid } from "./queries";
-import { type SaveResult, saveRecord } from "./save-record";
+import { saveRecord } from "./save-record";
+import type { SaveResult } from "./write-outcome";
 
 export type RevertRecordInput = {
   recordId: string;

@@ -3,8 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as listRecordsRoute } from "@/app/api/collections/[slug]/records/route";
 import { queryRows } from "@/db/client";
 import type { FieldDefinition } from "@/lib/fields";
+import { deleteRecord } from "@/lib/records/delete-record";
 import type { ListedRecord } from "@/lib/records/list-records";
-import { deleteRecord, saveRecord } from "@/lib/records/save-record";
+import { saveRecord } from "@/lib/records/save-record";
 import { callRoute, closeRouteDatabase, expectError, useDatabaseInRoutes } from "../support/api";
 import {
   createCollection,

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { POST as restoreRoute } from "@/app/api/records/[id]/restore/route";
 import type { FieldDefinition } from "@/lib/fields";
-import { deleteRecord } from "@/lib/records/save-record";
+import { deleteRecord } from "@/lib/records/delete-record";
 import { callRoute, expectError } from "../support/api";
 import { setUpTestDatabase } from "../support/set-up-test-database";
 import { createTestRecord, storedRevisions, type TestDatabase, type TestUser } from "../support/test-database";

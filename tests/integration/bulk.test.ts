@@ -6,7 +6,7 @@ import { POST as undoRoute } from "@/app/api/batches/[batchId]/undo/route";
 import { POST as bulkRoute } from "@/app/api/collections/[slug]/bulk/route";
 import { type Database, openPostgres, queryRows } from "@/db/client";
 import type { FieldDefinition } from "@/lib/fields";
-import { acquireLease } from "@/lib/leases/leases";
+import { acquireLease } from "@/lib/leases/acquire-lease";
 import type { RecordView } from "@/lib/records/record-view";
 import { saveRecord } from "@/lib/records/save-record";
 import { reserveSeats } from "@/lib/reservations/reserve-seats";

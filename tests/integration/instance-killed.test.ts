@@ -49,7 +49,9 @@ describe("an app instance killed with SIGKILL mid-saves", () => {
     const worker = spawn(
       process.execPath,
       [
-        // One process (tsx as a loader, not its CLI, which would run the worker in a child of its own).
+        // One process (tsx as a loader, not its CLI, which would run the worker in a child of its own);
+        // the react-server condition lets it import the server-only domain modules.
+        "--conditions=react-server",
         "--import",
         "tsx",
         "tests/support/save-worker.ts",

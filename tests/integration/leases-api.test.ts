@@ -4,7 +4,7 @@ import * as leaseRoute from "@/app/api/records/[id]/lease/route";
 import * as recordRoute from "@/app/api/records/[id]/route";
 import { queryRows } from "@/db/client";
 import type { FieldDefinition } from "@/lib/fields";
-import { acquireLease } from "@/lib/leases/leases";
+import { acquireLease } from "@/lib/leases/acquire-lease";
 import { type ApiResponse, callRoute, ORIGIN } from "../support/api";
 import { setUpTestDatabase } from "../support/set-up-test-database";
 import { createTestRecord, type TestDatabase, type TestUser } from "../support/test-database";

@@ -2,17 +2,14 @@ import { sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type Database, openPostgres, queryRows, type Tx } from "@/db/client";
 import type { FieldDefinition } from "@/lib/fields";
-import {
-  type AcquireLeaseResult,
-  acquireLease,
-  getLease,
-  listLeaseEvents,
-  listLeases,
-  liveLeaseHolders,
-  releaseLease,
-} from "@/lib/leases/leases";
+import { type AcquireLeaseResult, acquireLease } from "@/lib/leases/acquire-lease";
+import { getLease, liveLeaseHolders } from "@/lib/leases/lease-queries";
+import { listLeaseEvents, listLeases } from "@/lib/leases/list-leases";
+import { releaseLease } from "@/lib/leases/release-lease";
+import { deleteRecord } from "@/lib/records/delete-record";
 import type { RecordView } from "@/lib/records/record-view";
-import { deleteRecord, restoreRecord, saveRecord } from "@/lib/records/save-record";
+import { restoreRecord } from "@/lib/records/restore-record";
+import { saveRecord } from "@/lib/records/save-record";
 import { whileLocked } from "../support/lock-gate";
 import {
   createCollection,

@@ -12,7 +12,7 @@ import * as userRoute from "@/app/api/users/[id]/route";
 import * as usersRoute from "@/app/api/users/route";
 import { queryRows } from "@/db/client";
 import type { FieldDefinition } from "@/lib/fields";
-import { acquireLease } from "@/lib/leases/leases";
+import { acquireLease } from "@/lib/leases/acquire-lease";
 import { callRoute, expectError } from "../support/api";
 import { setUpTestDatabase } from "../support/set-up-test-database";
 import {

@@ -3,8 +3,12 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows, type Tx } from "@/db/client";
 import type { FieldDefinition } from "@/lib/fields";
+import { createRecord } from "@/lib/records/create-record";
+import { deleteRecord } from "@/lib/records/delete-record";
 import type { RecordView } from "@/lib/records/record-view";
-import { createRecord, deleteRecord, restoreRecord, type SaveResult, saveRecord } from "@/lib/records/save-record";
+import { restoreRecord } from "@/lib/records/restore-record";
+import { saveRecord } from "@/lib/records/save-record";
+import type { SaveResult } from "@/lib/records/write-outcome";
 import { whileLocked } from "../support/lock-gate";
 import {
   createCollection,

@@ -9,8 +9,8 @@ import { hashPassword } from "@/lib/auth/password";
 import { createSession } from "@/lib/auth/sessions";
 import type { CollectionView } from "@/lib/collections";
 import type { FieldDefinition, RecordInput } from "@/lib/fields";
+import { createRecord } from "@/lib/records/create-record";
 import type { RecordView } from "@/lib/records/record-view";
-import { createRecord } from "@/lib/records/save-record";
 
 /**
  * Each integration test file gets its own database, copied from the template that

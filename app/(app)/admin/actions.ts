@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { action } from "@/app/_lib/action";
-import { releaseLease } from "@/lib/leases/leases";
+import { releaseLease } from "@/lib/leases/release-lease";
 
 /** Breaks someone's edit lease; the reason is recorded with who and when. */
 export const breakLeaseAction = action(

@@ -4,7 +4,7 @@ import { requirePageActor } from "@/app/_lib/session";
 import { AdminOnly } from "@/components/admin-only";
 import { RelativeTime } from "@/components/relative-time";
 import { hasRole } from "@/lib/auth/actor";
-import { listLeaseEvents, listLeases } from "@/lib/leases/leases";
+import { listLeaseEvents, listLeases } from "@/lib/leases/list-leases";
 import { BreakLeaseForm } from "./break-lease-form";
 
 export const metadata: Metadata = { title: "Admin" };

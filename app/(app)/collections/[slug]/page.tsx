@@ -11,7 +11,7 @@ import { hasRole } from "@/lib/auth/actor";
 import { MAX_BULK_ITEMS } from "@/lib/batches/batches";
 import { recordTitle } from "@/lib/batches/select-matching";
 import { findCollection } from "@/lib/collections";
-import { liveLeaseHolders } from "@/lib/leases/leases";
+import { liveLeaseHolders } from "@/lib/leases/lease-queries";
 import { presenceOfRecords } from "@/lib/records/list-presence";
 import { BUILTIN_SORTS, listRecords } from "@/lib/records/list-records";
 import { isoString, type UserRef } from "@/lib/records/record-view";

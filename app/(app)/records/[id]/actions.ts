@@ -5,7 +5,9 @@ import { action, saveIdSchema } from "@/app/_lib/action";
 import { recordInputSchema } from "@/lib/fields";
 import { PG_INT_MAX } from "@/lib/pg-int";
 import { setPresenceEditing } from "@/lib/presence";
-import { deleteRecord, restoreRecord, saveRecord } from "@/lib/records/save-record";
+import { deleteRecord } from "@/lib/records/delete-record";
+import { restoreRecord } from "@/lib/records/restore-record";
+import { saveRecord } from "@/lib/records/save-record";
 import { cancelReservation, reserveSeats } from "@/lib/reservations/reserve-seats";
 import { seatsSchema } from "@/lib/reservations/seats";
 

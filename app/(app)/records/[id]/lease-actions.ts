@@ -2,7 +2,8 @@
 
 import { z } from "zod";
 import { action } from "@/app/_lib/action";
-import { acquireLease, releaseLease } from "@/lib/leases/leases";
+import { acquireLease } from "@/lib/leases/acquire-lease";
+import { releaseLease } from "@/lib/leases/release-lease";
 
 /** The record page's edit lease (DESIGN.md guarantee 6): the same domain calls as the HTTP API. */
 

@@ -1,6 +1,7 @@
 import { z } from "zod";
+import { deleteRecord } from "@/lib/records/delete-record";
 import { loadRecord, toRecordView } from "@/lib/records/queries";
-import { deleteRecord, saveRecord } from "@/lib/records/save-record";
+import { saveRecord } from "@/lib/records/save-record";
 import { etagFor, ifNoneMatchHits } from "../../_lib/etag";
 import { idParams, recordDataSchema, recordSchema, registerRoute } from "../../_lib/openapi";
 import { baseVersionFrom, recordResponse } from "../../_lib/records";

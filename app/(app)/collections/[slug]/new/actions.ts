@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { action, saveIdSchema } from "@/app/_lib/action";
 import { recordInputSchema } from "@/lib/fields";
-import { createRecord } from "@/lib/records/save-record";
+import { createRecord } from "@/lib/records/create-record";
 
 const createInput = z.object({
   collectionSlug: z.string().max(100),

@@ -10,7 +10,7 @@ import { validateChanges } from "@/lib/fields";
 import { formValuesDiffer } from "@/lib/form-values";
 import { queryKeys } from "@/lib/query-keys";
 import type { RecordView } from "@/lib/records/record-view";
-import type { SaveError } from "@/lib/records/save-record";
+import type { SaveError } from "@/lib/records/write-outcome";
 import { deleteRecordAction, restoreRecordAction, saveRecordAction } from "../actions";
 import { type EditorEvent, type EditorState, mineValues, type SaveRequest } from "./editor-state";
 

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { findCollection } from "@/lib/collections";
+import { createRecord } from "@/lib/records/create-record";
 import { FILTER_LIMITS } from "@/lib/records/filter";
 import { listRecords, MAX_PAGE } from "@/lib/records/list-records";
-import { createRecord } from "@/lib/records/save-record";
 import { recordDataSchema, recordSchema, registerRoute } from "../../../_lib/openapi";
 import { recordResponse } from "../../../_lib/records";
 import { apiRoute, fail, idempotencyKey, readJson, readQuery } from "../../../_lib/route";

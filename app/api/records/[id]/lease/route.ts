@@ -1,6 +1,8 @@
 import { z } from "zod";
+import { acquireLease } from "@/lib/leases/acquire-lease";
+import { getLease } from "@/lib/leases/lease-queries";
 import type { LeaseView } from "@/lib/leases/lease-view";
-import { acquireLease, getLease, releaseLease } from "@/lib/leases/leases";
+import { releaseLease } from "@/lib/leases/release-lease";
 import { isUuid, loadRecord } from "@/lib/records/queries";
 import { idParams, leaseSchema, registerRoute } from "../../../_lib/openapi";
 import { apiRoute, fail, readJson } from "../../../_lib/route";

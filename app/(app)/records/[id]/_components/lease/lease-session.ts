@@ -1,6 +1,6 @@
 import { type ActionFailure, FAILURE_MESSAGES, failureMessage } from "@/lib/errors";
+import type { AcquireLeaseError } from "@/lib/leases/acquire-lease";
 import { type LeaseEventView, type LeaseView, type LockedError, leaseView } from "@/lib/leases/lease-view";
-import type { AcquireLeaseError } from "@/lib/leases/leases";
 
 /**
  * The browser's side of an edit lease, without React: acquire when the form opens, renew

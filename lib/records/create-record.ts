@@ -1,12 +1,13 @@
 import "server-only";
-import { sql } from "drizzle-orm";
-import { type DbOrTx, queryRows } from "@/db/client";
+import { eq, sql } from "drizzle-orm";
+import { type DbOrTx, rowsOf } from "@/db/client";
+import { collections, revisions } from "@/db/schema";
 import type { Actor } from "@/lib/auth/actor";
 import { type RecordInput, searchTextOf, validateRecord } from "@/lib/fields";
 import { capacityOf } from "@/lib/reservations/seats";
 import { err, type Result } from "@/lib/result";
 import { diffValues } from "./diff";
-import { findSavedRevision, type LoadedRecord, loadRecord, toRecordView } from "./queries";
+import { findSavedRevision, loadRecord, toRecordView } from "./queries";
 import { isoString, type RecordView } from "./record-view";
 import { referenceProblems } from "./references";
 import { isReplayOf, type Operation } from "./replay";
@@ -20,16 +21,16 @@ export type CreateError =
 export type CreateResult = Result<{ record: RecordView; replayed: boolean }, CreateError>;
 
 export async function createRecord(db: DbOrTx, actor: Actor, input: CreateRecordInput): Promise<CreateResult> {
-  const [collection] = await queryRows<{
-    id: string;
-    slug: string;
-    fields: LoadedRecord["fields"];
-    removed_fields: LoadedRecord["fields"];
-    capacity_field: string | null;
-  }>(
-    db,
-    sql`select id, slug, fields, removed_fields, capacity_field from collections where slug = ${input.collectionSlug}`,
-  );
+  const [collection] = await db
+    .select({
+      id: collections.id,
+      slug: collections.slug,
+      fields: collections.fields,
+      removedFields: collections.removedFields,
+      capacityField: collections.capacityField,
+    })
+    .from(collections)
+    .where(eq(collections.slug, input.collectionSlug));
   if (!collection) return err({ code: "not_found" });
   const replay = async (): Promise<CreateResult | null> => {
     if (!input.saveId) return null;
@@ -43,20 +44,20 @@ export async function createRecord(db: DbOrTx, actor: Actor, input: CreateRecord
   const replayed = await replay();
   if (replayed) return replayed;
 
-  const valid = validateRecord(collection.fields, input.values, collection.removed_fields);
+  const valid = validateRecord(collection.fields, input.values, collection.removedFields);
   if (!valid.ok) return err({ code: "invalid", fields: valid.fields });
   const dangling = await referenceProblems(db, collection.fields, valid.values, Object.keys(valid.values));
   if (Object.keys(dangling).length > 0) return err({ code: "invalid", fields: dangling });
   const data = JSON.stringify(valid.values);
   // Records that take reservations get their seat counter in the same statement.
-  const counter = collection.capacity_field
+  const counter = collection.capacityField
     ? sql`, counter as (
           insert into record_capacity (record_id, capacity)
-          select id, ${capacityOf(valid.values, collection.capacity_field)}::int from created
+          select id, ${capacityOf(valid.values, collection.capacityField)}::int from created
         )`
     : sql``;
   try {
-    const [row] = await queryRows<{ record_id: string; at: string | Date }>(
+    const [row] = await rowsOf(
       db,
       sql`with created as (
             insert into records (collection_id, data, version, search_text, created_by, updated_by)
@@ -68,6 +69,7 @@ export async function createRecord(db: DbOrTx, actor: Actor, input: CreateRecord
                  ${data}::jsonb, ${input.saveId ?? null}
             from created
           returning record_id, at`,
+      { record_id: revisions.recordId, at: revisions.at },
     );
     if (!row) throw new Error("insert returned no row");
     const at = isoString(row.at);

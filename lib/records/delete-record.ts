@@ -1,6 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
-import { type DbOrTx, queryRows } from "@/db/client";
+import { type DbOrTx, rowsOf } from "@/db/client";
+import { revisions } from "@/db/schema";
 import type { Actor } from "@/lib/auth/actor";
 import { leaseHeldCondition } from "@/lib/leases/lease-conditions";
 import type { Result } from "@/lib/result";
@@ -22,7 +23,7 @@ export async function deleteRecord(db: DbOrTx, actor: Actor, input: DeleteRecord
   };
   if (!current || current.deletedAt || current.version !== input.baseVersion) return outcome();
   try {
-    const [row] = await queryRows<{ version: number }>(
+    const [row] = await rowsOf(
       db,
       sql`with deleted as (
             update records
@@ -39,6 +40,7 @@ export async function deleteRecord(db: DbOrTx, actor: Actor, input: DeleteRecord
           select id, version, ${actor.id}, updated_at, 'delete', '{}'::jsonb, data, ${input.saveId ?? null}
             from deleted
           returning version`,
+      { version: revisions.version },
     );
     if (row) return { ok: true, version: row.version, replayed: false };
   } catch (error) {

@@ -1,22 +1,39 @@
-import { sql } from "drizzle-orm";
-import { type DbOrTx, queryRows } from "@/db/client";
-import type { EditMode, FieldChanges, RecordData, RevisionAction } from "@/db/schema";
+import "server-only";
+import { and, asc, desc, eq, gt, lt } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import type { DbOrTx } from "@/db/client";
+import { collections, type RecordData, records, revisions, users } from "@/db/schema";
 import type { FieldDefinition } from "@/lib/fields";
 import { isUuid } from "@/lib/ids";
 import { PG_INT_MAX } from "@/lib/pg-int";
-import { isoString, presentRecord, type RecordView, type RevisionView, type UserRef } from "./record-view";
+import {
+  type DeletedInfo,
+  isoString,
+  presentRecord,
+  type RecordView,
+  type RevisionView,
+  type UserRef,
+} from "./record-view";
 
 export { isUuid };
 
-/** A record with what every write needs to know about its collection. */
-export type LoadedRecord = RecordView & {
-  collectionId: string;
+/**
+ * A record with what every write needs to know about its collection, as the domain works with
+ * it (times are Dates). `toRecordView` turns it into the record's JSON.
+ */
+export type LoadedRecord = Pick<typeof records.$inferSelect, "id" | "collectionId" | "data" | "version"> & {
+  /** The collection's slug. */
+  collection: string;
   collectionName: string;
   fields: FieldDefinition[];
   /** Fields an admin removed: their values stay in `data`, hidden from the record's JSON. */
   removedFields: FieldDefinition[];
-  editMode: EditMode;
-  deletedAt: string | null;
+  editMode: (typeof collections.$inferSelect)["editMode"];
+  createdAt: Date;
+  createdBy: UserRef;
+  updatedAt: Date;
+  updatedBy: UserRef;
+  deletedAt: Date | null;
   deletedBy: UserRef | null;
 };
 
@@ -33,6 +50,7 @@ export type RecordRowColumns = {
   updated_by_name: string;
 };
 
+/** For lists' hand-written query (list-records.ts): a row of RecordRowColumns as the record's JSON. */
 export function recordViewFromRow(row: RecordRowColumns, collectionSlug: string): RecordView {
   return {
     id: row.id,
@@ -46,84 +64,98 @@ export function recordViewFromRow(row: RecordRowColumns, collectionSlug: string)
   };
 }
 
-type LoadedRow = RecordRowColumns & {
-  collection_id: string;
-  slug: string;
-  collection_name: string;
-  fields: FieldDefinition[];
-  removed_fields: FieldDefinition[];
-  edit_mode: EditMode;
-  deleted_at: string | Date | null;
-  deleted_by: string | null;
-  deleted_by_name: string | null;
-};
+const creator = alias(users, "creator");
+const editor = alias(users, "editor");
+const deleter = alias(users, "deleter");
 
+/** The read every write starts with (on the save's hot path: prepared, as all the app's statements are). */
+function loadQuery(db: DbOrTx, id: string) {
+  return db
+    .select({
+      id: records.id,
+      collectionId: records.collectionId,
+      collection: collections.slug,
+      collectionName: collections.name,
+      fields: collections.fields,
+      removedFields: collections.removedFields,
+      editMode: collections.editMode,
+      data: records.data,
+      version: records.version,
+      createdAt: records.createdAt,
+      createdBy: { id: records.createdBy, name: creator.name },
+      updatedAt: records.updatedAt,
+      updatedBy: { id: records.updatedBy, name: editor.name },
+      deletedAt: records.deletedAt,
+      deletedById: records.deletedBy,
+      deletedByName: deleter.name,
+    })
+    .from(records)
+    .innerJoin(collections, eq(collections.id, records.collectionId))
+    .innerJoin(creator, eq(creator.id, records.createdBy))
+    .innerJoin(editor, eq(editor.id, records.updatedBy))
+    .leftJoin(deleter, eq(deleter.id, records.deletedBy))
+    .where(eq(records.id, id));
+}
+
+/** The record, deleted or not; null when unknown. `id` is a uuid (checked where it entered). */
 export async function loadRecord(db: DbOrTx, id: string): Promise<LoadedRecord | null> {
   if (!isUuid(id)) return null;
-  const [row] = await queryRows<LoadedRow>(
-    db,
-    sql`select r.id, r.collection_id, c.slug, c.name as collection_name, c.fields, c.removed_fields, c.edit_mode,
-               r.data, r.version, r.created_at, r.created_by, cu.name as created_by_name,
-               r.updated_at, r.updated_by, uu.name as updated_by_name,
-               r.deleted_at, r.deleted_by, du.name as deleted_by_name
-          from records r
-          join collections c on c.id = r.collection_id
-          join users cu on cu.id = r.created_by
-          join users uu on uu.id = r.updated_by
-          left join users du on du.id = r.deleted_by
-         where r.id = ${id}`,
-  );
+  const [row] = await loadQuery(db, id);
   if (!row) return null;
-  return {
-    ...recordViewFromRow(row, row.slug),
-    collectionId: row.collection_id,
-    collectionName: row.collection_name,
-    fields: row.fields,
-    removedFields: row.removed_fields,
-    editMode: row.edit_mode,
-    deletedAt: row.deleted_at === null ? null : isoString(row.deleted_at),
-    deletedBy: row.deleted_by === null ? null : { id: row.deleted_by, name: row.deleted_by_name ?? "" },
-  };
+  const { deletedById, deletedByName, ...record } = row;
+  return { ...record, deletedBy: deletedById === null ? null : { id: deletedById, name: deletedByName ?? "" } };
 }
 
 /** The record's JSON: its collection's fields only, with values that no longer fit flagged. */
 export function toRecordView(record: LoadedRecord): RecordView {
-  const { id, collection, version, data, createdAt, createdBy, updatedAt, updatedBy } = record;
-  return presentRecord(record.fields, { id, collection, version, data, createdAt, createdBy, updatedAt, updatedBy });
+  return presentRecord(record.fields, {
+    id: record.id,
+    collection: record.collection,
+    version: record.version,
+    data: record.data,
+    createdAt: isoString(record.createdAt),
+    createdBy: record.createdBy,
+    updatedAt: isoString(record.updatedAt),
+    updatedBy: record.updatedBy,
+  });
 }
 
-type RevisionRow = {
-  version: number;
-  action: RevisionAction;
-  user_id: string;
-  user_name: string;
-  at: string | Date;
-  changes: FieldChanges;
-  batch_id: string | null;
-  reverted_from: number | null;
+/** A deleted record's "who and when" as its not_found answers show it; null when it is not deleted. */
+export function deletedInfo(record: LoadedRecord): DeletedInfo | null {
+  if (!record.deletedAt) return null;
+  return {
+    at: isoString(record.deletedAt),
+    by: record.deletedBy ?? record.updatedBy,
+    version: record.version,
+    data: record.data,
+  };
+}
+
+const revisionColumns = {
+  version: revisions.version,
+  action: revisions.action,
+  user: { id: revisions.userId, name: users.name },
+  at: revisions.at,
+  changes: revisions.changes,
+  batchId: revisions.batchId,
+  revertedFrom: revisions.revertedFrom,
 };
 
+type RevisionRow = Omit<RevisionView, "at"> & { at: Date };
+
 function toRevisionView(row: RevisionRow): RevisionView {
-  return {
-    version: row.version,
-    action: row.action,
-    user: { id: row.user_id, name: row.user_name },
-    at: isoString(row.at),
-    changes: row.changes,
-    batchId: row.batch_id,
-    revertedFrom: row.reverted_from,
-  };
+  return { ...row, at: isoString(row.at) };
+}
+
+function revisionsOf(db: DbOrTx) {
+  return db.select(revisionColumns).from(revisions).innerJoin(users, eq(users.id, revisions.userId));
 }
 
 /** The revisions after `version`, oldest first: what happened since a client last looked. */
 export async function revisionsSince(db: DbOrTx, recordId: string, version: number): Promise<RevisionView[]> {
-  const rows = await queryRows<RevisionRow>(
-    db,
-    sql`select v.version, v.action, v.user_id, u.name as user_name, v.at, v.changes, v.batch_id, v.reverted_from
-          from revisions v join users u on u.id = v.user_id
-         where v.record_id = ${recordId} and v.version > ${version}
-         order by v.version`,
-  );
+  const rows = await revisionsOf(db)
+    .where(and(eq(revisions.recordId, recordId), gt(revisions.version, version)))
+    .orderBy(asc(revisions.version));
   return rows.map(toRevisionView);
 }
 
@@ -133,15 +165,10 @@ export async function listRevisions(
   recordId: string,
   page: { limit: number; before?: number | undefined },
 ): Promise<RevisionView[]> {
-  const before = page.before ?? PG_INT_MAX;
-  const rows = await queryRows<RevisionRow>(
-    db,
-    sql`select v.version, v.action, v.user_id, u.name as user_name, v.at, v.changes, v.batch_id, v.reverted_from
-          from revisions v join users u on u.id = v.user_id
-         where v.record_id = ${recordId} and v.version < ${before}
-         order by v.version desc
-         limit ${page.limit}`,
-  );
+  const rows = await revisionsOf(db)
+    .where(and(eq(revisions.recordId, recordId), lt(revisions.version, page.before ?? PG_INT_MAX)))
+    .orderBy(desc(revisions.version))
+    .limit(page.limit);
   return rows.map(toRevisionView);
 }
 
@@ -151,38 +178,27 @@ export async function getRevision(
   recordId: string,
   version: number,
 ): Promise<(RevisionView & { data: RecordData }) | null> {
-  const [row] = await queryRows<RevisionRow & { snapshot: RecordData }>(
-    db,
-    sql`select v.version, v.action, v.user_id, u.name as user_name, v.at, v.changes, v.batch_id, v.reverted_from, v.snapshot
-          from revisions v join users u on u.id = v.user_id
-         where v.record_id = ${recordId} and v.version = ${version}`,
-  );
-  return row ? { ...toRevisionView(row), data: row.snapshot } : null;
+  const [row] = await db
+    .select({ ...revisionColumns, data: revisions.snapshot })
+    .from(revisions)
+    .innerJoin(users, eq(users.id, revisions.userId))
+    .where(and(eq(revisions.recordId, recordId), eq(revisions.version, version)));
+  return row ? { ...toRevisionView(row), data: row.data } : null;
 }
 
 /** The revision a save id wrote, if any: a repeated save returns this instead of a false conflict. */
-export async function findSavedRevision(
-  db: DbOrTx,
-  userId: string,
-  saveId: string,
-): Promise<{ recordId: string; version: number; action: RevisionAction; snapshot: RecordData; at: string } | null> {
-  const [row] = await queryRows<{
-    record_id: string;
-    version: number;
-    action: RevisionAction;
-    snapshot: RecordData;
-    at: string | Date;
-  }>(
-    db,
-    sql`select record_id, version, action, snapshot, at from revisions
-         where user_id = ${userId} and save_id = ${saveId}`,
-  );
-  if (!row) return null;
-  return {
-    recordId: row.record_id,
-    version: row.version,
-    action: row.action,
-    snapshot: row.snapshot,
-    at: isoString(row.at),
-  };
+export type SavedRevision = Pick<typeof revisions.$inferSelect, "recordId" | "version" | "action" | "snapshot" | "at">;
+
+export async function findSavedRevision(db: DbOrTx, userId: string, saveId: string): Promise<SavedRevision | null> {
+  const [row] = await db
+    .select({
+      recordId: revisions.recordId,
+      version: revisions.version,
+      action: revisions.action,
+      snapshot: revisions.snapshot,
+      at: revisions.at,
+    })
+    .from(revisions)
+    .where(and(eq(revisions.userId, userId), eq(revisions.saveId, saveId)));
+  return row ?? null;
 }

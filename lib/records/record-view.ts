@@ -27,6 +27,9 @@ export function presentRecord(fields: readonly FieldDefinition[], record: Record
   return Object.keys(invalid).length > 0 ? { ...rest, data, invalid } : { ...rest, data };
 }
 
+/** Who deleted a record and when; `version` is what a restore must name. */
+export type DeletedInfo = { at: string; by: UserRef; version: number; data: RecordData };
+
 export type RevisionView = {
   version: number;
   action: RevisionAction;
@@ -39,6 +42,10 @@ export type RevisionView = {
   revertedFrom?: number | null;
 };
 
+/**
+ * The one conversion of a time to the ISO string the API and the UI show. Domain rows carry
+ * Dates; the edge converters (toRecordView, leaseView, toReservationView, …) call this.
+ */
 export function isoString(value: Date | string): string {
   return (value instanceof Date ? value : new Date(value)).toISOString();
 }

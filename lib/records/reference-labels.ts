@@ -1,5 +1,7 @@
-import { sql } from "drizzle-orm";
-import { type DbOrTx, queryRows } from "@/db/client";
+import "server-only";
+import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
+import type { DbOrTx } from "@/db/client";
+import { collections, records, users } from "@/db/schema";
 import type { FieldDefinition } from "@/lib/fields";
 
 /**
@@ -14,29 +16,31 @@ const LINK_OPTIONS_LIMIT = 500;
 
 /** The title of each record of a collection, as SQL: its first text field, else its id. */
 function titleSql(slug: string) {
-  return sql`coalesce(
-    r.data ->> (select f ->> 'key' from collections c2, jsonb_array_elements(c2.fields) f
-                 where c2.slug = ${slug} and f ->> 'type' = 'text' limit 1),
-    r.id::text)`;
+  return sql<string>`coalesce(
+    ${records.data} ->> (select f ->> 'key' from collections c2, jsonb_array_elements(c2.fields) f
+                          where c2.slug = ${slug} and f ->> 'type' = 'text' limit 1),
+    ${records.id}::text)`;
 }
 
 /** Everything a form's user and link inputs offer: active people, and the records of each linked collection. */
 export async function referenceOptions(db: DbOrTx, fields: readonly FieldDefinition[]): Promise<ReferenceOptions> {
   const options: ReferenceOptions = { people: [], links: {} };
   if (fields.some((f) => f.type === "user")) {
-    options.people = await queryRows<ReferenceOption>(
-      db,
-      sql`select id, name as label from users where active order by name, id`,
-    );
+    options.people = await db
+      .select({ id: users.id, label: users.name })
+      .from(users)
+      .where(eq(users.active, true))
+      .orderBy(asc(users.name), asc(users.id));
   }
   for (const slug of new Set(fields.flatMap((f) => (f.type === "link" && f.collection ? [f.collection] : [])))) {
-    options.links[slug] = await queryRows<ReferenceOption>(
-      db,
-      sql`select r.id, ${titleSql(slug)} as label
-            from records r join collections c on c.id = r.collection_id
-           where c.slug = ${slug} and r.deleted_at is null
-           order by 2, r.id limit ${LINK_OPTIONS_LIMIT}`,
-    );
+    const label = titleSql(slug);
+    options.links[slug] = await db
+      .select({ id: records.id, label })
+      .from(records)
+      .innerJoin(collections, eq(collections.id, records.collectionId))
+      .where(and(eq(collections.slug, slug), isNull(records.deletedAt)))
+      .orderBy(asc(label), asc(records.id))
+      .limit(LINK_OPTIONS_LIMIT);
   }
   return options;
 }
@@ -58,13 +62,7 @@ export async function referenceLabels(
   ];
   const userIds = ids("user");
   if (userIds.length > 0) {
-    const people = await queryRows<ReferenceOption>(
-      db,
-      sql`select id, name as label from users where id in (${sql.join(
-        userIds.map((id) => sql`${id}`),
-        sql`, `,
-      )})`,
-    );
+    const people = await db.select({ id: users.id, label: users.name }).from(users).where(inArray(users.id, userIds));
     for (const p of people) labels[p.id] = p.label;
   }
   for (const field of fields.filter((f) => f.type === "link" && f.collection)) {
@@ -72,14 +70,10 @@ export async function referenceLabels(
       ...new Set(rows.map((r) => r[field.key]).filter((v): v is string => typeof v === "string")),
     ].filter((v) => /^[0-9a-f-]{36}$/i.test(v));
     if (linkIds.length === 0) continue;
-    const titles = await queryRows<ReferenceOption>(
-      db,
-      sql`select r.id, ${titleSql(field.collection ?? "")} as label from records r
-           where r.id in (${sql.join(
-             linkIds.map((id) => sql`${id}`),
-             sql`, `,
-           )})`,
-    );
+    const titles = await db
+      .select({ id: records.id, label: titleSql(field.collection ?? "") })
+      .from(records)
+      .where(inArray(records.id, linkIds));
     for (const t of titles) labels[t.id] = t.label;
   }
   return labels;

@@ -1,5 +1,7 @@
-import { sql } from "drizzle-orm";
-import { type DbOrTx, queryRows } from "@/db/client";
+import "server-only";
+import { and, eq, isNull } from "drizzle-orm";
+import type { DbOrTx } from "@/db/client";
+import { collections, records, users } from "@/db/schema";
 import type { FieldDefinition } from "@/lib/fields";
 
 /**
@@ -19,14 +21,17 @@ export async function referenceProblems(
     const value = values[key];
     if (!field || typeof value !== "string") continue;
     if (field.type === "user") {
-      const rows = await queryRows(db, sql`select 1 from users where id = ${value} and active`);
+      const rows = await db
+        .select({ id: users.id })
+        .from(users)
+        .where(and(eq(users.id, value), eq(users.active, true)));
       if (rows.length === 0) problems[key] = "No active person with this id";
     } else if (field.type === "link") {
-      const rows = await queryRows(
-        db,
-        sql`select 1 from records r join collections c on c.id = r.collection_id
-             where r.id = ${value} and c.slug = ${field.collection ?? ""} and r.deleted_at is null`,
-      );
+      const rows = await db
+        .select({ id: records.id })
+        .from(records)
+        .innerJoin(collections, eq(collections.id, records.collectionId))
+        .where(and(eq(records.id, value), eq(collections.slug, field.collection ?? ""), isNull(records.deletedAt)));
       if (rows.length === 0) problems[key] = `No record with this id in '${field.collection ?? ""}'`;
     }
   }

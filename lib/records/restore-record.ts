@@ -1,6 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
-import { type DbOrTx, queryRows } from "@/db/client";
+import { type DbOrTx, rowsOf } from "@/db/client";
+import { revisions } from "@/db/schema";
 import type { Actor } from "@/lib/auth/actor";
 import { type RecordInput, searchTextOf, validateChanges } from "@/lib/fields";
 import { leaseFreeCondition, leaseHeldByOther } from "@/lib/leases/lease-conditions";
@@ -8,7 +9,6 @@ import { capacityMirrorCte, capacityRefusal } from "@/lib/reservations/capacity"
 import { err } from "@/lib/result";
 import { diffValues } from "./diff";
 import { loadRecord, toRecordView } from "./queries";
-import { isoString, presentRecord } from "./record-view";
 import type { Operation } from "./replay";
 import { isSaveIdTaken, type SaveResult, staleOutcome } from "./write-outcome";
 
@@ -48,7 +48,7 @@ export async function restoreRecord(db: DbOrTx, actor: Actor, input: RestoreReco
   if (!valid.ok) return err({ code: "invalid", fields: valid.fields });
   const data = JSON.stringify(valid.values);
   try {
-    const [row] = await queryRows<{ version: number; at: string | Date }>(
+    const [row] = await rowsOf(
       db,
       sql`with restored as (
             update records
@@ -65,16 +65,17 @@ export async function restoreRecord(db: DbOrTx, actor: Actor, input: RestoreReco
                  ${JSON.stringify(diffValues(current.data, valid.values))}::jsonb, ${data}::jsonb, ${input.saveId ?? null}
             from restored
           returning version, at`,
+      { version: revisions.version, at: revisions.at },
     );
     if (row) {
       return {
         ok: true,
         replayed: false,
-        record: presentRecord(current.fields, {
-          ...toRecordView(current),
+        record: toRecordView({
+          ...current,
           version: row.version,
           data: valid.values,
-          updatedAt: isoString(row.at),
+          updatedAt: row.at,
           updatedBy: { id: actor.id, name: actor.name },
         }),
       };

@@ -1,6 +1,7 @@
-import { sql } from "drizzle-orm";
-import { type DbOrTx, queryRows } from "@/db/client";
-import type { RecordData } from "@/db/schema";
+import "server-only";
+import { and, eq } from "drizzle-orm";
+import type { DbOrTx } from "@/db/client";
+import { revisions } from "@/db/schema";
 import type { Actor } from "@/lib/auth/actor";
 import { err } from "@/lib/result";
 import { isUuid } from "./queries";
@@ -26,10 +27,10 @@ export type RevertRecordInput = {
  */
 export async function revertRecord(db: DbOrTx, actor: Actor, input: RevertRecordInput): Promise<SaveResult> {
   if (!isUuid(input.recordId)) return err({ code: "not_found" });
-  const [old] = await queryRows<{ snapshot: RecordData }>(
-    db,
-    sql`select snapshot from revisions where record_id = ${input.recordId} and version = ${input.version}`,
-  );
+  const [old] = await db
+    .select({ snapshot: revisions.snapshot })
+    .from(revisions)
+    .where(and(eq(revisions.recordId, input.recordId), eq(revisions.version, input.version)));
   if (!old) return err({ code: "not_found" });
   return saveRecord(db, actor, {
     recordId: input.recordId,

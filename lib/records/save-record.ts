@@ -1,7 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
-import { type DbOrTx, queryRows } from "@/db/client";
-import type { FieldChanges, RecordData, RevisionAction } from "@/db/schema";
+import { type DbOrTx, rowsOf } from "@/db/client";
+import { type FieldChanges, type RecordData, type RevisionAction, revisions } from "@/db/schema";
 import type { Actor } from "@/lib/auth/actor";
 import { explainRemovedOptions } from "@/lib/collections/impact";
 import { applyMergePatch, type RecordInput, searchTextOf, validateChanges } from "@/lib/fields";
@@ -11,7 +11,7 @@ import { capacityMirrorCte, capacityRefusal } from "@/lib/reservations/capacity"
 import { err } from "@/lib/result";
 import { diffValues } from "./diff";
 import { type LoadedRecord, loadRecord, toRecordView } from "./queries";
-import { isoString, presentRecord, type RecordView } from "./record-view";
+import type { RecordView } from "./record-view";
 import { referenceProblems } from "./references";
 import type { Operation } from "./replay";
 import { isSaveIdTaken, lockedOrStale, type SaveResult, staleOutcome } from "./write-outcome";
@@ -109,7 +109,7 @@ async function compareAndSet(
   },
 ): Promise<RecordView | null> {
   const data = JSON.stringify(write.data);
-  const [row] = await queryRows<{ version: number; at: string | Date }>(
+  const [row] = await rowsOf(
     db,
     sql`with updated as (
           update records
@@ -125,13 +125,14 @@ async function compareAndSet(
                ${data}::jsonb, ${write.saveId}, ${write.revertedFrom}::int
           from updated
         returning version, at`,
+    { version: revisions.version, at: revisions.at },
   );
   if (!row) return null;
-  return presentRecord(write.record.fields, {
-    ...toRecordView(write.record),
+  return toRecordView({
+    ...write.record,
     version: row.version,
     data: write.data,
-    updatedAt: isoString(row.at),
+    updatedAt: row.at,
     updatedBy: { id: actor.id, name: actor.name },
   });
 }

@@ -1,13 +1,12 @@
 import "server-only";
 import type { DbOrTx } from "@/db/client";
-import type { RecordData } from "@/db/schema";
 import type { Actor } from "@/lib/auth/actor";
 import { isConstraintViolation } from "@/lib/database-errors";
 import { leaseRefusal } from "@/lib/leases/lease-conditions";
 import type { LockedError } from "@/lib/leases/lease-view";
 import { err, type Result } from "@/lib/result";
-import { findSavedRevision, type LoadedRecord, revisionsSince, toRecordView } from "./queries";
-import { presentRecord, type RecordView, type RevisionView, type UserRef } from "./record-view";
+import { deletedInfo, findSavedRevision, type LoadedRecord, revisionsSince, toRecordView } from "./queries";
+import type { DeletedInfo, RecordView, RevisionView } from "./record-view";
 import { isReplayOf, type Operation } from "./replay";
 
 /**
@@ -21,9 +20,6 @@ export type SaveError =
   | { code: "invalid"; fields: Record<string, string> }
   | { code: "idempotency_mismatch" }
   | LockedError;
-
-/** Who deleted a record and when; `version` is what a restore must name. */
-export type DeletedInfo = { at: string; by: UserRef; version: number; data: RecordData };
 
 export type SaveResult = Result<{ record: RecordView; replayed: boolean }, SaveError>;
 
@@ -74,8 +70,8 @@ export async function staleOutcome(
       return {
         ok: true,
         replayed: true,
-        record: presentRecord(current.fields, {
-          ...toRecordView(current),
+        record: toRecordView({
+          ...current,
           version: saved.version,
           data: saved.snapshot,
           updatedAt: saved.at,
@@ -85,17 +81,8 @@ export async function staleOutcome(
     }
   }
   if (!current) return err({ code: "not_found" });
-  if (current.deletedAt) {
-    return err({
-      code: "not_found",
-      deleted: {
-        at: current.deletedAt,
-        by: current.deletedBy ?? current.updatedBy,
-        version: current.version,
-        data: current.data,
-      },
-    });
-  }
+  const deleted = deletedInfo(current);
+  if (deleted) return err({ code: "not_found", deleted });
   return err({
     code: "conflict",
     current: toRecordView(current),

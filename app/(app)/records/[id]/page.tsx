@@ -8,7 +8,7 @@ import { hasRole } from "@/lib/auth/actor";
 import { isFollowing } from "@/lib/follows";
 import { listPeople } from "@/lib/notifications";
 import { PG_INT_MAX } from "@/lib/pg-int";
-import { getRevision, loadRecord, revisionsSince, toRecordView } from "@/lib/records/queries";
+import { deletedInfo, getRevision, loadRecord, revisionsSince, toRecordView } from "@/lib/records/queries";
 import { referenceOptions } from "@/lib/records/reference-labels";
 import { getReservationSummary } from "@/lib/reservations/queries";
 import { AccessNotice } from "./_components/access-notice";
@@ -46,14 +46,15 @@ export default async function RecordPage({
       <Link href={`/collections/${record.collection}`}>← {record.collectionName}</Link>
     </p>
   );
-  if (record.deletedAt) {
+  const deleted = deletedInfo(record);
+  if (deleted) {
     return (
       <>
         {back}
         <div className="notice warn" role="status">
           <h1>This record was deleted</h1>
           <p>
-            {record.deletedBy?.name ?? "Someone"} deleted it <RelativeTime iso={record.deletedAt} />.
+            {record.deletedBy?.name ?? "Someone"} deleted it <RelativeTime iso={deleted.at} />.
           </p>
         </div>
       </>

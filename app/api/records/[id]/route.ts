@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { deleteRecord } from "@/lib/records/delete-record";
-import { loadRecord, toRecordView } from "@/lib/records/queries";
+import { deletedInfo, loadRecord, toRecordView } from "@/lib/records/queries";
 import { saveRecord } from "@/lib/records/save-record";
 import { etagFor, ifNoneMatchHits } from "../../_lib/etag";
 import { idParams, recordDataSchema, recordSchema, registerRoute } from "../../_lib/openapi";
@@ -11,13 +11,9 @@ type Params = { id: string };
 
 export const GET = apiRoute<Params>("viewer", async ({ request, db, params }) => {
   const record = await loadRecord(db, params.id);
-  if (!record || record.deletedAt) {
-    return fail(
-      record?.deletedAt
-        ? { code: "not_found", deleted: { at: record.deletedAt, by: record.deletedBy ?? record.updatedBy } }
-        : { code: "not_found" },
-    );
-  }
+  if (!record) return fail({ code: "not_found" });
+  const deleted = deletedInfo(record);
+  if (deleted) return fail({ code: "not_found", deleted: { at: deleted.at, by: deleted.by } });
   if (ifNoneMatchHits(request.headers.get("if-none-match"), record.version)) {
     return new Response(null, { status: 304, headers: { ETag: etagFor(record.version) } });
   }

@@ -2,7 +2,7 @@
 
 import { Modal } from "@/components/modal";
 import { RelativeTime } from "@/components/relative-time";
-import type { DeletedInfo } from "@/lib/records/write-outcome";
+import type { DeletedInfo } from "@/lib/records/record-view";
 
 /** "Bob deleted this record while you were editing": restore it with my edits, or drop them. */
 export function DeletedDialog({

@@ -3,9 +3,8 @@ import type { RecordData } from "@/db/schema";
 import { type FieldDefinition, type RecordInput, validateRecord } from "@/lib/fields";
 import { type FormValues, formValuesDiffer, fromFormValues, toFormValues } from "@/lib/form-values";
 import { carryDecisions, type Decision, type FieldMerge, threeWayMerge } from "@/lib/records/merge";
-import type { RecordView, RevisionView } from "@/lib/records/record-view";
+import type { DeletedInfo, RecordView, RevisionView } from "@/lib/records/record-view";
 import type { UpdateAction } from "@/lib/records/save-record";
-import type { DeletedInfo } from "@/lib/records/write-outcome";
 
 /**
  * The record editor as a pure state machine: every change the form can go through is an

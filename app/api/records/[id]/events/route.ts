@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { z } from "zod";
-import { queryRows } from "@/db/client";
+import { users } from "@/db/schema";
 import { authorize } from "@/lib/auth/authorize";
 import { env } from "@/lib/env";
 import { type LiveEvent, SCHEMA_TOPIC, subscribe, subscribeAccess } from "@/lib/live-events";
@@ -110,7 +110,7 @@ export const GET = apiRoute<Params>("viewer", async ({ request, db, actor, param
         actor.role = auth.actor.role;
         return true;
       }
-      const [user] = await queryRows<{ active: boolean }>(db, sql`select active from users where id = ${actor.id}`);
+      const [user] = await db.select({ active: users.active }).from(users).where(eq(users.id, actor.id));
       const reason = user?.active === false ? "deactivated" : "signed_out";
       stream.send(sseEvent("access", { ended: true, reason }));
       stream.close();

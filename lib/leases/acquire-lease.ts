@@ -1,19 +1,19 @@
 import "server-only";
-import { sql } from "drizzle-orm";
-import { type DbOrTx, queryRows } from "@/db/client";
+import { eq, sql } from "drizzle-orm";
+import { type DbOrTx, rowsOf } from "@/db/client";
+import { leaseEvents, leases, records, users } from "@/db/schema";
 import { type Actor, hasRole } from "@/lib/auth/actor";
 import { leaseTtlSeconds } from "@/lib/env";
 import { notifyLeaseTaken } from "@/lib/notifications";
-import { isoString } from "@/lib/records/record-view";
 import { err, type Result } from "@/lib/result";
 import {
   getLease,
-  LEASE_COLUMNS,
-  type LeaseRow,
   type LeaseTargetError,
+  leaseColumns,
   leaseTarget,
   lockedError,
   sameTab,
+  toEventView,
 } from "./lease-queries";
 import { type LeaseEventView, type LeaseView, type LockedError, leaseView } from "./lease-view";
 import { renewLease } from "./renew-lease";
@@ -76,21 +76,23 @@ export async function acquireLease(db: DbOrTx, actor: Actor, input: AcquireLease
       // it, so a take-over below names exactly whose lease it replaced. The lease row first,
       // then the record: saves and deletes lock in that order too (their WHERE reads the lease
       // FOR SHARE before the row is updated), so the two never wait for each other in a cycle.
-      const [seen] = await queryRows<LeaseRow>(
-        tx,
-        sql`select ${LEASE_COLUMNS} from leases l join users u on u.id = l.user_id
-             where l.record_id = ${input.recordId} for update of l`,
-      );
+      const [seen] = await tx
+        .select(leaseColumns)
+        .from(leases)
+        .innerJoin(users, eq(users.id, leases.userId))
+        .where(eq(leases.recordId, input.recordId))
+        .for("update", { of: leases });
       // Share-lock the record: a delete either committed before, and it is gone here, or waits
       // until this lease is in and then removes it with its own statement. (In a lease
       // collection a delete needs the deleter's lease, so it usually already waited above.)
       // No lease outlives its record.
-      const [record] = await queryRows<{ live: boolean }>(
-        tx,
-        sql`select deleted_at is null as live from records where id = ${input.recordId} for share`,
-      );
-      if (!record?.live) return { kind: "refused", error: { code: "not_found" } };
-      const other = seen && seen.user_id !== actor.id ? seen : null;
+      const [record] = await tx
+        .select({ deletedAt: records.deletedAt })
+        .from(records)
+        .where(eq(records.id, input.recordId))
+        .for("share");
+      if (!record || record.deletedAt !== null) return { kind: "refused", error: { code: "not_found" } };
+      const other = seen && seen.holder.id !== actor.id ? seen : null;
       const adminTakeover = Boolean(input.takeover && other && hasRole(actor, "admin"));
       if (input.takeover && other && !other.expired) {
         if (!adminTakeover) {
@@ -98,26 +100,21 @@ export async function acquireLease(db: DbOrTx, actor: Actor, input: AcquireLease
             kind: "refused",
             error: {
               code: "forbidden",
-              message: `Only an admin can take over ${other.user_name}'s edit lock before it expires.`,
+              message: `Only an admin can take over ${other.holder.name}'s edit lock before it expires.`,
             },
           };
         }
         if (!reason) {
           return {
             kind: "refused",
-            error: { code: "invalid", fields: { reason: `Say why you take over ${other.user_name}'s edit lock.` } },
+            error: { code: "invalid", fields: { reason: `Say why you take over ${other.holder.name}'s edit lock.` } },
           };
         }
       }
       // The decision, in one statement. Someone else's row is replaced only if it is still the
       // one we locked above (so the event below names the right person) and it has expired or
       // an admin takes it over. Zero rows back = somebody else holds it.
-      const [row] = await queryRows<{
-        acquired_at: string | Date;
-        renewed_at: string | Date;
-        expires_at: string | Date;
-        server_now: string | Date;
-      }>(
+      const [row] = await rowsOf(
         tx,
         sql`insert into leases (record_id, user_id, acquired_at, renewed_at, expires_at, tab)
             values (${input.recordId}, ${actor.id}, now(), now(), now() + make_interval(secs => ${ttl}), ${tab}::uuid)
@@ -131,48 +128,58 @@ export async function acquireLease(db: DbOrTx, actor: Actor, input: AcquireLease
              -- "take over"; otherwise it stays, and the caller is told below.
              where (leases.user_id = excluded.user_id
                     and (${sameTab(tab)} or leases.expires_at <= now() or ${Boolean(input.takeover)}::boolean))
-                or (leases.user_id = ${other?.user_id ?? null}::uuid
+                or (leases.user_id = ${other?.holder.id ?? null}::uuid
                     and (leases.expires_at <= now() or ${adminTakeover}::boolean))
-            returning acquired_at, renewed_at, expires_at, now() as server_now`,
+            returning acquired_at as "acquiredAt", renewed_at as "renewedAt", expires_at as "expiresAt",
+                      now() as "serverNow"`,
+        // The database's clock is a timestamptz like renewed_at (set to it here): read it as one.
+        {
+          acquiredAt: leases.acquiredAt,
+          renewedAt: leases.renewedAt,
+          expiresAt: leases.expiresAt,
+          serverNow: leases.renewedAt,
+        },
       );
       if (!row) return { kind: "locked" };
       const lease = leaseView({
         recordId: input.recordId,
         holder: { id: actor.id, name: actor.name },
-        acquiredAt: row.acquired_at,
-        renewedAt: row.renewed_at,
-        expiresAt: row.expires_at,
+        ...row,
         expired: false,
-        serverNow: row.server_now,
       });
       if (!other) return { kind: "acquired", lease, tookOver: null };
-      const [event] = await queryRows<{ id: string; at: string | Date }>(
-        tx,
-        sql`insert into lease_events (record_id, action, actor_id, previous_holder_id, reason)
-            values (${input.recordId}, 'takeover', ${actor.id}, ${other.user_id}, ${reason ?? (other.expired ? EXPIRED_REASON : null)})
-            returning id, at`,
-      );
+      const why = reason ?? (other.expired ? EXPIRED_REASON : null);
+      const [event] = await tx
+        .insert(leaseEvents)
+        .values({
+          recordId: input.recordId,
+          action: "takeover",
+          actorId: actor.id,
+          previousHolderId: other.holder.id,
+          reason: why,
+        })
+        .returning({ id: leaseEvents.id, at: leaseEvents.at });
       if (!event) throw new Error("lease event insert returned no row");
       // The holder is told in this same transaction, followed or not.
       await notifyLeaseTaken(tx, {
         recordId: input.recordId,
-        holderId: other.user_id,
+        holderId: other.holder.id,
         actor,
         how: "takeover",
-        reason: reason ?? (other.expired ? EXPIRED_REASON : null),
+        reason: why,
       });
       return {
         kind: "acquired",
         lease,
-        tookOver: {
-          id: event.id,
+        tookOver: toEventView({
+          ...event,
           recordId: input.recordId,
           action: "takeover",
           actor: { id: actor.id, name: actor.name },
-          previousHolder: { id: other.user_id, name: other.user_name },
-          reason: reason ?? (other.expired ? EXPIRED_REASON : null),
-          at: isoString(event.at),
-        },
+          previousHolderId: other.holder.id,
+          previousHolderName: other.holder.name,
+          reason: why,
+        }),
       };
     });
     if (outcome.kind === "acquired") return { ok: true, lease: outcome.lease, tookOver: outcome.tookOver };

@@ -1,15 +1,16 @@
 import "server-only";
-import { type SQL, sql } from "drizzle-orm";
-import { type DbOrTx, queryRows } from "@/db/client";
-import type { EditMode, LeaseEventAction } from "@/db/schema";
+import { and, desc, eq, type SQL, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import type { DbOrTx } from "@/db/client";
+import { collections, leaseEvents, leases, records, users } from "@/db/schema";
 import type { Actor } from "@/lib/auth/actor";
-import { isUuid } from "@/lib/records/queries";
+import { isUuid } from "@/lib/ids";
 import { isoString, type UserRef } from "@/lib/records/record-view";
 import { type LeaseEventView, type LeaseView, type LockedError, leaseView, lockedMessage } from "./lease-view";
 
 /**
- * Reading leases. Pessimistic edit locks (DESIGN.md guarantee 6). A lease row per record is the lock: the
- * primary key admits one holder, and every decision (free? mine? expired?) is made by
+ * Reading leases. Pessimistic edit locks (DESIGN.md guarantee 6): a lease row per record is the
+ * lock. The primary key admits one holder, and every decision (free? mine? expired?) is made by
  * PostgreSQL against its own clock (`now()`), never by JavaScript, so any number of app
  * instances agree. Only records of collections whose `edit_mode` is `lease` take leases.
  */
@@ -20,36 +21,22 @@ import { type LeaseEventView, type LeaseView, type LockedError, leaseView, locke
  */
 export type LeaseTargetError = { code: "not_found" } | { code: "not_leased"; message: string };
 
-export type LeaseRow = {
-  record_id: string;
-  user_id: string;
-  user_name: string;
-  acquired_at: string | Date;
-  renewed_at: string | Date;
-  expires_at: string | Date;
-  expired: boolean;
-  server_now: string | Date;
-  tab: string | null;
+/** A lease as the domain reads it (times are Dates; `leaseView` makes its JSON), with its holder's tab. */
+export const leaseColumns = {
+  recordId: leases.recordId,
+  holder: { id: leases.userId, name: users.name },
+  acquiredAt: leases.acquiredAt,
+  renewedAt: leases.renewedAt,
+  expiresAt: leases.expiresAt,
+  /** Decided by the database's clock, like every lease comparison. */
+  expired: sql<boolean>`(${leases.expiresAt} <= now())`,
+  serverNow: sql`now()`.mapWith(leases.renewedAt),
+  tab: leases.tab,
 };
 
-export const LEASE_COLUMNS = sql`l.record_id, l.user_id, u.name as user_name, l.acquired_at, l.renewed_at, l.expires_at,
-  l.expires_at <= now() as expired, now() as server_now, l.tab`;
-
-/** The lease row `leases` is the caller's tab's: either side without a tab matches any tab. */
+/** The lease row is the caller's tab's: either side without a tab matches any tab. */
 export function sameTab(tab: string | null): SQL {
-  return sql`(leases.tab is null or ${tab}::uuid is null or leases.tab = ${tab}::uuid)`;
-}
-
-export function toLeaseView(row: LeaseRow): LeaseView {
-  return leaseView({
-    recordId: row.record_id,
-    holder: { id: row.user_id, name: row.user_name },
-    acquiredAt: row.acquired_at,
-    renewedAt: row.renewed_at,
-    expiresAt: row.expires_at,
-    expired: row.expired,
-    serverNow: row.server_now,
-  });
+  return sql`(${leases.tab} is null or ${tab}::uuid is null or ${leases.tab} = ${tab}::uuid)`;
 }
 
 /** Who holds a live (unexpired) lease on each of these records: the table's "Alice is editing". */
@@ -57,49 +44,68 @@ export async function liveLeaseHolders(db: DbOrTx, recordIds: readonly string[])
   // Checked UUIDs, so one array literal (one parameter, one prepared statement for any count).
   const ids = recordIds.filter(isUuid);
   if (ids.length === 0) return new Map();
-  const rows = await queryRows<{ record_id: string; user_id: string; user_name: string }>(
-    db,
-    sql`select l.record_id, l.user_id, u.name as user_name
-          from leases l join users u on u.id = l.user_id
-         where l.record_id = any(${`{${ids.join(",")}}`}::uuid[]) and l.expires_at > now()`,
-  );
-  return new Map(rows.map((row) => [row.record_id, { id: row.user_id, name: row.user_name }]));
+  const rows = await db
+    .select({ recordId: leases.recordId, holder: { id: leases.userId, name: users.name } })
+    .from(leases)
+    .innerJoin(users, eq(users.id, leases.userId))
+    .where(and(sql`${leases.recordId} = any(${`{${ids.join(",")}}`}::uuid[])`, sql`${leases.expiresAt} > now()`));
+  return new Map(rows.map((row) => [row.recordId, row.holder]));
 }
 
 /** The record's lease, expired or not; null when nobody holds one. */
 export async function getLease(db: DbOrTx, recordId: string): Promise<LeaseView | null> {
   if (!isUuid(recordId)) return null;
-  const [row] = await queryRows<LeaseRow>(
-    db,
-    sql`select ${LEASE_COLUMNS} from leases l join users u on u.id = l.user_id where l.record_id = ${recordId}`,
-  );
-  return row ? toLeaseView(row) : null;
+  const [row] = await db
+    .select(leaseColumns)
+    .from(leases)
+    .innerJoin(users, eq(users.id, leases.userId))
+    .where(eq(leases.recordId, recordId));
+  return row ? leaseView(row) : null;
 }
 
-export type EventRow = {
-  id: string;
-  record_id: string;
-  action: LeaseEventAction;
-  actor_id: string;
-  actor_name: string;
-  previous_holder_id: string | null;
-  previous_holder_name: string | null;
-  reason: string | null;
-  at: string | Date;
+export const eventActor = alias(users, "event_actor");
+export const previousHolder = alias(users, "previous_holder");
+
+/** A take-over or break as the domain reads it; `toEventView` makes its JSON. */
+export const eventColumns = {
+  id: leaseEvents.id,
+  recordId: leaseEvents.recordId,
+  action: leaseEvents.action,
+  actor: { id: leaseEvents.actorId, name: eventActor.name },
+  previousHolderId: leaseEvents.previousHolderId,
+  previousHolderName: previousHolder.name,
+  reason: leaseEvents.reason,
+  at: leaseEvents.at,
 };
 
-export const EVENT_COLUMNS = sql`e.id, e.record_id, e.action, e.actor_id, a.name as actor_name,
-  e.previous_holder_id, p.name as previous_holder_name, e.reason, e.at`;
-export const EVENT_JOINS = sql`join users a on a.id = e.actor_id left join users p on p.id = e.previous_holder_id`;
+/** lease_events with the names of its actor and previous holder (for `eventColumns`). */
+export function leaseEventsWithNames(db: DbOrTx) {
+  return db
+    .select(eventColumns)
+    .from(leaseEvents)
+    .innerJoin(eventActor, eq(eventActor.id, leaseEvents.actorId))
+    .leftJoin(previousHolder, eq(previousHolder.id, leaseEvents.previousHolderId));
+}
+
+type EventRow = {
+  id: string;
+  recordId: string;
+  action: LeaseEventView["action"];
+  actor: UserRef;
+  previousHolderId: string | null;
+  previousHolderName: string | null;
+  reason: string | null;
+  at: Date;
+};
 
 export function toEventView(row: EventRow): LeaseEventView {
   return {
     id: row.id,
-    recordId: row.record_id,
+    recordId: row.recordId,
     action: row.action,
-    actor: { id: row.actor_id, name: row.actor_name },
+    actor: row.actor,
     previousHolder:
-      row.previous_holder_id === null ? null : { id: row.previous_holder_id, name: row.previous_holder_name ?? "" },
+      row.previousHolderId === null ? null : { id: row.previousHolderId, name: row.previousHolderName ?? "" },
     reason: row.reason,
     at: isoString(row.at),
   };
@@ -111,12 +117,10 @@ export async function lockedError(
   recordId: string,
   lease: LeaseView | null,
 ): Promise<LockedError> {
-  const [lost] = await queryRows<EventRow>(
-    db,
-    sql`select ${EVENT_COLUMNS} from lease_events e ${EVENT_JOINS}
-         where e.record_id = ${recordId} and e.previous_holder_id = ${actor.id}
-         order by e.at desc limit 1`,
-  );
+  const [lost] = await leaseEventsWithNames(db)
+    .where(and(eq(leaseEvents.recordId, recordId), eq(leaseEvents.previousHolderId, actor.id)))
+    .orderBy(desc(leaseEvents.at))
+    .limit(1);
   return {
     code: "locked",
     message: lockedMessage(lease, actor.id),
@@ -135,14 +139,13 @@ export async function leaseTarget(
   options: { deletedToo: boolean },
 ): Promise<LeaseTargetError | null> {
   if (!isUuid(recordId)) return { code: "not_found" };
-  const [row] = await queryRows<{ edit_mode: EditMode; deleted: boolean; name: string }>(
-    db,
-    sql`select c.edit_mode, c.name, r.deleted_at is not null as deleted
-          from records r join collections c on c.id = r.collection_id
-         where r.id = ${recordId}`,
-  );
-  if (!row || (row.deleted && !options.deletedToo)) return { code: "not_found" };
-  if (row.edit_mode !== "lease") {
+  const [row] = await db
+    .select({ editMode: collections.editMode, name: collections.name, deletedAt: records.deletedAt })
+    .from(records)
+    .innerJoin(collections, eq(collections.id, records.collectionId))
+    .where(eq(records.id, recordId));
+  if (!row || (row.deletedAt !== null && !options.deletedToo)) return { code: "not_found" };
+  if (row.editMode !== "lease") {
     return {
       code: "not_leased",
       message: `${row.name} records are edited together and merged on save; they take no edit lock.`,

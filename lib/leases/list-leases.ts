@@ -1,16 +1,9 @@
 import "server-only";
-import { sql } from "drizzle-orm";
-import { type DbOrTx, queryRows } from "@/db/client";
-import {
-  EVENT_COLUMNS,
-  EVENT_JOINS,
-  type EventRow,
-  LEASE_COLUMNS,
-  type LeaseRow,
-  toEventView,
-  toLeaseView,
-} from "./lease-queries";
-import type { LeaseEventView, LeaseView } from "./lease-view";
+import { asc, desc, eq, sql } from "drizzle-orm";
+import type { DbOrTx } from "@/db/client";
+import { collections, leaseEvents, leases, records, users } from "@/db/schema";
+import { eventActor, eventColumns, leaseColumns, previousHolder, toEventView } from "./lease-queries";
+import { type LeaseEventView, type LeaseView, leaseView } from "./lease-view";
 
 export type LeaseListItem = LeaseView & {
   record: { id: string; title: string; deleted: boolean };
@@ -21,24 +14,27 @@ function titleOf(value: unknown, fallback: string): string {
   return typeof value === "string" && value.trim() !== "" ? value : fallback;
 }
 
+/** The value of the record's collection's first field: the admin tables' title. */
+const firstFieldValue = sql<unknown>`${records.data} -> (${collections.fields} -> 0 ->> 'key')`;
+
 /** Every lease, expired ones too, oldest first: the admin page's table. */
 export async function listLeases(db: DbOrTx): Promise<LeaseListItem[]> {
-  const rows = await queryRows<
-    LeaseRow & { title: unknown; deleted: boolean; collection_slug: string; collection_name: string }
-  >(
-    db,
-    sql`select ${LEASE_COLUMNS}, r.data -> (c.fields -> 0 ->> 'key') as title, r.deleted_at is not null as deleted,
-               c.slug as collection_slug, c.name as collection_name
-          from leases l
-          join users u on u.id = l.user_id
-          join records r on r.id = l.record_id
-          join collections c on c.id = r.collection_id
-         order by l.acquired_at, l.record_id`,
-  );
+  const rows = await db
+    .select({
+      ...leaseColumns,
+      title: firstFieldValue,
+      deletedAt: records.deletedAt,
+      collection: { slug: collections.slug, name: collections.name },
+    })
+    .from(leases)
+    .innerJoin(users, eq(users.id, leases.userId))
+    .innerJoin(records, eq(records.id, leases.recordId))
+    .innerJoin(collections, eq(collections.id, records.collectionId))
+    .orderBy(asc(leases.acquiredAt), asc(leases.recordId));
   return rows.map((row) => ({
-    ...toLeaseView(row),
-    record: { id: row.record_id, title: titleOf(row.title, "Untitled record"), deleted: row.deleted },
-    collection: { slug: row.collection_slug, name: row.collection_name },
+    ...leaseView(row),
+    record: { id: row.recordId, title: titleOf(row.title, "Untitled record"), deleted: row.deletedAt !== null },
+    collection: row.collection,
   }));
 }
 
@@ -46,19 +42,22 @@ export type LeaseEventListItem = LeaseEventView & { recordTitle: string; collect
 
 /** The latest take-overs and breaks, newest first. */
 export async function listLeaseEvents(db: DbOrTx, options: { limit?: number } = {}): Promise<LeaseEventListItem[]> {
-  const rows = await queryRows<EventRow & { title: unknown; collection_slug: string; collection_name: string }>(
-    db,
-    sql`select ${EVENT_COLUMNS}, r.data -> (c.fields -> 0 ->> 'key') as title,
-               c.slug as collection_slug, c.name as collection_name
-          from lease_events e ${EVENT_JOINS}
-          join records r on r.id = e.record_id
-          join collections c on c.id = r.collection_id
-         order by e.at desc, e.id
-         limit ${options.limit ?? 50}`,
-  );
+  const rows = await db
+    .select({
+      ...eventColumns,
+      title: firstFieldValue,
+      collection: { slug: collections.slug, name: collections.name },
+    })
+    .from(leaseEvents)
+    .innerJoin(eventActor, eq(eventActor.id, leaseEvents.actorId))
+    .leftJoin(previousHolder, eq(previousHolder.id, leaseEvents.previousHolderId))
+    .innerJoin(records, eq(records.id, leaseEvents.recordId))
+    .innerJoin(collections, eq(collections.id, records.collectionId))
+    .orderBy(desc(leaseEvents.at), asc(leaseEvents.id))
+    .limit(options.limit ?? 50);
   return rows.map((row) => ({
     ...toEventView(row),
     recordTitle: titleOf(row.title, "Untitled record"),
-    collection: { slug: row.collection_slug, name: row.collection_name },
+    collection: row.collection,
   }));
 }

@@ -1,11 +1,11 @@
 import "server-only";
 import { sql } from "drizzle-orm";
-import { type DbOrTx, queryRows } from "@/db/client";
+import { type DbOrTx, orNull, rowsOf } from "@/db/client";
+import { leaseEvents, leases, users } from "@/db/schema";
 import { type Actor, hasRole } from "@/lib/auth/actor";
 import { leaseTakenRow } from "@/lib/notifications";
-import { isoString } from "@/lib/records/record-view";
 import { err, type Result } from "@/lib/result";
-import { getLease, type LeaseTargetError, leaseTarget, sameTab } from "./lease-queries";
+import { getLease, type LeaseTargetError, leaseTarget, sameTab, toEventView } from "./lease-queries";
 import type { LeaseEventView } from "./lease-view";
 
 export type ReleaseLeaseError =
@@ -37,12 +37,7 @@ export async function releaseLease(
   const reason = input.reason?.trim() || null;
   const isAdmin = hasRole(actor, "admin");
   const broken = leaseTakenRow({ recordId: input.recordId, holderId: actor.id, actor, how: "break", reason });
-  const [row] = await queryRows<{
-    user_id: string;
-    user_name: string;
-    event_id: string | null;
-    event_at: string | Date | null;
-  }>(
+  const [row] = await rowsOf(
     db,
     sql`with released as (
           delete from leases
@@ -65,19 +60,27 @@ export async function releaseLease(
         )
         select r.user_id, u.name as user_name, e.id as event_id, e.at as event_at
           from released r join users u on u.id = r.user_id left join event e on true`,
+    {
+      user_id: leases.userId,
+      user_name: users.name,
+      // No event when the holder released their own lease.
+      event_id: orNull(leaseEvents.id),
+      event_at: orNull(leaseEvents.at),
+    },
   );
   if (row) {
-    const broke: LeaseEventView | null =
+    const broke =
       row.event_id && row.event_at
-        ? {
+        ? toEventView({
             id: row.event_id,
             recordId: input.recordId,
             action: "break",
             actor: { id: actor.id, name: actor.name },
-            previousHolder: { id: row.user_id, name: row.user_name },
+            previousHolderId: row.user_id,
+            previousHolderName: row.user_name,
             reason,
-            at: isoString(row.event_at),
-          }
+            at: row.event_at,
+          })
         : null;
     return { ok: true, released: true, broke };
   }

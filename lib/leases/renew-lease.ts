@@ -1,11 +1,13 @@
 import "server-only";
-import { sql } from "drizzle-orm";
-import { type DbOrTx, queryRows } from "@/db/client";
+import { and, eq, sql } from "drizzle-orm";
+import type { DbOrTx } from "@/db/client";
+import { leases } from "@/db/schema";
 import type { Actor } from "@/lib/auth/actor";
 import { leaseTtlSeconds } from "@/lib/env";
 import { err } from "@/lib/result";
 import type { AcquireLeaseResult } from "./acquire-lease";
-import { getLease, LEASE_COLUMNS, type LeaseRow, lockedError, sameTab, toLeaseView } from "./lease-queries";
+import { getLease, leaseColumns, lockedError, sameTab } from "./lease-queries";
+import { leaseView } from "./lease-view";
 
 /**
  * A heartbeat extends only a lease the actor's tab still holds (expired or not, as long as
@@ -17,16 +19,23 @@ export async function renewLease(
   recordId: string,
   tab: string | null,
 ): Promise<AcquireLeaseResult> {
-  const [row] = await queryRows<LeaseRow>(
-    db,
-    sql`with renewed as (
-          update leases set renewed_at = now(), expires_at = now() + make_interval(secs => ${leaseTtlSeconds()}),
-                            tab = coalesce(${tab}::uuid, leases.tab)
-           where record_id = ${recordId} and user_id = ${actor.id} and ${sameTab(tab)}
-          returning *
-        )
-        select ${LEASE_COLUMNS} from renewed l join users u on u.id = l.user_id`,
-  );
-  if (row) return { ok: true, lease: toLeaseView(row), tookOver: null };
+  const [row] = await db
+    .update(leases)
+    .set({
+      renewedAt: sql`now()`,
+      expiresAt: sql`now() + make_interval(secs => ${leaseTtlSeconds()})`,
+      tab: sql`coalesce(${tab}::uuid, ${leases.tab})`,
+    })
+    .where(and(eq(leases.recordId, recordId), eq(leases.userId, actor.id), sameTab(tab)))
+    .returning({
+      recordId: leases.recordId,
+      acquiredAt: leases.acquiredAt,
+      renewedAt: leases.renewedAt,
+      expiresAt: leases.expiresAt,
+      expired: leaseColumns.expired,
+      serverNow: leaseColumns.serverNow,
+    });
+  if (row)
+    return { ok: true, lease: leaseView({ ...row, holder: { id: actor.id, name: actor.name } }), tookOver: null };
   return err(await lockedError(db, actor, recordId, await getLease(db, recordId)));
 }

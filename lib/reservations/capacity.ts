@@ -1,6 +1,7 @@
-import { type SQL, sql } from "drizzle-orm";
-import { type DbOrTx, queryRows } from "@/db/client";
-import type { RecordData } from "@/db/schema";
+import "server-only";
+import { eq, type SQL, sql } from "drizzle-orm";
+import type { DbOrTx } from "@/db/client";
+import { collections, type RecordData, recordCapacity, records } from "@/db/schema";
 import { isConstraintViolation } from "@/lib/database-errors";
 import { PG_INT_MAX } from "@/lib/pg-int";
 import { capacityBelowTakenMessage } from "./seats";
@@ -59,17 +60,15 @@ export async function capacityRefusal(
   recordId: string,
 ): Promise<{ code: "invalid"; fields: Record<string, string> } | null> {
   if (!isCapacityBelowTaken(error)) return null;
-  const [row] = await queryRows<{ capacity_field: string | null; taken: number }>(
-    db,
-    sql`select c.capacity_field, rc.taken
-          from record_capacity rc
-          join records r on r.id = rc.record_id
-          join collections c on c.id = r.collection_id
-         where rc.record_id = ${recordId}`,
-  );
+  const [row] = await db
+    .select({ capacityField: collections.capacityField, taken: recordCapacity.taken })
+    .from(recordCapacity)
+    .innerJoin(records, eq(records.id, recordCapacity.recordId))
+    .innerJoin(collections, eq(collections.id, records.collectionId))
+    .where(eq(recordCapacity.recordId, recordId));
   const taken = row?.taken ?? 0;
   return {
     code: "invalid",
-    fields: { [row?.capacity_field ?? "capacity"]: capacityBelowTakenMessage(taken) },
+    fields: { [row?.capacityField ?? "capacity"]: capacityBelowTakenMessage(taken) },
   };
 }

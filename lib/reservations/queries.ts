@@ -1,6 +1,8 @@
-import { sql } from "drizzle-orm";
-import { type DbOrTx, queryRows } from "@/db/client";
-import type { RecordData } from "@/db/schema";
+import "server-only";
+import { and, asc, desc, eq } from "drizzle-orm";
+import { alias, type SelectedFields } from "drizzle-orm/pg-core";
+import type { DbOrTx } from "@/db/client";
+import { collections, recordCapacity, records, reservations, users } from "@/db/schema";
 import { isUuid } from "@/lib/records/queries";
 import { isoString, type UserRef } from "@/lib/records/record-view";
 import { capacityOf } from "./seats";
@@ -23,32 +25,46 @@ export type ReservationSummary = {
   reservations: ReservationView[];
 };
 
-export type ReservationRow = {
-  id: string;
-  seats: number;
-  user_id: string;
-  user_name: string;
-  at: string | Date;
-  cancelled_at: string | Date | null;
-  cancelled_by: string | null;
-  cancelled_by_name: string | null;
+const owner = alias(users, "owner");
+const canceller = alias(users, "canceller");
+
+/** A reservation as the domain reads it (times are Dates); `toReservationView` makes its JSON. */
+export const reservationColumns = {
+  id: reservations.id,
+  recordId: reservations.recordId,
+  seats: reservations.seats,
+  user: { id: reservations.userId, name: owner.name },
+  at: reservations.at,
+  cancelledAt: reservations.cancelledAt,
+  cancelledById: reservations.cancelledBy,
+  cancelledByName: canceller.name,
+};
+
+type ReservationRow = Pick<typeof reservations.$inferSelect, "id" | "seats" | "at" | "cancelledAt"> & {
+  user: UserRef;
+  cancelledById: string | null;
+  cancelledByName: string | null;
 };
 
 export function toReservationView(row: ReservationRow): ReservationView {
   return {
     id: row.id,
     seats: row.seats,
-    user: { id: row.user_id, name: row.user_name },
+    user: row.user,
     at: isoString(row.at),
-    cancelledAt: row.cancelled_at === null ? null : isoString(row.cancelled_at),
-    cancelledBy: row.cancelled_by === null ? null : { id: row.cancelled_by, name: row.cancelled_by_name ?? "" },
+    cancelledAt: row.cancelledAt === null ? null : isoString(row.cancelledAt),
+    cancelledBy: row.cancelledById === null ? null : { id: row.cancelledById, name: row.cancelledByName ?? "" },
   };
 }
 
-/** The columns of a ReservationRow, from a reservations row aliased `res`. */
-export const reservationColumns = sql`res.id, res.seats, res.user_id, u.name as user_name, res.at,
-  res.cancelled_at, res.cancelled_by, cu.name as cancelled_by_name`;
-export const reservationJoins = sql`join users u on u.id = res.user_id left join users cu on cu.id = res.cancelled_by`;
+/** Reservations with their owner's and canceller's names (for `reservationColumns`), and `extra` columns. */
+export function reservationsWithNames<F extends SelectedFields>(db: DbOrTx, extra: F) {
+  return db
+    .select({ ...reservationColumns, ...extra })
+    .from(reservations)
+    .innerJoin(owner, eq(owner.id, reservations.userId))
+    .leftJoin(canceller, eq(canceller.id, reservations.cancelledBy));
+}
 
 export async function findReservation(
   db: DbOrTx,
@@ -56,10 +72,8 @@ export async function findReservation(
   reservationId: string,
 ): Promise<ReservationView | null> {
   if (!isUuid(reservationId)) return null;
-  const [row] = await queryRows<ReservationRow>(
-    db,
-    sql`select ${reservationColumns} from reservations res ${reservationJoins}
-         where res.id = ${reservationId} and res.record_id = ${recordId}`,
+  const [row] = await reservationsWithNames(db, {}).where(
+    and(eq(reservations.id, reservationId), eq(reservations.recordId, recordId)),
   );
   return row ? toReservationView(row) : null;
 }
@@ -81,31 +95,25 @@ export async function getReservationSummary(
   const limit = options.limit ?? DEFAULT_RESERVATION_LIMIT;
   return db.transaction(
     async (tx) => {
-      const [record] = await queryRows<{
-        deleted_at: string | Date | null;
-        capacity_field: string | null;
-        data: RecordData;
-        capacity: number | null;
-        taken: number | null;
-      }>(
-        tx,
-        sql`select r.deleted_at, c.capacity_field, r.data, rc.capacity, rc.taken
-              from records r
-              join collections c on c.id = r.collection_id
-              left join record_capacity rc on rc.record_id = r.id
-             where r.id = ${recordId}`,
-      );
-      if (!record || record.deleted_at !== null || record.capacity_field === null) return null;
+      const [record] = await tx
+        .select({
+          deletedAt: records.deletedAt,
+          capacityField: collections.capacityField,
+          data: records.data,
+          counter: { capacity: recordCapacity.capacity, taken: recordCapacity.taken },
+        })
+        .from(records)
+        .innerJoin(collections, eq(collections.id, records.collectionId))
+        .leftJoin(recordCapacity, eq(recordCapacity.recordId, records.id))
+        .where(eq(records.id, recordId));
+      if (!record || record.deletedAt !== null || record.capacityField === null) return null;
       // No counter row yet (a record from before its collection took reservations): nothing taken.
-      const capacity = record.capacity ?? capacityOf(record.data, record.capacity_field);
-      const taken = record.taken ?? 0;
-      const rows = await queryRows<ReservationRow>(
-        tx,
-        sql`select ${reservationColumns} from reservations res ${reservationJoins}
-             where res.record_id = ${recordId}
-             order by res.at desc, res.id
-             limit ${limit}`,
-      );
+      const capacity = record.counter?.capacity ?? capacityOf(record.data, record.capacityField);
+      const taken = record.counter?.taken ?? 0;
+      const rows = await reservationsWithNames(tx, {})
+        .where(eq(reservations.recordId, recordId))
+        .orderBy(desc(reservations.at), asc(reservations.id))
+        .limit(limit);
       return { capacity, taken, remaining: Math.max(capacity - taken, 0), reservations: rows.map(toReservationView) };
     },
     { isolationLevel: "repeatable read", accessMode: "read only" },

@@ -1,20 +1,13 @@
-import { eq, sql } from "drizzle-orm";
-import { type DbOrTx, queryRows } from "@/db/client";
-import { collections, recordCapacity, records, reservations } from "@/db/schema";
+import "server-only";
+import { and, eq, sql } from "drizzle-orm";
+import { type DbOrTx, rowsOf } from "@/db/client";
+import { collections, recordCapacity, records, reservations, users } from "@/db/schema";
 import { type Actor, hasRole } from "@/lib/auth/actor";
 import { isConstraintViolation } from "@/lib/database-errors";
 import { isUuid } from "@/lib/records/queries";
-import { isoString } from "@/lib/records/record-view";
 import { err, type Result } from "@/lib/result";
 import { capacitySql } from "./capacity";
-import {
-  findReservation,
-  type ReservationRow,
-  type ReservationView,
-  reservationColumns,
-  reservationJoins,
-  toReservationView,
-} from "./queries";
+import { findReservation, type ReservationView, reservationsWithNames, toReservationView } from "./queries";
 import { seatsSchema } from "./seats";
 
 /**
@@ -106,8 +99,7 @@ async function lockCounter(tx: DbOrTx, recordId: string): Promise<Counter | null
     // A record from before its collection took reservations has no counter yet: create it from
     // the record's data. Locking the record row first means a save that changes the capacity
     // meanwhile is either seen here or waits and then updates this new row.
-    await queryRows(
-      tx,
+    await tx.execute(
       sql`insert into record_capacity (record_id, capacity)
           select r.id, ${capacitySql(sql`r.data`, sql`c.capacity_field`)}
             from records r join collections c on c.id = r.collection_id
@@ -151,14 +143,14 @@ export async function reserveSeats(db: DbOrTx, actor: Actor, input: ReserveSeats
         ok: true,
         replayed: false,
         remaining: after.remaining,
-        reservation: {
-          id: reservation.id,
+        reservation: toReservationView({
+          ...reservation,
           seats,
           user: { id: actor.id, name: actor.name },
-          at: isoString(reservation.at),
           cancelledAt: null,
-          cancelledBy: null,
-        },
+          cancelledById: null,
+          cancelledByName: null,
+        }),
       };
     });
   } catch (error) {
@@ -176,15 +168,13 @@ async function replay(
   seats: number,
   requestId: string,
 ): Promise<ReserveResult | null> {
-  const [row] = await queryRows<ReservationRow & { record_id: string; remaining: number | null }>(
-    db,
-    sql`select ${reservationColumns}, res.record_id, rc.capacity - rc.taken as remaining
-          from reservations res ${reservationJoins}
-          left join record_capacity rc on rc.record_id = res.record_id
-         where res.user_id = ${actor.id} and res.request_id = ${requestId}`,
-  );
+  const [row] = await reservationsWithNames(db, {
+    remaining: sql<number | null>`${recordCapacity.capacity} - ${recordCapacity.taken}`,
+  })
+    .leftJoin(recordCapacity, eq(recordCapacity.recordId, reservations.recordId))
+    .where(and(eq(reservations.userId, actor.id), eq(reservations.requestId, requestId)));
   if (!row) return null;
-  if (row.record_id !== recordId || row.seats !== seats) return err({ code: "idempotency_mismatch" });
+  if (row.recordId !== recordId || row.seats !== seats) return err({ code: "idempotency_mismatch" });
   return { ok: true, replayed: true, reservation: toReservationView(row), remaining: Math.max(row.remaining ?? 0, 0) };
 }
 
@@ -203,15 +193,24 @@ export async function cancelReservation(
   return db.transaction(async (tx): Promise<CancelResult> => {
     const counter = await lockCounter(tx, input.recordId);
     if (!counter) return err({ code: "not_found" });
-    const [cancelled] = await queryRows<ReservationRow>(
+    // With the owner's name in the same statement: an admin may cancel someone else's.
+    const [cancelled] = await rowsOf(
       tx,
       sql`with res as (
             update reservations set cancelled_at = now(), cancelled_by = ${actor.id}
              where id = ${input.reservationId} and record_id = ${input.recordId} and cancelled_at is null
                and (user_id = ${actor.id} or ${isAdmin})
-            returning *
+            returning id, seats, user_id, at, cancelled_at
           )
-          select ${reservationColumns} from res ${reservationJoins}`,
+          select res.*, u.name as user_name from res join users u on u.id = res.user_id`,
+      {
+        id: reservations.id,
+        seats: reservations.seats,
+        user_id: reservations.userId,
+        user_name: users.name,
+        at: reservations.at,
+        cancelled_at: reservations.cancelledAt,
+      },
     );
     if (cancelled) {
       const [after] = await countStatement(tx).execute({ recordId: input.recordId, delta: -cancelled.seats });
@@ -219,7 +218,13 @@ export async function cancelReservation(
       return {
         ok: true,
         alreadyCancelled: false,
-        reservation: toReservationView(cancelled),
+        reservation: toReservationView({
+          ...cancelled,
+          user: { id: cancelled.user_id, name: cancelled.user_name },
+          cancelledAt: cancelled.cancelled_at,
+          cancelledById: actor.id,
+          cancelledByName: actor.name,
+        }),
         remaining: Math.max(after.remaining, 0),
       };
     }

@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 import { type Database, getDatabase } from "@/db/client";
 import { REVISION_ACTIONS } from "@/db/schema";

@@ -1,3 +1,4 @@
+import "server-only";
 import type { DbOrTx } from "@/db/client";
 import { type PresentUser, presentUsers } from "@/lib/presence";
 

@@ -1,5 +1,7 @@
-import { sql } from "drizzle-orm";
-import { type Db, type DbOrTx, queryRows } from "@/db/client";
+import "server-only";
+import { and, asc, eq, gte, sql } from "drizzle-orm";
+import { type Db, type DbOrTx, rowsOf } from "@/db/client";
+import { presence, records, users } from "@/db/schema";
 import type { Actor } from "@/lib/auth/actor";
 import { isoString, type UserRef } from "@/lib/records/record-view";
 
@@ -18,6 +20,9 @@ export const PRESENCE_TTL_SECONDS = 45;
 
 /** The moment before which a presence row is stale: its tab has not been seen for the TTL. */
 const STALE_BEFORE = sql`now() - make_interval(secs => ${PRESENCE_TTL_SECONDS})`;
+
+/** The presence row is fresh: its tab was seen within the TTL. */
+const fresh = () => gte(presence.seenAt, STALE_BEFORE);
 
 /** One person who has the record open, in one or more tabs. */
 export type PresentUser = UserRef & {
@@ -42,7 +47,7 @@ export async function joinPresence(
   actor: Actor,
   input: { id: string; recordId: string },
 ): Promise<{ version: number; deleted: boolean } | null> {
-  const [row] = await queryRows<{ version: number; deleted: boolean }>(
+  const [row] = await rowsOf(
     db,
     sql`with target as (
           select id, version, deleted_at from records where id = ${input.recordId} for share
@@ -53,6 +58,7 @@ export async function joinPresence(
           on conflict (id) do update set seen_at = now()
         )
         select version, deleted_at is not null as deleted from target`,
+    { version: records.version, deleted: Boolean },
   );
   return row ?? null;
 }
@@ -77,12 +83,9 @@ export async function openStreamPresence(
   input: { id: string; recordId: string; maxStreams: number },
 ): Promise<OpenStreamResult> {
   return db.transaction(async (tx): Promise<OpenStreamResult> => {
-    await queryRows(tx, sql`select pg_advisory_xact_lock(hashtextextended(${`tandem-streams:${actor.id}`}, 0))`);
-    const [open] = await queryRows<{ count: number }>(
-      tx,
-      sql`select count(*)::int as count from presence where user_id = ${actor.id} and seen_at >= ${STALE_BEFORE}`,
-    );
-    if ((open?.count ?? 0) >= input.maxStreams) {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`tandem-streams:${actor.id}`}, 0))`);
+    const open = await tx.$count(presence, and(eq(presence.userId, actor.id), fresh()));
+    if (open >= input.maxStreams) {
       return {
         ok: false,
         error: { code: "too_many_streams", limit: input.maxStreams, retryAfterSeconds: PRESENCE_TTL_SECONDS },
@@ -98,8 +101,7 @@ export async function openStreamPresence(
  * taken for stale (a long pause), and removes the stale rows of others on the same record.
  */
 export async function touchPresence(db: DbOrTx, actor: Actor, input: { id: string; recordId: string }): Promise<void> {
-  await queryRows(
-    db,
+  await db.execute(
     sql`with stale as (
           delete from presence
            where record_id = ${input.recordId} and id <> ${input.id}
@@ -112,7 +114,7 @@ export async function touchPresence(db: DbOrTx, actor: Actor, input: { id: strin
 
 /** The tab closed the record (or went away). */
 export async function leavePresence(db: DbOrTx, input: { id: string }): Promise<void> {
-  await queryRows(db, sql`delete from presence where id = ${input.id}`);
+  await db.delete(presence).where(eq(presence.id, input.id));
 }
 
 /**
@@ -124,24 +126,24 @@ export async function setPresenceEditing(
   actor: Actor,
   input: { id: string; editing: boolean },
 ): Promise<boolean> {
-  const rows = await queryRows<{ id: string }>(
-    db,
-    sql`update presence set editing = ${input.editing}, seen_at = now()
-         where id = ${input.id} and user_id = ${actor.id} returning id`,
-  );
+  const rows = await db
+    .update(presence)
+    .set({ editing: input.editing, seenAt: sql`now()` })
+    .where(and(eq(presence.id, input.id), eq(presence.userId, actor.id)))
+    .returning({ id: presence.id });
   return rows.length > 0;
 }
 
 /** Everyone who has the record open, each person once, in the order they opened it. */
 export async function presentUsers(db: DbOrTx, recordId: string): Promise<PresentUser[]> {
-  const rows = await queryRows<{ id: string; name: string; since: string | Date; editing: boolean }>(
-    db,
-    sql`select u.id, u.name, min(p.since) as since, bool_or(p.editing) as editing
-          from presence p join users u on u.id = p.user_id
-         where p.record_id = ${recordId}
-           and p.seen_at >= ${STALE_BEFORE}
-         group by u.id, u.name
-         order by min(p.since), u.name`,
-  );
+  // Each person's earliest open tab (never null: every group has a row).
+  const since = sql`min(${presence.since})`.mapWith(presence.since);
+  const rows = await db
+    .select({ id: users.id, name: users.name, since, editing: sql<boolean>`bool_or(${presence.editing})` })
+    .from(presence)
+    .innerJoin(users, eq(users.id, presence.userId))
+    .where(and(eq(presence.recordId, recordId), fresh()))
+    .groupBy(users.id, users.name)
+    .orderBy(asc(since), asc(users.name));
   return rows.map((row) => ({ id: row.id, name: row.name, since: isoString(row.since), editing: row.editing }));
 }

@@ -54,7 +54,6 @@ export async function liveLeaseHolders(db: DbOrTx, recordIds: readonly string[])
 
 /** The record's lease, expired or not; null when nobody holds one. */
 export async function getLease(db: DbOrTx, recordId: string): Promise<LeaseView | null> {
-  if (!isUuid(recordId)) return null;
   const [row] = await db
     .select(leaseColumns)
     .from(leases)
@@ -138,7 +137,6 @@ export async function leaseTarget(
   recordId: string,
   options: { deletedToo: boolean },
 ): Promise<LeaseTargetError | null> {
-  if (!isUuid(recordId)) return { code: "not_found" };
   const [row] = await db
     .select({ editMode: collections.editMode, name: collections.name, deletedAt: records.deletedAt })
     .from(records)

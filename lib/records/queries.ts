@@ -99,7 +99,6 @@ function loadQuery(db: DbOrTx, id: string) {
 
 /** The record, deleted or not; null when unknown. `id` is a uuid (checked where it entered). */
 export async function loadRecord(db: DbOrTx, id: string): Promise<LoadedRecord | null> {
-  if (!isUuid(id)) return null;
   const [row] = await loadQuery(db, id);
   if (!row) return null;
   const { deletedById, deletedByName, ...record } = row;

@@ -4,7 +4,6 @@ import type { DbOrTx } from "@/db/client";
 import { revisions } from "@/db/schema";
 import type { Actor } from "@/lib/auth/actor";
 import { err } from "@/lib/result";
-import { isUuid } from "./queries";
 import { saveRecord } from "./save-record";
 import type { SaveResult } from "./write-outcome";
 
@@ -26,7 +25,6 @@ export type RevertRecordInput = {
  * `not_found`. The people whose values it replaced are told (lib/notifications.ts).
  */
 export async function revertRecord(db: DbOrTx, actor: Actor, input: RevertRecordInput): Promise<SaveResult> {
-  if (!isUuid(input.recordId)) return err({ code: "not_found" });
   const [old] = await db
     .select({ snapshot: revisions.snapshot })
     .from(revisions)

@@ -3,7 +3,6 @@ import { and, asc, desc, eq } from "drizzle-orm";
 import { alias, type SelectedFields } from "drizzle-orm/pg-core";
 import type { DbOrTx } from "@/db/client";
 import { collections, recordCapacity, records, reservations, users } from "@/db/schema";
-import { isUuid } from "@/lib/records/queries";
 import { isoString, type UserRef } from "@/lib/records/record-view";
 import { capacityOf } from "./seats";
 
@@ -71,7 +70,6 @@ export async function findReservation(
   recordId: string,
   reservationId: string,
 ): Promise<ReservationView | null> {
-  if (!isUuid(reservationId)) return null;
   const [row] = await reservationsWithNames(db, {}).where(
     and(eq(reservations.id, reservationId), eq(reservations.recordId, recordId)),
   );
@@ -91,7 +89,6 @@ export async function getReservationSummary(
   recordId: string,
   options: { limit?: number } = {},
 ): Promise<ReservationSummary | null> {
-  if (!isUuid(recordId)) return null;
   const limit = options.limit ?? DEFAULT_RESERVATION_LIMIT;
   return db.transaction(
     async (tx) => {

@@ -4,7 +4,6 @@ import { type DbOrTx, rowsOf } from "@/db/client";
 import { collections, recordCapacity, records, reservations, users } from "@/db/schema";
 import { type Actor, hasRole } from "@/lib/auth/actor";
 import { isConstraintViolation } from "@/lib/database-errors";
-import { isUuid } from "@/lib/records/queries";
 import { err, type Result } from "@/lib/result";
 import { capacitySql } from "./capacity";
 import { findReservation, type ReservationView, reservationsWithNames, toReservationView } from "./queries";
@@ -119,7 +118,6 @@ export async function reserveSeats(db: DbOrTx, actor: Actor, input: ReserveSeats
     return err({ code: "invalid", fields: { seats: parsed.error.issues[0]?.message ?? "Invalid number of seats" } });
   }
   const seats = parsed.data;
-  if (!isUuid(input.recordId)) return err({ code: "not_found" });
   const requestId = input.requestId ?? null;
   if (requestId) {
     const replayed = await replay(db, actor, input.recordId, seats, requestId);
@@ -188,7 +186,6 @@ export async function cancelReservation(
   actor: Actor,
   input: CancelReservationInput,
 ): Promise<CancelResult> {
-  if (!isUuid(input.recordId) || !isUuid(input.reservationId)) return err({ code: "not_found" });
   const isAdmin = hasRole(actor, "admin");
   return db.transaction(async (tx): Promise<CancelResult> => {
     const counter = await lockCounter(tx, input.recordId);

@@ -1,18 +1,12 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "@/db/client";
 import type { FieldDefinition } from "@/lib/fields";
 import { saveRecord } from "@/lib/records/save-record";
-import {
-  createCollection,
-  createTestDatabase,
-  createTestRecord,
-  createUser,
-  type TestDatabase,
-  type TestUser,
-} from "../support/test-database";
+import { setUpTestDatabase } from "../support/set-up-test-database";
+import { createCollection, createTestRecord, type TestDatabase, type TestUser } from "../support/test-database";
 
 /**
  * Issue 10, reliability: an app instance SIGKILLed in the middle of saves. No half-written
@@ -27,13 +21,11 @@ const ACKS_BEFORE_KILL = 60;
 let database: TestDatabase;
 let editor: TestUser;
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  editor = await createUser(database.db, { name: "Edith" });
-});
+const setup = setUpTestDatabase({ users: { editor: { name: "Edith" } } });
 
-afterAll(async () => {
-  await database?.drop();
+beforeAll(() => {
+  ({ database } = setup);
+  ({ editor } = setup.users);
 });
 
 type Line = { kind: "send" | "ack"; recordId: string; saveId: string; version: number };

@@ -157,6 +157,12 @@ describe("POST /api/records/:id/lease", () => {
     expect((await lease.post(id, carol)).status).toBe(403);
     expect((await lease.post(crypto.randomUUID(), alice)).status).toBe(404);
     expect((await lease.get("not-a-record", carol)).status).toBe(404);
+    // Ids enter at the route: one that is not a uuid names nothing, whatever the method.
+    for (const call of [lease.get, lease.post, lease.delete]) {
+      const response = await call("not-a-uuid", admin);
+      expect(response.status).toBe(404);
+      expect(response.body).toMatchObject({ error: "not_found" });
+    }
     const notLeased = await lease.post(optimistic.id, alice);
     expect(notLeased.status).toBe(409);
     expect(notLeased.body).toMatchObject({ error: "not_leased" });

@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import * as cancelRoute from "@/app/api/records/[id]/reservations/[reservationId]/route";
+import * as reservationsRoute from "@/app/api/records/[id]/reservations/route";
 import { queryRows } from "@/db/client";
 import type { FieldDefinition } from "@/lib/fields";
 import { deleteRecord } from "@/lib/records/delete-record";
@@ -16,7 +18,9 @@ import {
   reserveSeats,
 } from "@/lib/reservations/reserve-seats";
 import { seedDemoData } from "@/lib/seed";
+import { callRoute } from "../support/api";
 import { whileLocked } from "../support/lock-gate";
+import { setUpTestDatabase } from "../support/set-up-test-database";
 import {
   createCollection,
   createTestDatabase,
@@ -43,20 +47,20 @@ let bob: TestUser;
 let admin: TestUser;
 let buyers: TestUser[];
 
-beforeAll(async () => {
+const setup = setUpTestDatabase({
   // One connection per concurrent request, so each reservation really runs in its own session.
-  database = await createTestDatabase({ max: CONCURRENT + 10 });
-  const collection = await createCollection(database.db, { fields: EVENT_FIELDS });
-  await queryRows(database.db, sql`update collections set capacity_field = 'capacity' where id = ${collection.id}`);
-  events = collection.slug;
-  alice = await createUser(database.db, { name: "Alice" });
-  bob = await createUser(database.db, { name: "Bob" });
-  admin = await createUser(database.db, { name: "Admin", role: "admin" });
-  buyers = await Promise.all(Array.from({ length: 20 }, () => createUser(database.db)));
+  max: CONCURRENT + 10,
+  collections: { events: { fields: EVENT_FIELDS } },
+  users: { alice: { name: "Alice" }, bob: { name: "Bob" }, admin: { name: "Admin", role: "admin" } },
 });
 
-afterAll(async () => {
-  await database?.drop();
+beforeAll(async () => {
+  ({ database } = setup);
+  ({ alice, bob, admin } = setup.users);
+  const collection = setup.collections.events;
+  await queryRows(database.db, sql`update collections set capacity_field = 'capacity' where id = ${collection.id}`);
+  events = collection.slug;
+  buyers = await Promise.all(Array.from({ length: 20 }, () => createUser(database.db)));
 });
 
 function newEvent(capacity: number, extra: Record<string, unknown> = {}): Promise<RecordView> {
@@ -400,13 +404,44 @@ describe("cancelling", () => {
     const other = await newEvent(5);
     const elsewhere = await reserveSeats(database.db, alice, { recordId: other.id, seats: 1 });
     if (!elsewhere.ok) throw new Error("setup failed");
-    for (const reservationId of [randomUUID(), "not-a-uuid", elsewhere.reservation.id]) {
+    for (const reservationId of [randomUUID(), elsewhere.reservation.id]) {
       expect(await cancelReservation(database.db, alice, { recordId: event.id, reservationId })).toEqual({
         ok: false,
         error: { code: "not_found" },
       });
     }
     expect((await ledger(other.id)).taken).toBe(1);
+  });
+
+  it("answers 404 not_found at the API for ids that are not uuids, before the domain is asked", async () => {
+    const event = await newEvent(5);
+    const cancel = (id: string, reservationId: string) =>
+      callRoute(cancelRoute.DELETE, {
+        method: "DELETE",
+        path: `/api/records/${id}/reservations/${reservationId}`,
+        params: { id, reservationId },
+        token: admin.token,
+      });
+    for (const [id, reservationId] of [
+      [event.id, "not-a-uuid"],
+      ["not-a-uuid", randomUUID()],
+    ] as const) {
+      const response = await cancel(id, reservationId);
+      expect(response.status).toBe(404);
+      expect(response.body).toMatchObject({ error: "not_found" });
+    }
+    for (const route of [reservationsRoute.GET, reservationsRoute.POST]) {
+      const response = await callRoute(route, {
+        method: route === reservationsRoute.GET ? "GET" : "POST",
+        path: "/api/records/not-a-uuid/reservations",
+        params: { id: "not-a-uuid" },
+        token: alice.token,
+        ...(route === reservationsRoute.POST ? { json: { seats: 1 } } : {}),
+      });
+      expect(response.status).toBe(404);
+      expect(response.body).toMatchObject({ error: "not_found" });
+    }
+    expect((await ledger(event.id)).taken).toBe(0);
   });
 });
 
@@ -441,7 +476,7 @@ describe("requests the domain refuses", () => {
     const plain = await createCollection(database.db, { fields: EVENT_FIELDS });
     const noCapacity = await createTestRecord(database.db, admin, plain, { name: "No seats here", capacity: 5 });
 
-    for (const recordId of [randomUUID(), "42", deleted.id, noCapacity.id]) {
+    for (const recordId of [randomUUID(), deleted.id, noCapacity.id]) {
       expect(await reserveSeats(database.db, alice, { recordId, seats: 1 }), recordId).toEqual({
         ok: false,
         error: { code: "not_found" },

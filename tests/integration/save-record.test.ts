@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { queryRows, type Tx } from "@/db/client";
 import type { FieldDefinition } from "@/lib/fields";
 import { createRecord } from "@/lib/records/create-record";
@@ -10,9 +10,8 @@ import { restoreRecord } from "@/lib/records/restore-record";
 import { saveRecord } from "@/lib/records/save-record";
 import type { SaveResult } from "@/lib/records/write-outcome";
 import { whileLocked } from "../support/lock-gate";
+import { setUpTestDatabase } from "../support/set-up-test-database";
 import {
-  createCollection,
-  createTestDatabase,
   createTestRecord,
   createUser,
   storedRevisions,
@@ -35,17 +34,17 @@ let slug: string;
 let alice: TestUser;
 let bob: TestUser;
 
-beforeAll(async () => {
+const setup = setUpTestDatabase({
   // One connection per concurrent client, so every save really runs on its own session.
-  database = await createTestDatabase({ max: SAVES });
-  const collection = await createCollection(database.db, { fields: FIELDS });
-  slug = collection.slug;
-  alice = await createUser(database.db, { name: "Alice" });
-  bob = await createUser(database.db, { name: "Bob" });
+  max: SAVES,
+  collections: { items: { fields: FIELDS } },
+  users: { alice: { name: "Alice" }, bob: { name: "Bob" } },
 });
 
-afterAll(async () => {
-  await database?.drop();
+beforeAll(() => {
+  ({ database } = setup);
+  slug = setup.collections.items.slug;
+  ({ alice, bob } = setup.users);
 });
 
 async function newRecord(values: Record<string, unknown> = { title: "Start", count: 0 }): Promise<RecordView> {

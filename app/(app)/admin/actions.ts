@@ -3,6 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { action } from "@/app/_lib/action";
+import { unknownId } from "@/app/_lib/known-ids";
 import { releaseLease } from "@/lib/leases/release-lease";
 
 /** Breaks someone's edit lease; the reason is recorded with who and when. */
@@ -16,6 +17,8 @@ export const breakLeaseAction = action(
     name: "breakLease",
   },
   async ({ db, actor }, input) => {
+    const unknown = unknownId(input.recordId);
+    if (unknown) return unknown;
     const result = await releaseLease(db, actor, input);
     if (!result.ok) return result;
     revalidatePath("/admin");

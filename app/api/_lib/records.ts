@@ -1,6 +1,29 @@
+import type { Role } from "@/db/schema";
+import { isUuid } from "@/lib/ids";
 import type { RecordView } from "@/lib/records/record-view";
 import { etagFor, type IfMatch, parseIfMatch } from "./etag";
-import { fail } from "./route";
+import { apiRoute, fail, type RouteContext } from "./route";
+
+/** The path parameters that are ids: `id` and anything named `…Id` (`reservationId`). */
+function pathIds(params: object): unknown[] {
+  return Object.entries(params).flatMap(([key, value]) => (key === "id" || key.endsWith("Id") ? [value] : []));
+}
+
+/**
+ * `apiRoute` for the paths under /api/records/:id. The ids in the path are checked here, once,
+ * where they enter: one that is not a uuid names nothing (404 not_found, after authentication),
+ * and the domain functions below trust the ids they are given.
+ */
+export function recordRoute<P extends { id: string }>(
+  role: Role,
+  handler: (context: RouteContext<P>) => Promise<Response>,
+) {
+  return apiRoute<P>(role, async (context) =>
+    pathIds(context.params).every((id) => typeof id === "string" && isUuid(id))
+      ? handler(context)
+      : fail({ code: "not_found" }),
+  );
+}
 
 export function recordResponse(
   record: RecordView,

@@ -2,6 +2,7 @@
 
 import { z } from "zod";
 import { action, saveIdSchema } from "@/app/_lib/action";
+import { unknownId } from "@/app/_lib/known-ids";
 import { recordInputSchema } from "@/lib/fields";
 import { PG_INT_MAX } from "@/lib/pg-int";
 import { setPresenceEditing } from "@/lib/presence";
@@ -23,6 +24,8 @@ const saveInput = z.object({
 export const saveRecordAction = action(
   { role: "editor", input: saveInput, name: "saveRecord" },
   async ({ db, actor }, input) => {
+    const unknown = unknownId(input.recordId);
+    if (unknown) return unknown;
     const result = await saveRecord(db, actor, input);
     return result.ok ? { ok: true as const, record: result.record, replayed: result.replayed } : result;
   },
@@ -37,6 +40,8 @@ const deleteInput = z.object({
 export const deleteRecordAction = action(
   { role: "editor", input: deleteInput, name: "deleteRecord" },
   async ({ db, actor }, input) => {
+    const unknown = unknownId(input.recordId);
+    if (unknown) return unknown;
     const result = await deleteRecord(db, actor, input);
     return result.ok ? { ok: true as const, version: result.version } : result;
   },
@@ -53,6 +58,8 @@ const restoreInput = z.object({
 export const restoreRecordAction = action(
   { role: "editor", input: restoreInput, name: "restoreRecord" },
   async ({ db, actor }, input) => {
+    const unknown = unknownId(input.recordId);
+    if (unknown) return unknown;
     const result = await restoreRecord(db, actor, input);
     return result.ok ? { ok: true as const, record: result.record } : result;
   },
@@ -67,14 +74,15 @@ const reserveInput = z.object({
 /** The panel's "Reserve": the same domain function as `POST /api/records/:id/reservations`. */
 export const reserveSeatsAction = action(
   { role: "editor", input: reserveInput, name: "reserveSeats" },
-  async ({ db, actor }, input) => reserveSeats(db, actor, input),
+  async ({ db, actor }, input) => unknownId(input.recordId) ?? (await reserveSeats(db, actor, input)),
 );
 
 const cancelInput = z.object({ recordId: z.string().max(100), reservationId: z.string().max(100) });
 
 export const cancelReservationAction = action(
   { role: "editor", input: cancelInput, name: "cancelReservation" },
-  async ({ db, actor }, input) => cancelReservation(db, actor, input),
+  async ({ db, actor }, input) =>
+    unknownId(input.recordId, input.reservationId) ?? (await cancelReservation(db, actor, input)),
 );
 
 /**

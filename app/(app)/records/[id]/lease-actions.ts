@@ -2,6 +2,7 @@
 
 import { z } from "zod";
 import { action } from "@/app/_lib/action";
+import { unknownId } from "@/app/_lib/known-ids";
 import { acquireLease } from "@/lib/leases/acquire-lease";
 import { releaseLease } from "@/lib/leases/release-lease";
 
@@ -15,6 +16,8 @@ const tab = z.uuid();
 export const acquireLeaseAction = action(
   { role: "editor", input: z.object({ recordId, tab, renew: z.boolean().optional() }), name: "acquireLease" },
   async ({ db, actor }, input) => {
+    const unknown = unknownId(input.recordId);
+    if (unknown) return unknown;
     const result = await acquireLease(db, actor, input);
     return result.ok ? { ok: true as const, lease: result.lease } : result;
   },
@@ -28,6 +31,8 @@ export const takeOverLeaseAction = action(
     name: "takeOverLease",
   },
   async ({ db, actor }, input) => {
+    const unknown = unknownId(input.recordId);
+    if (unknown) return unknown;
     const result = await acquireLease(db, actor, { ...input, takeover: true });
     return result.ok ? { ok: true as const, lease: result.lease } : result;
   },
@@ -37,6 +42,8 @@ export const takeOverLeaseAction = action(
 export const releaseLeaseAction = action(
   { role: "editor", input: z.object({ recordId, tab }), name: "releaseLease" },
   async ({ db, actor }, input) => {
+    const unknown = unknownId(input.recordId);
+    if (unknown) return unknown;
     const result = await releaseLease(db, actor, input);
     return result.ok ? { ok: true as const, released: result.released } : result;
   },

@@ -6,6 +6,7 @@ import { ReferenceOptionsProvider } from "@/components/reference-options";
 import { RelativeTime } from "@/components/relative-time";
 import { hasRole } from "@/lib/auth/actor";
 import { isFollowing } from "@/lib/follows";
+import { isUuid } from "@/lib/ids";
 import { listPeople } from "@/lib/notifications";
 import { PG_INT_MAX } from "@/lib/pg-int";
 import { deletedInfo, getRevision, loadRecord, revisionsSince, toRecordView } from "@/lib/records/queries";
@@ -39,7 +40,9 @@ export default async function RecordPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const { db, actor } = await requirePageActor();
-  const record = await loadRecord(db, (await params).id);
+  // The id enters here from the URL: one that is not a uuid names no record.
+  const { id } = await params;
+  const record = isUuid(id) ? await loadRecord(db, id) : null;
   if (!record) notFound();
   const back = (
     <p className="small">

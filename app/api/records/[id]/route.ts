@@ -4,12 +4,12 @@ import { deletedInfo, loadRecord, toRecordView } from "@/lib/records/queries";
 import { saveRecord } from "@/lib/records/save-record";
 import { etagFor, ifNoneMatchHits } from "../../_lib/etag";
 import { idParams, recordDataSchema, recordSchema, registerRoute } from "../../_lib/openapi";
-import { baseVersionFrom, recordResponse } from "../../_lib/records";
-import { apiRoute, fail, idempotencyKey, readJson } from "../../_lib/route";
+import { baseVersionFrom, recordResponse, recordRoute } from "../../_lib/records";
+import { fail, idempotencyKey, readJson } from "../../_lib/route";
 
 type Params = { id: string };
 
-export const GET = apiRoute<Params>("viewer", async ({ request, db, params }) => {
+export const GET = recordRoute<Params>("viewer", async ({ request, db, params }) => {
   const record = await loadRecord(db, params.id);
   if (!record) return fail({ code: "not_found" });
   const deleted = deletedInfo(record);
@@ -23,7 +23,7 @@ export const GET = apiRoute<Params>("viewer", async ({ request, db, params }) =>
 const patchBody = z.strictObject({ data: recordDataSchema });
 
 /** A JSON merge patch of the record's data, applied only if If-Match still names the current version. */
-export const PATCH = apiRoute<Params>("editor", async ({ request, db, actor, params }) => {
+export const PATCH = recordRoute<Params>("editor", async ({ request, db, actor, params }) => {
   const base = await baseVersionFrom(request, async () => (await loadRecord(db, params.id))?.version ?? null);
   if (!base.ok) return base.response;
   const key = idempotencyKey(request);
@@ -41,7 +41,7 @@ export const PATCH = apiRoute<Params>("editor", async ({ request, db, actor, par
   return recordResponse(result.record);
 });
 
-export const DELETE = apiRoute<Params>("editor", async ({ request, db, actor, params }) => {
+export const DELETE = recordRoute<Params>("editor", async ({ request, db, actor, params }) => {
   const base = await baseVersionFrom(request, async () => (await loadRecord(db, params.id))?.version ?? null);
   if (!base.ok) return base.response;
   const key = idempotencyKey(request);

@@ -7,10 +7,10 @@ import { env } from "@/lib/env";
 import { type LiveEvent, SCHEMA_TOPIC, subscribe, subscribeAccess } from "@/lib/live-events";
 import { leavePresence, openStreamPresence, presentUsers, touchPresence } from "@/lib/presence";
 import { presenceChanged, watchPresence } from "@/lib/presence-fanout";
-import { isUuid } from "@/lib/records/queries";
 import { eventStream, liveEventMessage, presenceMessage, sseEvent } from "../../../_lib/event-stream";
 import { idParams, registerRoute } from "../../../_lib/openapi";
-import { apiRoute, fail } from "../../../_lib/route";
+import { recordRoute } from "../../../_lib/records";
+import { fail } from "../../../_lib/route";
 
 type Params = { id: string };
 
@@ -26,8 +26,7 @@ type Params = { id: string };
  * caller's presence on the record (lib/presence.ts): it joins now, is touched at every ping
  * and leaves when the stream closes.
  */
-export const GET = apiRoute<Params>("viewer", async ({ request, db, actor, params, token }) => {
-  if (!isUuid(params.id)) return fail({ code: "not_found" });
+export const GET = recordRoute<Params>("viewer", async ({ request, db, actor, params, token }) => {
   // As PostgreSQL writes it, so the notifications (which name records that way) match.
   const recordId = params.id.toLowerCase();
   // Events until the stream exists are kept, then sent after `ready`.

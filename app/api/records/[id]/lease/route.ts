@@ -5,7 +5,8 @@ import type { LeaseView } from "@/lib/leases/lease-view";
 import { releaseLease } from "@/lib/leases/release-lease";
 import { isUuid, loadRecord } from "@/lib/records/queries";
 import { idParams, leaseSchema, registerRoute } from "../../../_lib/openapi";
-import { apiRoute, fail, readJson } from "../../../_lib/route";
+import { recordRoute } from "../../../_lib/records";
+import { fail, readJson } from "../../../_lib/route";
 
 type Params = { id: string };
 
@@ -22,7 +23,7 @@ function wantsTakeover(request: Request): boolean {
 const takeoverBody = z.strictObject({ reason: z.string().trim().max(500).optional() });
 
 /** The record's lease, expired or not; `{holder: null}` when nobody holds one. */
-export const GET = apiRoute<Params>("viewer", async ({ db, params }) => {
+export const GET = recordRoute<Params>("viewer", async ({ db, params }) => {
   const record = await loadRecord(db, params.id);
   if (!record || record.deletedAt) return fail({ code: "not_found" });
   const lease = await getLease(db, params.id);
@@ -34,7 +35,7 @@ export const GET = apiRoute<Params>("viewer", async ({ db, params }) => {
  * `?takeover=1` with an optional JSON body `{reason}`: admins at any time (a reason is then
  * required while the lease is live), anyone once it has expired; otherwise 403.
  */
-export const POST = apiRoute<Params>("editor", async ({ request, db, actor, params }) => {
+export const POST = recordRoute<Params>("editor", async ({ request, db, actor, params }) => {
   // The body is optional: `{reason}` for a take-over, or nothing at all.
   const body = await readJson(request, takeoverBody, { whenEmpty: {} });
   if (!body.ok) return body.response;
@@ -51,7 +52,7 @@ export const POST = apiRoute<Params>("editor", async ({ request, db, actor, para
  * Releases the lease: 204. Its holder, or an admin breaking it (`?reason=` is recorded); else
  * 403. With `?tab=`, a lease that another tab of the same user holds stays (still 204).
  */
-export const DELETE = apiRoute<Params>("editor", async ({ request, db, actor, params }) => {
+export const DELETE = recordRoute<Params>("editor", async ({ request, db, actor, params }) => {
   const search = new URL(request.url).searchParams;
   const reason = search.get("reason");
   if (reason !== null && reason.length > 500) {

@@ -3,7 +3,8 @@ import { DEFAULT_RESERVATION_LIMIT, getReservationSummary, MAX_RESERVATION_LIMIT
 import { reserveSeats } from "@/lib/reservations/reserve-seats";
 import { seatsSchema } from "@/lib/reservations/seats";
 import { idParams, registerRoute, reservationSchema } from "../../../_lib/openapi";
-import { apiRoute, fail, idempotencyKey, readJson, readQuery } from "../../../_lib/route";
+import { recordRoute } from "../../../_lib/records";
+import { fail, idempotencyKey, readJson, readQuery } from "../../../_lib/route";
 
 type Params = { id: string };
 
@@ -12,7 +13,7 @@ const listQuery = z.strictObject({
 });
 
 /** `{capacity, taken, remaining, reservations}`; reservations newest first, `limit` 1–1000 (default 200). */
-export const GET = apiRoute<Params>("viewer", async ({ request, db, params }) => {
+export const GET = recordRoute<Params>("viewer", async ({ request, db, params }) => {
   const query = readQuery(request, listQuery);
   if (!query.ok) return query.response;
   const summary = await getReservationSummary(db, params.id, {
@@ -25,7 +26,7 @@ export const GET = apiRoute<Params>("viewer", async ({ request, db, params }) =>
 const reserveBody = z.strictObject({ seats: seatsSchema });
 
 /** 201 `{reservation, remaining}`; 409 `insufficient_capacity` with `remaining`; 422 for bad seats. */
-export const POST = apiRoute<Params>("editor", async ({ request, db, actor, params }) => {
+export const POST = recordRoute<Params>("editor", async ({ request, db, actor, params }) => {
   const key = idempotencyKey(request);
   if (!key.ok) return key.response;
   const body = await readJson(request, reserveBody);

@@ -1,13 +1,13 @@
 import { idParams, recordSchema, registerRoute } from "@/app/api/_lib/openapi";
 import { loadRecord } from "@/lib/records/queries";
 import { restoreDeletedRecord } from "@/lib/records/restore-deleted";
-import { baseVersionFrom, recordResponse } from "../../../_lib/records";
-import { apiRoute, fail, idempotencyKey } from "../../../_lib/route";
+import { baseVersionFrom, recordResponse, recordRoute } from "../../../_lib/records";
+import { fail, idempotencyKey } from "../../../_lib/route";
 
 type Params = { id: string };
 
 /** Restores a deleted record with its last values; If-Match names the version it was deleted at. */
-export const POST = apiRoute<Params>("editor", async ({ request, db, actor, params }) => {
+export const POST = recordRoute<Params>("editor", async ({ request, db, actor, params }) => {
   const base = await baseVersionFrom(request, async () => (await loadRecord(db, params.id))?.version ?? null);
   if (!base.ok) return base.response;
   const key = idempotencyKey(request);

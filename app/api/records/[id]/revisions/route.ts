@@ -2,7 +2,8 @@ import { z } from "zod";
 import { PG_INT_MAX } from "@/lib/pg-int";
 import { listRevisions, loadRecord } from "@/lib/records/queries";
 import { idParams, registerRoute, revisionSchema } from "../../../_lib/openapi";
-import { apiRoute, fail, readQuery } from "../../../_lib/route";
+import { recordRoute } from "../../../_lib/records";
+import { fail, readQuery } from "../../../_lib/route";
 
 const query = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1000).optional(),
@@ -10,7 +11,7 @@ const query = z.strictObject({
 });
 
 /** History, newest first: `{version, action, user, at, changes}`; `before` pages back. */
-export const GET = apiRoute<{ id: string }>("viewer", async ({ request, db, params }) => {
+export const GET = recordRoute<{ id: string }>("viewer", async ({ request, db, params }) => {
   const parsed = readQuery(request, query);
   if (!parsed.ok) return parsed.response;
   const record = await loadRecord(db, params.id);

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { cancelReservation } from "@/lib/reservations/reserve-seats";
 import { registerRoute, reservationSchema } from "../../../../_lib/openapi";
-import { apiRoute, fail } from "../../../../_lib/route";
+import { recordRoute } from "../../../../_lib/records";
+import { fail } from "../../../../_lib/route";
 
 type Params = { id: string; reservationId: string };
 
@@ -9,7 +10,7 @@ type Params = { id: string; reservationId: string };
  * Cancels a reservation (your own; admins any) and returns its seats: 200
  * `{reservation, remaining}`. Cancelling again answers the same, and returns no seats twice.
  */
-export const DELETE = apiRoute<Params>("editor", async ({ db, actor, params }) => {
+export const DELETE = recordRoute<Params>("editor", async ({ db, actor, params }) => {
   const result = await cancelReservation(db, actor, { recordId: params.id, reservationId: params.reservationId });
   if (!result.ok) {
     return fail(

@@ -2,12 +2,13 @@ import { z } from "zod";
 import { PG_INT_MAX } from "@/lib/pg-int";
 import { getRevision, loadRecord } from "@/lib/records/queries";
 import { registerRoute, revisionSchema } from "../../../../_lib/openapi";
-import { apiRoute, fail } from "../../../../_lib/route";
+import { recordRoute } from "../../../../_lib/records";
+import { fail } from "../../../../_lib/route";
 
 const version = z.coerce.number().int().min(1).max(PG_INT_MAX);
 
 /** One version of a record: `{version, action, user, at, changes, data}`, data being every field's value then. */
-export const GET = apiRoute<{ id: string; version: string }>("viewer", async ({ db, params }) => {
+export const GET = recordRoute<{ id: string; version: string }>("viewer", async ({ db, params }) => {
   const parsed = version.safeParse(params.version);
   if (!parsed.success) return fail({ code: "bad_query", message: "version must be a whole number from 1" });
   const record = await loadRecord(db, params.id);

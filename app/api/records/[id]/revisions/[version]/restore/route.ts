@@ -2,8 +2,8 @@ import { z } from "zod";
 import { recordSchema, registerRoute } from "@/app/api/_lib/openapi";
 import { loadRecord } from "@/lib/records/queries";
 import { revertRecord } from "@/lib/records/revert-record";
-import { baseVersionFrom, recordResponse } from "../../../../../_lib/records";
-import { apiRoute, fail, idempotencyKey } from "../../../../../_lib/route";
+import { baseVersionFrom, recordResponse, recordRoute } from "../../../../../_lib/records";
+import { fail, idempotencyKey } from "../../../../../_lib/route";
 
 const version = z.coerce.number().int().min(1).max(2_147_483_647);
 
@@ -11,7 +11,7 @@ const version = z.coerce.number().int().min(1).max(2_147_483_647);
  * Restore a version: a new version with that version's values (action `revert`), written only if
  * If-Match still names the current version; 412 with the changes since otherwise, like PATCH.
  */
-export const POST = apiRoute<{ id: string; version: string }>("editor", async ({ request, db, actor, params }) => {
+export const POST = recordRoute<{ id: string; version: string }>("editor", async ({ request, db, actor, params }) => {
   const parsed = version.safeParse(params.version);
   if (!parsed.success) return fail({ code: "not_found", message: "No such version of this record." });
   const base = await baseVersionFrom(request, async () => (await loadRecord(db, params.id))?.version ?? null);

@@ -198,14 +198,16 @@ export async function rowsOf<S extends Record<string, ColumnDecoder>>(
   query: SQL,
   shape: S,
 ): Promise<DecodedRow<S>[]> {
-  const decoders = Object.entries(shape);
+  const decoders = Object.entries(shape).map(([key, decoder]) => {
+    const decode = is(decoder, Column) ? (value: unknown) => decoder.mapFromDriverValue(value) : decoder;
+    return [key, decode] as const;
+  });
   const rows = await queryRows<Record<string, unknown>>(db, query);
   return rows.map((row) => {
     const decoded: Record<string, unknown> = {};
-    for (const [key, decoder] of decoders) {
+    for (const [key, decode] of decoders) {
       const value = row[key];
-      if (value === null || value === undefined) decoded[key] = null;
-      else decoded[key] = is(decoder, Column) ? decoder.mapFromDriverValue(value) : decoder(value);
+      decoded[key] = value === null || value === undefined ? null : decode(value);
     }
     return decoded as DecodedRow<S>;
   });

@@ -3,8 +3,8 @@
  * drizzle) against a raw-SQL baseline of the same transaction through postgres.js, at 1 and
  * 16 concurrent clients, interleaved in the same run so both see the same machine.
  *
- *   npx tsx scripts/bench-reservations.ts            # starts a throwaway PostgreSQL (or TEST_DATABASE_URL)
- *   BENCH_SECONDS=5 BENCH_ROUNDS=4 npx tsx scripts/bench-reservations.ts
+ *   npx tsx --conditions=react-server scripts/bench-reservations.ts   # starts a throwaway PostgreSQL (or TEST_DATABASE_URL)
+ *   BENCH_SECONDS=5 BENCH_ROUNDS=4 npx tsx --conditions=react-server scripts/bench-reservations.ts
  *
  * `benchReservations(url)` runs against any migrated-or-empty database (it migrates, creates a
  * bench collection, user and event, and removes them afterwards).

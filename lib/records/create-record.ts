@@ -20,6 +20,11 @@ export type CreateError =
   | { code: "idempotency_mismatch" };
 export type CreateResult = Result<{ record: RecordView; replayed: boolean }, CreateError>;
 
+/**
+ * A new record at version 1: the record, its `create` revision and (for records that take
+ * reservations) its seat counter are one statement, so all land or none. A repeated save id
+ * answers the first outcome.
+ */
 export async function createRecord(db: DbOrTx, actor: Actor, input: CreateRecordInput): Promise<CreateResult> {
   const [collection] = await db
     .select({

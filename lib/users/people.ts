@@ -20,6 +20,7 @@ import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import { passwordProblem } from "@/lib/auth/password-policy";
 import { createSession, deleteSessionsOf, hashToken } from "@/lib/auth/sessions";
 import { isConstraintViolation } from "@/lib/database-errors";
+import { listEntityRevisions } from "@/lib/entity-revisions";
 import type { UserRef } from "@/lib/records/record-view";
 import { err, type Result } from "@/lib/result";
 import type { UserRevisionView, UserView } from "./user-view";
@@ -68,31 +69,8 @@ async function lockUser(tx: DbOrTx, id: string): Promise<User | undefined> {
 }
 
 /** The revisions of a person after `sinceVersion`, oldest first (the `changes` of a 412). */
-export async function userRevisionsSince(
-  db: DbOrTx,
-  userId: string,
-  sinceVersion: number,
-): Promise<UserRevisionView[]> {
-  const rows = await db
-    .select({
-      version: entityRevisions.version,
-      action: entityRevisions.action,
-      at: entityRevisions.at,
-      changes: entityRevisions.changes,
-      user: { id: users.id, name: users.name },
-    })
-    .from(entityRevisions)
-    .innerJoin(users, eq(users.id, entityRevisions.userId))
-    .where(
-      and(
-        eq(entityRevisions.kind, "user"),
-        eq(entityRevisions.entityId, userId),
-        gt(entityRevisions.version, sinceVersion),
-      ),
-    )
-    .orderBy(asc(entityRevisions.version))
-    .limit(100);
-  return rows.map((row) => ({ ...row, at: row.at.toISOString() }));
+function userRevisionsSince(db: DbOrTx, userId: string, sinceVersion: number): Promise<UserRevisionView[]> {
+  return listEntityRevisions(db, "user", userId, { after: sinceVersion, limit: 100 });
 }
 
 /** A new one-time link for a person; their earlier unused links stop working. */

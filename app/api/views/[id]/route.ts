@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { registerRoute, viewSchema } from "@/app/api/_lib/openapi";
 import { findCollectionById } from "@/lib/collections";
+import { isUuid } from "@/lib/ids";
 import { currentViewVersion, deleteView, findView, updateView } from "@/lib/views/views";
 import { etagFor, ifNoneMatchHits } from "../../_lib/etag";
 import { baseVersionFrom } from "../../_lib/records";
@@ -9,9 +10,12 @@ import { viewBody, viewResponse } from "../../_lib/views";
 
 type Params = { id: string };
 
+/** Ids are checked here, where they enter: a non-UUID names no view (the domain trusts its ids). */
+const NO_VIEW = { code: "not_found", message: "No such view." } as const;
+
 export const GET = apiRoute<Params>("viewer", async ({ request, db, actor, params }) => {
-  const view = await findView(db, actor, params.id);
-  if (!view) return fail({ code: "not_found", message: "No such view." });
+  const view = isUuid(params.id) ? await findView(db, actor, params.id) : null;
+  if (!view) return fail(NO_VIEW);
   if (ifNoneMatchHits(request.headers.get("if-none-match"), view.version)) {
     return new Response(null, { status: 304, headers: { ETag: etagFor(view.version) } });
   }
@@ -20,6 +24,7 @@ export const GET = apiRoute<Params>("viewer", async ({ request, db, actor, param
 
 /** Changes a view if If-Match still names its version (a shared one: its author or an admin). */
 export const PATCH = apiRoute<Params>("viewer", async ({ request, db, actor, params }) => {
+  if (!isUuid(params.id)) return fail(NO_VIEW);
   const base = await baseVersionFrom(request, () => currentViewVersion(db, params.id));
   if (!base.ok) return base.response;
   const body = await readJson(request, viewBody);
@@ -34,6 +39,7 @@ export const PATCH = apiRoute<Params>("viewer", async ({ request, db, actor, par
 });
 
 export const DELETE = apiRoute<Params>("viewer", async ({ request, db, actor, params }) => {
+  if (!isUuid(params.id)) return fail(NO_VIEW);
   const base = await baseVersionFrom(request, () => currentViewVersion(db, params.id));
   if (!base.ok) return base.response;
   const result = await deleteView(db, actor, { id: params.id, baseVersion: base.version });

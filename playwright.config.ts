@@ -39,7 +39,7 @@ export default defineConfig({
   },
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"] } }],
   webServer: {
-    command: "npx tsx e2e/serve.ts",
+    command: "npx tsx --conditions=react-server e2e/serve.ts",
     url: `${BASE_URL}/api/health`,
     timeout: 120_000,
     reuseExistingServer: false,

@@ -9,8 +9,7 @@ import type { DbOrTx } from "./client";
  * compare-and-set with its revision in one statement); every other query uses drizzle's builder.
  */
 export async function tableRows<T extends PgTable>(db: DbOrTx, table: T, query: SQL): Promise<T["$inferSelect"][]> {
-  const result: unknown = await db.execute(query);
-  const raw = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Record<string, unknown>[];
+  const raw = await executeRows(db, query);
   const columns = Object.entries(getTableColumns(table));
   return raw.map((row) => {
     const decoded: Record<string, unknown> = {};
@@ -21,4 +20,15 @@ export async function tableRows<T extends PgTable>(db: DbOrTx, table: T, query: 
     }
     return decoded as T["$inferSelect"];
   });
+}
+
+/**
+ * The rows of a hand-written statement as the driver gives them (PGlite answers `{rows}`,
+ * postgres.js an array), values `unknown`: the caller checks what it reads.
+ */
+export async function executeRows(db: DbOrTx, query: SQL): Promise<Record<string, unknown>[]> {
+  const result: unknown = await db.execute(query);
+  const rows: unknown = Array.isArray(result) ? result : (result as { rows?: unknown }).rows;
+  if (!Array.isArray(rows)) throw new Error("the driver answered a statement without rows");
+  return rows as Record<string, unknown>[];
 }

@@ -37,6 +37,9 @@ export type { UserRevisionView, UserView } from "./user-view";
 /** A one-time link (invite or reset) lasts this long. */
 export const INVITE_DAYS = 7;
 
+/** A person's revision snapshot, built in SQL from the written row (the CTE's columns). */
+const USER_SNAPSHOT = sql`jsonb_build_object('email', email, 'name', name, 'role', role, 'active', active)`;
+
 /** The one place a person's row becomes what pages and the API show (dates as ISO strings). */
 function toUserView(row: User): UserView {
   return {
@@ -180,7 +183,7 @@ async function inviteOnce(
                    jsonb_build_object('email', jsonb_build_object('from', null, 'to', email),
                                       'name', jsonb_build_object('from', null, 'to', name),
                                       'role', jsonb_build_object('from', null, 'to', role)),
-                   jsonb_build_object('email', email, 'name', name, 'role', role, 'active', active),
+                   ${USER_SNAPSHOT},
                    ${input.saveId}
               from created
           )
@@ -279,7 +282,7 @@ export async function updateUser(
           ), rev as (
             insert into entity_revisions (kind, entity_id, version, user_id, action, changes, snapshot, save_id)
             select 'user', id, version, ${actor.id}, 'update', ${JSON.stringify(changes)}::jsonb,
-                   jsonb_build_object('email', email, 'name', name, 'role', role, 'active', active), ${input.saveId ?? null}
+                   ${USER_SNAPSHOT}, ${input.saveId ?? null}
               from updated
           )
           select * from updated`,
@@ -376,7 +379,7 @@ export async function acceptInvite(
             select 'user', id, version, id, ${claimed.kind === "invite" ? "accept_invite" : "reset_password"},
                    jsonb_build_object('password', jsonb_build_object('from', case when had_none then null else 'set' end, 'to', 'set'))
                    || case when old_name <> name then jsonb_build_object('name', jsonb_build_object('from', old_name, 'to', name)) else '{}'::jsonb end,
-                   jsonb_build_object('email', email, 'name', name, 'role', role, 'active', active)
+                   ${USER_SNAPSHOT}
               from updated
           )
           select * from updated`,
@@ -446,7 +449,7 @@ export async function updateMe(
           ), rev as (
             insert into entity_revisions (kind, entity_id, version, user_id, action, changes, snapshot)
             select 'user', id, version, ${actor.id}, 'update', ${JSON.stringify(changes)}::jsonb,
-                   jsonb_build_object('email', email, 'name', name, 'role', role, 'active', active)
+                   ${USER_SNAPSHOT}
               from updated
           )
           select * from updated`,

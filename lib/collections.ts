@@ -1,6 +1,7 @@
 import "server-only";
-import { asc, eq } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
+import { preparedFor } from "@/db/prepared";
 import { collections, type EditMode, users } from "@/db/schema";
 import type { FieldDefinition } from "./fields";
 import type { UserRef } from "./records/record-view";
@@ -40,8 +41,16 @@ export async function listCollections(db: DbOrTx): Promise<CollectionView[]> {
   return db.select(VIEW_COLUMNS).from(collections).orderBy(asc(collections.name), asc(collections.slug));
 }
 
+const bySlug = preparedFor((db) =>
+  db
+    .select(VIEW_COLUMNS)
+    .from(collections)
+    .where(eq(collections.slug, sql.placeholder("slug")))
+    .prepare("find_collection"),
+);
+
 export async function findCollection(db: DbOrTx, slug: string): Promise<CollectionView | null> {
-  const [row] = await db.select(VIEW_COLUMNS).from(collections).where(eq(collections.slug, slug));
+  const [row] = await bySlug(db).execute({ slug });
   return row ?? null;
 }
 
@@ -60,7 +69,15 @@ export async function getCollectionDetail(db: DbOrTx, slug: string): Promise<Col
   return row ? { ...row, updatedAt: row.updatedAt.toISOString() } : null;
 }
 
+const byId = preparedFor((db) =>
+  db
+    .select(VIEW_COLUMNS)
+    .from(collections)
+    .where(eq(collections.id, sql.placeholder("id")))
+    .prepare("find_collection_by_id"),
+);
+
 export async function findCollectionById(db: DbOrTx, id: string): Promise<CollectionView | null> {
-  const [row] = await db.select(VIEW_COLUMNS).from(collections).where(eq(collections.id, id));
+  const [row] = await byId(db).execute({ id });
   return row ?? null;
 }

@@ -1,7 +1,8 @@
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
-import { and, desc, eq, inArray, ne, not, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, ne, not, type Placeholder, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
+import { preparedFor } from "@/db/prepared";
 import { sessions, users } from "@/db/schema";
 import { env } from "@/lib/env";
 import type { Actor } from "./actor";
@@ -48,18 +49,12 @@ export async function createSession(
 }
 
 /** A live session: not past its expiry, used within the idle timeout. */
-const liveSession = (idleMinutes: number) =>
+const liveSession = (idleMinutes: number | Placeholder) =>
   sql`(${sessions.expiresAt} > now() and ${sessions.lastSeenAt} > now() - make_interval(mins => ${idleMinutes}))`;
 
-/**
- * The actor behind a session token, or null when it is unknown, expired, idle too long, or its
- * person is deactivated. Each use marks the session (and its person) as seen, at most once a
- * minute, so the idle timeout and "last seen" cost one write per minute, not one per request.
- * The mark is a separate, best-effort write: reading stays possible on a read-only database.
- */
-export async function actorForSession(db: DbOrTx, token: string): Promise<Actor | null> {
-  const id = hashToken(token);
-  const [row] = await db
+/** Every request reads its session: built once per database handle (db/prepared.ts). */
+const sessionActor = preparedFor((db) =>
+  db
     .select({
       id: users.id,
       name: users.name,
@@ -69,7 +64,21 @@ export async function actorForSession(db: DbOrTx, token: string): Promise<Actor 
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.id, id), liveSession(sessionIdleMinutes()), eq(users.active, true)));
+    .where(
+      and(eq(sessions.id, sql.placeholder("id")), liveSession(sql.placeholder("idleMinutes")), eq(users.active, true)),
+    )
+    .prepare("session_actor"),
+);
+
+/**
+ * The actor behind a session token, or null when it is unknown, expired, idle too long, or its
+ * person is deactivated. Each use marks the session (and its person) as seen, at most once a
+ * minute, so the idle timeout and "last seen" cost one write per minute, not one per request.
+ * The mark is a separate, best-effort write: reading stays possible on a read-only database.
+ */
+export async function actorForSession(db: DbOrTx, token: string): Promise<Actor | null> {
+  const id = hashToken(token);
+  const [row] = await sessionActor(db).execute({ id, idleMinutes: sessionIdleMinutes() });
   if (!row) return null;
   if (row.stale) {
     await bestEffort("mark a session as seen", async () => {

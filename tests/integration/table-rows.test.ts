@@ -7,12 +7,15 @@ import { type Database, openPglite } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
 import { users } from "@/db/schema";
 import { executeRows, tableRows } from "@/db/table-rows";
+import { actorForSession, createSession } from "@/lib/auth/sessions";
+import { findCollection } from "@/lib/collections";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 
 /**
  * db/table-rows.ts decodes hand-written statements' rows with the schema's columns: the same
  * typed row (Date timestamps, camelCase keys) from postgres.js, which hands timestamps over as
- * text, and from PGlite, which hands them over as Dates.
+ * text, and from PGlite, which hands them over as Dates. And db/prepared.ts's queries, built
+ * once per handle, on both.
  */
 const opened: { close: () => Promise<void> }[] = [];
 afterAll(async () => {
@@ -69,6 +72,21 @@ describe.each([
   it("refuses a row that lacks one of the table's columns, instead of typing it wrong", async () => {
     const { db } = await open();
     await expect(tableRows(db, users, sql`select id, email from users`)).rejects.toThrow(/lacks name/);
+  }, 60_000);
+
+  it("runs the hot path's prepared lookups (db/prepared.ts), once built, again and again", async () => {
+    const { db } = await open();
+    const [person] = await db
+      .insert(users)
+      .values({ email: `prepared-${Date.now()}@example.test`, name: "Prepared", role: "editor" })
+      .returning({ id: users.id });
+    if (!person) throw new Error("no user");
+    const { token } = await createSession(db, person.id);
+    for (let i = 0; i < 3; i++) {
+      expect(await actorForSession(db, token)).toMatchObject({ id: person.id, name: "Prepared", role: "editor" });
+      expect(await actorForSession(db, `${token}x`)).toBeNull();
+      expect(await findCollection(db, "no-such-collection")).toBeNull();
+    }
   }, 60_000);
 
   it("executeRows gives the driver's rows as they are, on either driver", async () => {

@@ -12,6 +12,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import type { BatchItemResult, BatchSummary } from "@/lib/batches/apply-batch";
 import type { FieldDefinition } from "@/lib/fields";
 
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
@@ -306,8 +307,8 @@ export const batches = pgTable(
       .references(() => users.id),
     kind: text("kind").$type<BatchKind>().notNull(),
     at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
-    summary: jsonb("summary").$type<Record<string, number>>().notNull(),
-    results: jsonb("results").$type<Record<string, unknown>[]>().notNull(),
+    summary: jsonb("summary").$type<BatchSummary>().notNull(),
+    results: jsonb("results").$type<BatchItemResult[]>().notNull(),
     /** For kind `undo`: the batch it undid. */
     undoes: uuid("undoes"),
     /** `Idempotency-Key` of the request that made it: a repeat returns this batch. */

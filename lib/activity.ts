@@ -1,9 +1,10 @@
 import "server-only";
-import { type SQL, sql } from "drizzle-orm";
-import { type DbOrTx, queryRows } from "@/db/client";
-import type { FieldChanges, RevisionAction } from "@/db/schema";
+import { and, desc, eq, gte, lt, sql } from "drizzle-orm";
+import type { DbOrTx } from "@/db/client";
+import { collections, type FieldChanges, type RevisionAction, records, revisions, users } from "@/db/schema";
 import { isUuid } from "@/lib/ids";
-import { isoString, type UserRef } from "@/lib/records/record-view";
+import { PG_INT_MAX } from "@/lib/pg-int";
+import type { UserRef } from "@/lib/records/record-view";
 import { recordTitleSql } from "@/lib/records/title";
 
 /**
@@ -55,7 +56,7 @@ export function decodeCursor(text: string): ActivityCursor | null {
     const [at, recordId, version] = parsed as unknown[];
     if (typeof at !== "string" || !TIMESTAMP.test(at)) return null;
     if (typeof recordId !== "string" || !isUuid(recordId)) return null;
-    if (typeof version !== "number" || !Number.isInteger(version) || version < 1 || version > 2_147_483_647) {
+    if (typeof version !== "number" || !Number.isInteger(version) || version < 1 || version > PG_INT_MAX) {
       return null;
     }
     return { at, recordId, version };
@@ -64,69 +65,56 @@ export function decodeCursor(text: string): ActivityCursor | null {
   }
 }
 
-type Row = {
-  record_id: string;
-  title: string | null;
-  slug: string;
-  collection_name: string;
-  version: number;
-  action: RevisionAction;
-  user_id: string;
-  user_name: string;
-  at: string | Date;
-  at_text: string;
-  changes: FieldChanges;
-  batch_id: string | null;
-  reverted_from: number | null;
-};
-
 export async function listActivity(
   db: DbOrTx,
   query: ActivityQuery,
 ): Promise<{ items: ActivityItem[]; nextCursor: string | null }> {
-  const conditions: SQL[] = [sql`true`];
-  if (query.collectionId) conditions.push(sql`r.collection_id = ${query.collectionId}`);
-  if (query.userId) conditions.push(sql`v.user_id = ${query.userId}`);
-  if (query.action) conditions.push(sql`v.action = ${query.action}`);
-  if (query.since) conditions.push(sql`v.at >= ${query.since.toISOString()}::timestamptz`);
-  if (query.until) conditions.push(sql`v.at < ${query.until.toISOString()}::timestamptz`);
-  if (query.before) {
-    const { at, recordId, version } = query.before;
-    conditions.push(sql`(v.at, v.record_id, v.version) < (${at}::timestamptz, ${recordId}::uuid, ${version}::int)`);
-  }
+  const { before } = query;
   // One more than asked: whether there is a next page.
-  const rows = await queryRows<Row>(
-    db,
-    sql`select v.record_id, ${recordTitleSql(sql`r`, sql`c`)} as title, c.slug, c.name as collection_name,
-               v.version, v.action, v.user_id, u.name as user_name, v.at,
-               to_char(v.at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at_text,
-               v.changes, v.batch_id, v.reverted_from
-          from revisions v
-          join records r on r.id = v.record_id
-          join collections c on c.id = r.collection_id
-          join users u on u.id = v.user_id
-         where ${sql.join(conditions, sql` and `)}
-         order by v.at desc, v.record_id desc, v.version desc
-         limit ${query.limit + 1}`,
-  );
+  const rows = await db
+    .select({
+      recordId: revisions.recordId,
+      title: sql<string | null>`${recordTitleSql(sql`${records}`, sql`${collections}`)}`,
+      collection: { slug: collections.slug, name: collections.name },
+      version: revisions.version,
+      action: revisions.action,
+      user: { id: users.id, name: users.name },
+      at: revisions.at,
+      // The cursor keeps PostgreSQL's microseconds, which a Date would lose.
+      atText: sql<string>`to_char(${revisions.at} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+      changes: revisions.changes,
+      batchId: revisions.batchId,
+      revertedFrom: revisions.revertedFrom,
+    })
+    .from(revisions)
+    .innerJoin(records, eq(records.id, revisions.recordId))
+    .innerJoin(collections, eq(collections.id, records.collectionId))
+    .innerJoin(users, eq(users.id, revisions.userId))
+    .where(
+      and(
+        query.collectionId ? eq(records.collectionId, query.collectionId) : undefined,
+        query.userId ? eq(revisions.userId, query.userId) : undefined,
+        query.action ? eq(revisions.action, query.action) : undefined,
+        query.since ? gte(revisions.at, query.since) : undefined,
+        query.until ? lt(revisions.at, query.until) : undefined,
+        before
+          ? sql`(${revisions.at}, ${revisions.recordId}, ${revisions.version}) < (${before.at}::timestamptz, ${before.recordId}::uuid, ${before.version}::int)`
+          : undefined,
+      ),
+    )
+    .orderBy(desc(revisions.at), desc(revisions.recordId), desc(revisions.version))
+    .limit(query.limit + 1);
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
   return {
-    items: page.map((row) => ({
-      recordId: row.record_id,
+    items: page.map(({ atText: _atText, ...row }) => ({
+      ...row,
       title: row.title?.trim() ? row.title : "Untitled record",
-      collection: { slug: row.slug, name: row.collection_name },
-      version: row.version,
-      action: row.action,
-      user: { id: row.user_id, name: row.user_name },
-      at: isoString(row.at),
-      changes: row.changes,
-      batchId: row.batch_id,
-      revertedFrom: row.reverted_from,
+      at: row.at.toISOString(),
     })),
     nextCursor:
       rows.length > query.limit && last
-        ? encodeCursor({ at: last.at_text, recordId: last.record_id, version: last.version })
+        ? encodeCursor({ at: last.atText, recordId: last.recordId, version: last.version })
         : null,
   };
 }

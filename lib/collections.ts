@@ -1,8 +1,10 @@
-import { sql } from "drizzle-orm";
-import { type DbOrTx, queryRows } from "@/db/client";
-import type { EditMode } from "@/db/schema";
+import "server-only";
+import { asc, eq, sql } from "drizzle-orm";
+import type { DbOrTx } from "@/db/client";
+import { preparedFor } from "@/db/prepared";
+import { collections, type EditMode, users } from "@/db/schema";
 import type { FieldDefinition } from "./fields";
-import { isoString, type UserRef } from "./records/record-view";
+import type { UserRef } from "./records/record-view";
 
 export type CollectionView = {
   id: string;
@@ -24,74 +26,58 @@ export type CollectionDetail = CollectionView & {
   updatedBy: UserRef | null;
 };
 
-type Row = {
-  id: string;
-  slug: string;
-  name: string;
-  fields: FieldDefinition[];
-  edit_mode: EditMode;
-  version: number;
-  capacity_field: string | null;
+/** The columns a CollectionView shows, under its names: the hot path (every record request) reads only these. */
+const VIEW_COLUMNS = {
+  id: collections.id,
+  slug: collections.slug,
+  name: collections.name,
+  fields: collections.fields,
+  editMode: collections.editMode,
+  version: collections.version,
+  capacityField: collections.capacityField,
 };
-
-type DetailRow = Row & {
-  removed_fields: FieldDefinition[];
-  updated_at: string | Date;
-  updated_by: string | null;
-  updated_by_name: string | null;
-};
-
-const toView = (row: Row): CollectionView => ({
-  id: row.id,
-  slug: row.slug,
-  name: row.name,
-  fields: row.fields,
-  editMode: row.edit_mode,
-  version: row.version,
-  capacityField: row.capacity_field,
-});
-
-export function toCollectionDetail(row: DetailRow): CollectionDetail {
-  return {
-    ...toView(row),
-    removedFields: row.removed_fields,
-    updatedAt: isoString(row.updated_at),
-    updatedBy: row.updated_by ? { id: row.updated_by, name: row.updated_by_name ?? "" } : null,
-  };
-}
 
 export async function listCollections(db: DbOrTx): Promise<CollectionView[]> {
-  const rows = await queryRows<Row>(
-    db,
-    sql`select id, slug, name, fields, edit_mode, version, capacity_field from collections order by name, slug`,
-  );
-  return rows.map(toView);
+  return db.select(VIEW_COLUMNS).from(collections).orderBy(asc(collections.name), asc(collections.slug));
 }
 
+const bySlug = preparedFor((db) =>
+  db
+    .select(VIEW_COLUMNS)
+    .from(collections)
+    .where(eq(collections.slug, sql.placeholder("slug")))
+    .prepare("find_collection"),
+);
+
 export async function findCollection(db: DbOrTx, slug: string): Promise<CollectionView | null> {
-  const [row] = await queryRows<Row>(
-    db,
-    sql`select id, slug, name, fields, edit_mode, version, capacity_field from collections where slug = ${slug}`,
-  );
-  return row ? toView(row) : null;
+  const [row] = await bySlug(db).execute({ slug });
+  return row ?? null;
 }
 
 /** The collection's whole schema with who changed it last; null when there is no such slug. */
 export async function getCollectionDetail(db: DbOrTx, slug: string): Promise<CollectionDetail | null> {
-  const [row] = await queryRows<DetailRow>(
-    db,
-    sql`select c.id, c.slug, c.name, c.fields, c.edit_mode, c.version, c.capacity_field, c.removed_fields,
-               c.updated_at, c.updated_by, u.name as updated_by_name
-          from collections c left join users u on u.id = c.updated_by
-         where c.slug = ${slug}`,
-  );
-  return row ? toCollectionDetail(row) : null;
+  const [row] = await db
+    .select({
+      ...VIEW_COLUMNS,
+      removedFields: collections.removedFields,
+      updatedAt: collections.updatedAt,
+      updatedBy: { id: users.id, name: users.name },
+    })
+    .from(collections)
+    .leftJoin(users, eq(users.id, collections.updatedBy))
+    .where(eq(collections.slug, slug));
+  return row ? { ...row, updatedAt: row.updatedAt.toISOString() } : null;
 }
 
+const byId = preparedFor((db) =>
+  db
+    .select(VIEW_COLUMNS)
+    .from(collections)
+    .where(eq(collections.id, sql.placeholder("id")))
+    .prepare("find_collection_by_id"),
+);
+
 export async function findCollectionById(db: DbOrTx, id: string): Promise<CollectionView | null> {
-  const [row] = await queryRows<Row>(
-    db,
-    sql`select id, slug, name, fields, edit_mode, version, capacity_field from collections where id = ${id}`,
-  );
-  return row ? toView(row) : null;
+  const [row] = await byId(db).execute({ id });
+  return row ?? null;
 }

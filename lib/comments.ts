@@ -1,11 +1,13 @@
 import "server-only";
-import { sql } from "drizzle-orm";
-import { type DbOrTx, queryRows } from "@/db/client";
+import { and, asc, eq, isNull, sql } from "drizzle-orm";
+import type { DbOrTx } from "@/db/client";
+import { type Comment, comments, entityRevisions, records, users } from "@/db/schema";
+import { tableRows } from "@/db/table-rows";
 import type { Actor } from "@/lib/auth/actor";
+import { type EntityRevisionView, listEntityRevisions } from "@/lib/entity-revisions";
 import { mentionedPeople } from "@/lib/mentions";
 import { listPeople, notifyMentioned } from "@/lib/notifications";
-import { isUuid } from "@/lib/records/queries";
-import { isoString, type UserRef } from "@/lib/records/record-view";
+import type { UserRef } from "@/lib/records/record-view";
 import { err, type Result } from "@/lib/result";
 
 /**
@@ -30,13 +32,7 @@ export type CommentView = {
   mentions: UserRef[];
 };
 
-export type EntityRevisionView = {
-  version: number;
-  action: string;
-  user: UserRef;
-  at: string;
-  changes: Record<string, { from: unknown; to: unknown }>;
-};
+export type { EntityRevisionView } from "@/lib/entity-revisions";
 
 export type CommentError =
   | { code: "not_found"; message?: string }
@@ -46,32 +42,25 @@ export type CommentError =
 
 export type CommentResult = Result<{ comment: CommentView }, CommentError>;
 
-type CommentRow = {
-  id: string;
-  record_id: string;
-  body: string;
-  version: number;
-  user_id: string;
-  user_name: string;
-  created_at: string | Date;
-  updated_at: string | Date;
-  deleted_at: string | Date | null;
-};
-
-const COLUMNS = sql`m.id, m.record_id, m.body, m.version, m.user_id, u.name as user_name, m.created_at, m.updated_at, m.deleted_at`;
-
-function toView(row: CommentRow, people: readonly UserRef[]): CommentView {
+function toView(row: Comment, authorName: string, people: readonly UserRef[]): CommentView {
   return {
     id: row.id,
-    recordId: row.record_id,
+    recordId: row.recordId,
     body: row.body,
     version: row.version,
-    author: { id: row.user_id, name: row.user_name },
-    createdAt: isoString(row.created_at),
-    updatedAt: isoString(row.updated_at),
+    author: { id: row.userId, name: authorName },
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
     edited: row.version > 1,
     mentions: mentionedPeople(row.body, people),
   };
+}
+
+function selectComments(db: DbOrTx) {
+  return db
+    .select({ comment: comments, authorName: users.name })
+    .from(comments)
+    .innerJoin(users, eq(users.id, comments.userId));
 }
 
 /** The body as stored: trimmed, not empty, at most MAX_COMMENT_LENGTH characters. */
@@ -89,26 +78,19 @@ function checkBody(body: string): { ok: true; body: string } | { ok: false; erro
 
 /** A record's comments, oldest first (deleted ones left out); null when there is no such record. */
 export async function listComments(db: DbOrTx, recordId: string): Promise<CommentView[] | null> {
-  if (!isUuid(recordId)) return null;
-  const [record] = await queryRows<{ id: string }>(db, sql`select id from records where id = ${recordId}`);
+  const [record] = await db.select({ id: records.id }).from(records).where(eq(records.id, recordId));
   if (!record) return null;
-  const rows = await queryRows<CommentRow>(
-    db,
-    sql`select ${COLUMNS} from comments m join users u on u.id = m.user_id
-         where m.record_id = ${recordId} and m.deleted_at is null
-         order by m.created_at, m.id
-         limit 1000`,
-  );
+  const rows = await selectComments(db)
+    .where(and(eq(comments.recordId, recordId), isNull(comments.deletedAt)))
+    .orderBy(asc(comments.createdAt), asc(comments.id))
+    .limit(1000);
   const people = await listPeople(db);
-  return rows.map((row) => toView(row, people));
+  return rows.map((row) => toView(row.comment, row.authorName, people));
 }
 
-async function getComment(db: DbOrTx, commentId: string): Promise<CommentRow | null> {
-  if (!isUuid(commentId)) return null;
-  const [row] = await queryRows<CommentRow>(
-    db,
-    sql`select ${COLUMNS} from comments m join users u on u.id = m.user_id where m.id = ${commentId}`,
-  );
+/** A comment that is not deleted, with its author's name. */
+async function getComment(db: DbOrTx, commentId: string): Promise<{ comment: Comment; authorName: string } | null> {
+  const [row] = await selectComments(db).where(and(eq(comments.id, commentId), isNull(comments.deletedAt)));
   return row ?? null;
 }
 
@@ -120,11 +102,11 @@ export async function addComment(
 ): Promise<CommentResult> {
   const checked = checkBody(input.body);
   if (!checked.ok) return err(checked.error);
-  if (!isUuid(input.recordId)) return err({ code: "not_found" });
   const people = await listPeople(db);
   return db.transaction(async (tx) => {
-    const [row] = await queryRows<CommentRow>(
+    const [row] = await tableRows(
       tx,
+      comments,
       sql`with created as (
             insert into comments (record_id, user_id, body)
             select id, ${actor.id}, ${checked.body} from records where id = ${input.recordId} and deleted_at is null
@@ -136,14 +118,12 @@ export async function addComment(
                    jsonb_build_object('recordId', record_id, 'body', body)
               from created
           )
-          select m.id, m.record_id, m.body, m.version, m.user_id, ${actor.name} as user_name,
-                 m.created_at, m.updated_at, m.deleted_at
-            from created m`,
+          select * from created`,
     );
     if (!row) return err({ code: "not_found" });
-    const comment = toView(row, people);
+    const comment = toView(row, actor.name, people);
     await notifyMentioned(tx, {
-      recordId: row.record_id,
+      recordId: row.recordId,
       commentId: row.id,
       actor,
       userIds: comment.mentions.map((p) => p.id),
@@ -155,32 +135,12 @@ export async function addComment(
 /** Why a compare-and-set on a comment matched no row: gone, not the author's, or stale. */
 async function refusal(db: DbOrTx, actor: Actor, commentId: string, baseVersion: number): Promise<CommentError> {
   const row = await getComment(db, commentId);
-  if (!row || row.deleted_at !== null) return { code: "not_found", message: "No such comment." };
-  if (row.user_id !== actor.id) return { code: "forbidden", message: "Only its author can change a comment." };
-  const changes = await queryRows<{
-    version: number;
-    action: string;
-    user_id: string;
-    user_name: string;
-    at: string | Date;
-    changes: EntityRevisionView["changes"];
-  }>(
-    db,
-    sql`select e.version, e.action, e.user_id, u.name as user_name, e.at, e.changes
-          from entity_revisions e join users u on u.id = e.user_id
-         where e.kind = 'comment' and e.entity_id = ${commentId} and e.version > ${baseVersion}
-         order by e.version`,
-  );
+  if (!row) return { code: "not_found", message: "No such comment." };
+  if (row.comment.userId !== actor.id) return { code: "forbidden", message: "Only its author can change a comment." };
   return {
     code: "version_mismatch",
-    current: toView(row, await listPeople(db)),
-    changes: changes.map((c) => ({
-      version: c.version,
-      action: c.action,
-      user: { id: c.user_id, name: c.user_name },
-      at: isoString(c.at),
-      changes: c.changes,
-    })),
+    current: toView(row.comment, row.authorName, await listPeople(db)),
+    changes: await listEntityRevisions(db, "comment", commentId, { after: baseVersion }),
   };
 }
 
@@ -193,13 +153,20 @@ export async function editComment(
   const checked = checkBody(input.body);
   if (!checked.ok) return err(checked.error);
   const before = await getComment(db, input.commentId);
-  if (!before || before.deleted_at !== null) return err({ code: "not_found", message: "No such comment." });
+  if (!before) return err({ code: "not_found", message: "No such comment." });
   const people = await listPeople(db);
   const result = await db.transaction(async (tx): Promise<CommentResult | null> => {
+    // The body at the version the author saw (every edit bumps the version, so if the
+    // compare-and-set below succeeds, this is the body it replaced).
+    const [previous] = await tx
+      .select({ body: comments.body })
+      .from(comments)
+      .where(and(eq(comments.id, input.commentId), eq(comments.version, input.baseVersion)));
     // One statement: the update only matches the author's comment at the version they saw,
     // and its revision is inserted from the update's own RETURNING.
-    const [row] = await queryRows<CommentRow & { previous: string }>(
+    const [row] = await tableRows(
       tx,
+      comments,
       sql`with previous as (
             select body from comments where id = ${input.commentId}
           ), updated as (
@@ -214,15 +181,14 @@ export async function editComment(
                    jsonb_build_object('recordId', m.record_id, 'body', m.body)
               from updated m, previous p
           )
-          select m.id, m.record_id, m.body, m.version, m.user_id, ${actor.name} as user_name,
-                 m.created_at, m.updated_at, m.deleted_at, p.body as previous
-            from updated m, previous p`,
+          select m.* from updated m, previous p`,
     );
     if (!row) return null;
-    const comment = toView(row, people);
-    const already = new Set(mentionedPeople(row.previous, people).map((p) => p.id));
+    if (!previous) throw new Error("a comment changed without its version changing");
+    const comment = toView(row, actor.name, people);
+    const already = new Set(mentionedPeople(previous.body, people).map((p) => p.id));
     await notifyMentioned(tx, {
-      recordId: row.record_id,
+      recordId: row.recordId,
       commentId: row.id,
       actor,
       userIds: comment.mentions.map((p) => p.id).filter((id) => !already.has(id)),
@@ -238,9 +204,9 @@ export async function deleteComment(
   actor: Actor,
   input: { commentId: string; baseVersion: number },
 ): Promise<Result<{ version: number }, CommentError>> {
-  if (!isUuid(input.commentId)) return err({ code: "not_found", message: "No such comment." });
-  const [row] = await queryRows<{ version: number }>(
+  const [row] = await tableRows(
     db,
+    entityRevisions,
     sql`with deleted as (
           update comments set deleted_at = now(), version = version + 1, updated_at = now()
            where id = ${input.commentId} and version = ${input.baseVersion}
@@ -251,7 +217,7 @@ export async function deleteComment(
         select 'comment', id, version, user_id, updated_at, 'delete', '{}'::jsonb,
                jsonb_build_object('recordId', record_id, 'body', body)
           from deleted
-        returning version`,
+        returning *`,
   );
   if (row) return { ok: true, version: row.version };
   return err(await refusal(db, actor, input.commentId, input.baseVersion));

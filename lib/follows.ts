@@ -1,8 +1,7 @@
 import "server-only";
-import { sql } from "drizzle-orm";
-import { type DbOrTx, queryRows } from "@/db/client";
-import { follows } from "@/db/schema";
-import { isUuid } from "@/lib/records/queries";
+import { and, eq, sql } from "drizzle-orm";
+import type { DbOrTx } from "@/db/client";
+import { comments, follows, records, revisions } from "@/db/schema";
 
 /**
  * Following a record. You follow what you created, edited or commented on — read from the
@@ -11,22 +10,28 @@ import { isUuid } from "@/lib/records/queries";
  * any record you never touched (`following = true`).
  */
 export async function isFollowing(db: DbOrTx, userId: string, recordId: string): Promise<boolean> {
-  if (!isUuid(recordId)) return false;
-  const [row] = await queryRows<{ following: boolean }>(
-    db,
-    sql`select coalesce(
-              (select f.following from follows f where f.user_id = ${userId} and f.record_id = ${recordId}),
-              exists (select 1 from revisions v where v.record_id = ${recordId} and v.user_id = ${userId})
-                or exists (select 1 from comments m where m.record_id = ${recordId} and m.user_id = ${userId})
-            ) as following`,
-  );
+  const chose = db
+    .select({ following: follows.following })
+    .from(follows)
+    .where(and(eq(follows.userId, userId), eq(follows.recordId, recordId)));
+  const edited = db
+    .select({ version: revisions.version })
+    .from(revisions)
+    .where(and(eq(revisions.recordId, recordId), eq(revisions.userId, userId)));
+  const commented = db
+    .select({ id: comments.id })
+    .from(comments)
+    .where(and(eq(comments.recordId, recordId), eq(comments.userId, userId)));
+  const [row] = await db
+    .select({ following: sql<boolean>`coalesce((${chose}), exists (${edited}) or exists (${commented}))` })
+    .from(records)
+    .where(eq(records.id, recordId));
   return row?.following ?? false;
 }
 
 /** Follow or unfollow a record; false when there is no such record. */
 export async function setFollowing(db: DbOrTx, userId: string, recordId: string, following: boolean): Promise<boolean> {
-  if (!isUuid(recordId)) return false;
-  const [record] = await queryRows<{ id: string }>(db, sql`select id from records where id = ${recordId}`);
+  const [record] = await db.select({ id: records.id }).from(records).where(eq(records.id, recordId));
   if (!record) return false;
   await db
     .insert(follows)

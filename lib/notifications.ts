@@ -1,18 +1,22 @@
-// No `server-only` here: saveRecord and the leases import this module, and scripts run them
-// outside Next (db:seed, bench, e2e/serve.ts), like save-record.ts itself.
-import { and, count, desc, eq, inArray, isNull, type SQL, sql } from "drizzle-orm";
-import { type DbOrTx, queryRows } from "@/db/client";
+// Scripts that reach this module (db:seed, bench, e2e/serve.ts) run with tsx --conditions=react-server.
+import "server-only";
+import { and, count, desc, eq, inArray, isNull, lt, ne, not, type SQL, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import type { DbOrTx } from "@/db/client";
 import {
+  collections,
   type NotificationKind,
   notifications,
   type RecordData,
   type RevisionAction,
+  records,
+  revisions,
   type StoredValue,
   users,
 } from "@/db/schema";
+import { executeRows } from "@/db/table-rows";
 import type { Actor } from "@/lib/auth/actor";
-import type { FieldDefinition } from "@/lib/fields";
-import { isoString, type UserRef } from "@/lib/records/record-view";
+import type { UserRef } from "@/lib/records/record-view";
 import { recordTitleSql } from "@/lib/records/title";
 
 /**
@@ -71,7 +75,9 @@ export type OverwrittenInput = {
 export async function notifyOverwritten(tx: DbOrTx, input: OverwrittenInput): Promise<string[]> {
   if (input.fieldsChanged.length === 0) return [];
   const keys = JSON.stringify(input.fieldsChanged);
-  const setters = await queryRows<{ user_id: string; fields: string[] }>(
+  // Per changed field, the newest earlier revision that changed it; then per person their fields.
+  // Hand-written: the lateral key list and DISTINCT ON are this query.
+  const found = await executeRows(
     tx,
     sql`with last_setters as (
           select distinct on (k.key) k.key, v.user_id
@@ -86,11 +92,16 @@ export async function notifyOverwritten(tx: DbOrTx, input: OverwrittenInput): Pr
          group by l.user_id
          order by l.user_id`,
   );
+  const setters = found.map((row) => ({
+    userId: String(row.user_id),
+    fields: Array.isArray(row.fields) ? row.fields.map(String) : [],
+  }));
   if (setters.length === 0) return [];
-  const [record] = await queryRows<{ data: RecordData; fields: FieldDefinition[] }>(
-    tx,
-    sql`select r.data, c.fields from records r join collections c on c.id = r.collection_id where r.id = ${input.recordId}`,
-  );
+  const [record] = await tx
+    .select({ data: records.data, fields: collections.fields })
+    .from(records)
+    .innerJoin(collections, eq(collections.id, records.collectionId))
+    .where(eq(records.id, input.recordId));
   const next = record?.data ?? {};
   const label = (key: string) => record?.fields.find((f) => f.key === key)?.label ?? key;
   const cause = input.cause ?? "overwrite";
@@ -100,7 +111,7 @@ export async function notifyOverwritten(tx: DbOrTx, input: OverwrittenInput): Pr
       values[key] = { mine: input.previousData[key] ?? null, theirs: next[key] ?? null };
     }
     return {
-      userId: setter.user_id,
+      userId: setter.userId,
       kind: "overwritten" as const,
       recordId: input.recordId,
       actorId: input.actor.id,
@@ -130,20 +141,25 @@ export type RestoredInput = {
 
 /** A revert tells everyone else who edited the record (and still follows it): `restored`. */
 export async function notifyRestored(tx: DbOrTx, input: RestoredInput): Promise<string[]> {
-  const told = JSON.stringify(input.alreadyTold);
-  const editors = await queryRows<{ user_id: string }>(
-    tx,
-    sql`select distinct v.user_id from revisions v join users u on u.id = v.user_id
-         where v.record_id = ${input.recordId} and v.version < ${input.version}
-           and v.user_id <> ${input.actor.id} and u.active
-           and not (${told}::jsonb ? v.user_id::text)
-           and ${notUnfollowed(sql`v.user_id`, input.recordId)}
-         order by v.user_id`,
-  );
+  const editors = await tx
+    .selectDistinct({ userId: revisions.userId })
+    .from(revisions)
+    .innerJoin(users, eq(users.id, revisions.userId))
+    .where(
+      and(
+        eq(revisions.recordId, input.recordId),
+        lt(revisions.version, input.version),
+        ne(revisions.userId, input.actor.id),
+        eq(users.active, true),
+        input.alreadyTold.length > 0 ? not(inArray(revisions.userId, [...input.alreadyTold])) : undefined,
+        notUnfollowed(sql`${revisions.userId}`, input.recordId),
+      ),
+    )
+    .orderBy(revisions.userId);
   if (editors.length === 0) return [];
   await tx.insert(notifications).values(
     editors.map((editor) => ({
-      userId: editor.user_id,
+      userId: editor.userId,
       kind: "restored" as const,
       recordId: input.recordId,
       actorId: input.actor.id,
@@ -152,7 +168,7 @@ export async function notifyRestored(tx: DbOrTx, input: RestoredInput): Promise<
       details: { version: input.version, revertedFrom: input.revertedFrom },
     })),
   );
-  return editors.map((editor) => editor.user_id);
+  return editors.map((editor) => editor.userId);
 }
 
 /** What saveRecord calls in the transaction of an overwrite or revert that was accepted. */
@@ -211,7 +227,7 @@ export async function notifyBatchWrites(
   input: BatchWritesInput,
 ): Promise<{ overwritten: number; restored: number }> {
   const { actor, batchId, cause } = input;
-  const [row] = await queryRows<{ overwritten: number; restored: number }>(
+  const [row] = await executeRows(
     tx,
     sql`with written as (
           select v.record_id, v.version, v.action, v.changes, v.reverted_from
@@ -282,7 +298,7 @@ export async function notifyBatchWrites(
         )
         select (select count(*)::int from told) as overwritten, (select count(*)::int from restored) as restored`,
   );
-  return { overwritten: row?.overwritten ?? 0, restored: row?.restored ?? 0 };
+  return { overwritten: Number(row?.overwritten ?? 0), restored: Number(row?.restored ?? 0) };
 }
 
 /** `lease_taken`: always reaches the holder, followed or not. Call it in the take-over's or break's transaction. */
@@ -357,42 +373,33 @@ export async function listNotifications(
   userId: string,
   options: { unreadOnly?: boolean; limit?: number } = {},
 ): Promise<{ items: NotificationView[]; unread: number }> {
-  const rows = await queryRows<{
-    id: string;
-    kind: NotificationKind;
-    at: string | Date;
-    record_id: string | null;
-    title: string | null;
-    actor_id: string | null;
-    actor_name: string | null;
-    message: string;
-    fields: string[];
-    read_at: string | Date | null;
-    details: Record<string, unknown>;
-  }>(
-    db,
-    sql`select n.id, n.kind, n.at, n.record_id, ${recordTitleSql(sql`r`, sql`c`)} as title,
-               n.actor_id, a.name as actor_name, n.message, n.fields, n.read_at, n.details
-          from notifications n
-          left join users a on a.id = n.actor_id
-          left join records r on r.id = n.record_id
-          left join collections c on c.id = r.collection_id
-         where n.user_id = ${userId} ${options.unreadOnly ? sql`and n.read_at is null` : sql``}
-         order by n.at desc, n.id desc
-         limit ${options.limit ?? 100}`,
-  );
+  const actor = alias(users, "actor");
+  const rows = await db
+    .select({
+      id: notifications.id,
+      kind: notifications.kind,
+      at: notifications.at,
+      recordId: notifications.recordId,
+      title: sql<string | null>`${recordTitleSql(sql`${records}`, sql`${collections}`)}`,
+      by: { id: actor.id, name: actor.name },
+      message: notifications.message,
+      fields: notifications.fields,
+      readAt: notifications.readAt,
+      details: notifications.details,
+    })
+    .from(notifications)
+    .leftJoin(actor, eq(actor.id, notifications.actorId))
+    .leftJoin(records, eq(records.id, notifications.recordId))
+    .leftJoin(collections, eq(collections.id, records.collectionId))
+    .where(and(eq(notifications.userId, userId), options.unreadOnly ? isNull(notifications.readAt) : undefined))
+    .orderBy(desc(notifications.at), desc(notifications.id))
+    .limit(options.limit ?? 100);
   return {
-    items: rows.map((row) => ({
-      id: row.id,
-      kind: row.kind,
-      at: isoString(row.at),
-      recordId: row.record_id,
-      recordTitle: row.record_id ? (row.title ?? "Untitled record") : null,
-      by: row.actor_id ? { id: row.actor_id, name: row.actor_name ?? "" } : null,
-      message: row.message,
-      fields: row.fields,
-      read: row.read_at !== null,
-      details: row.details,
+    items: rows.map(({ readAt, title, ...row }) => ({
+      ...row,
+      at: row.at.toISOString(),
+      recordTitle: row.recordId ? (title ?? "Untitled record") : null,
+      read: readAt !== null,
     })),
     unread: await unreadCount(db, userId),
   };

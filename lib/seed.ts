@@ -1,6 +1,8 @@
-import { sql } from "drizzle-orm";
-import { type DbOrTx, queryRows } from "@/db/client";
-import type { EditMode, Role } from "@/db/schema";
+// Run by db:seed and e2e/serve.ts through tsx --conditions=react-server.
+import "server-only";
+import { count, sql } from "drizzle-orm";
+import type { DbOrTx } from "@/db/client";
+import { type EditMode, type Role, users } from "@/db/schema";
 import type { Actor } from "@/lib/auth/actor";
 import { hashPassword } from "@/lib/auth/password";
 import { createCollection } from "@/lib/collections/write-collection";
@@ -152,7 +154,7 @@ const DEMO_RECORDS: Record<string, Record<string, string | number | boolean | st
 };
 
 async function hasUsers(db: DbOrTx): Promise<boolean> {
-  const [existing] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from users`);
+  const [existing] = await db.select({ n: count() }).from(users);
   return (existing?.n ?? 0) > 0;
 }
 
@@ -172,16 +174,14 @@ export async function seedDemoData(db: DbOrTx): Promise<SeedOutcome> {
   return db.transaction(async (tx): Promise<SeedOutcome> => {
     // Two first starts at once (two instances on one new database): the second waits here,
     // then finds the first one's users.
-    await queryRows(tx, sql`select pg_advisory_xact_lock(7420012)`);
+    await tx.execute(sql`select pg_advisory_xact_lock(7420012)`);
     if (await hasUsers(tx)) return { seeded: false };
     const actors: Actor[] = [];
     for (const user of DEMO_USERS) {
-      const [row] = await queryRows<{ id: string }>(
-        tx,
-        sql`insert into users (email, name, role, password_hash)
-            values (${user.email}, ${user.name}, ${user.role}, ${passwordHash})
-            returning id`,
-      );
+      const [row] = await tx
+        .insert(users)
+        .values({ email: user.email, name: user.name, role: user.role, passwordHash })
+        .returning({ id: users.id });
       if (row) actors.push({ id: row.id, ...user });
     }
     const author = actors.find((a) => a.role === "admin");

@@ -1,3 +1,4 @@
+import "server-only";
 import { type Database, DatabaseLockedError, getDatabase, pgliteDir } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
 import { errorCode, findCause, isDatabaseUnavailable } from "@/lib/database-errors";

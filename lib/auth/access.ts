@@ -1,5 +1,6 @@
+import "server-only";
 import { sql } from "drizzle-orm";
-import { type DbOrTx, queryRows } from "@/db/client";
+import type { DbOrTx } from "@/db/client";
 import { LIVE_EVENTS_CHANNEL } from "@/lib/live-events";
 
 /**
@@ -9,8 +10,7 @@ import { LIVE_EVENTS_CHANNEL } from "@/lib/live-events";
  * a change that rolled back.
  */
 export async function notifyAccessChanged(db: DbOrTx, userId: string): Promise<void> {
-  await queryRows(
-    db,
+  await db.execute(
     sql`select pg_notify(${LIVE_EVENTS_CHANNEL}, json_build_object('kind', 'access', 'userId', ${userId}::text)::text)`,
   );
 }

@@ -1,7 +1,8 @@
+import "server-only";
 import { randomBytes } from "node:crypto";
-import { sql } from "drizzle-orm";
-import { type DbOrTx, queryRows } from "@/db/client";
-import type { Role, TokenScope } from "@/db/schema";
+import { and, desc, eq, gt, isNotNull, isNull, or, type SQL, sql } from "drizzle-orm";
+import type { DbOrTx } from "@/db/client";
+import { apiTokens, type TokenScope, users } from "@/db/schema";
 import { err, type Result } from "@/lib/result";
 import { notifyAccessChanged } from "./access";
 import type { Actor } from "./actor";
@@ -38,57 +39,53 @@ export async function createApiToken(
   const token = `${API_TOKEN_PREFIX}${secret}`;
   const prefix = `${API_TOKEN_PREFIX}${secret.slice(0, 8)}`;
   const days = input.expiresInDays ?? null;
-  const [row] = await queryRows<{ id: string; expires_at: string | Date | null }>(
-    db,
-    sql`insert into api_tokens (user_id, name, scope, token_hash, prefix, expires_at)
-        values (${actor.id}, ${input.name}, ${input.scope}, ${hashToken(token)}, ${prefix},
-                case when ${days}::int is null then null else now() + make_interval(days => ${days}::int) end)
-        returning id, expires_at`,
-  );
+  const [row] = await db
+    .insert(apiTokens)
+    .values({
+      userId: actor.id,
+      name: input.name,
+      scope: input.scope,
+      tokenHash: hashToken(token),
+      prefix,
+      expiresAt: days === null ? null : sql`now() + make_interval(days => ${days}::int)`,
+    })
+    .returning({ id: apiTokens.id, expiresAt: apiTokens.expiresAt });
   if (!row) throw new Error("api token insert returned no row");
-  return {
-    id: row.id,
-    name: input.name,
-    scope: input.scope,
-    token,
-    expiresAt: row.expires_at === null ? null : new Date(row.expires_at).toISOString(),
-  };
+  return { id: row.id, name: input.name, scope: input.scope, token, expiresAt: row.expiresAt?.toISOString() ?? null };
 }
 
-type TokenRow = {
-  id: string;
-  name: string;
-  scope: TokenScope;
-  prefix: string;
-  created_at: string | Date;
-  expires_at: string | Date | null;
-  last_used_at: string | Date | null;
-  user_id: string;
-  user_name: string;
-};
+/** Neither revoked nor expired. */
+const liveToken: SQL | undefined = and(
+  isNull(apiTokens.revokedAt),
+  or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, sql`now()`)),
+);
 
-const iso = (value: string | Date | null) => (value === null ? null : new Date(value).toISOString());
+/** Who may revoke a token: its owner, or any admin. */
+const revocableBy = (actor: Actor) => (hasRole(actor, "admin") ? undefined : eq(apiTokens.userId, actor.id));
 
 /** Live tokens (not revoked, not expired): a person's own, or everyone's (`userId` null, for admins). */
 export async function listApiTokens(db: DbOrTx, options: { userId: string | null }): Promise<ApiTokenView[]> {
-  const rows = await queryRows<TokenRow>(
-    db,
-    sql`select t.id, t.name, t.scope, t.prefix, t.created_at, t.expires_at, t.last_used_at,
-               u.id as user_id, u.name as user_name
-          from api_tokens t join users u on u.id = t.user_id
-         where t.revoked_at is null and (t.expires_at is null or t.expires_at > now())
-           and (${options.userId}::uuid is null or t.user_id = ${options.userId}::uuid)
-         order by t.created_at desc limit 1000`,
-  );
+  const rows = await db
+    .select({
+      id: apiTokens.id,
+      name: apiTokens.name,
+      scope: apiTokens.scope,
+      prefix: apiTokens.prefix,
+      createdAt: apiTokens.createdAt,
+      expiresAt: apiTokens.expiresAt,
+      lastUsedAt: apiTokens.lastUsedAt,
+      user: { id: users.id, name: users.name },
+    })
+    .from(apiTokens)
+    .innerJoin(users, eq(users.id, apiTokens.userId))
+    .where(and(liveToken, options.userId === null ? undefined : eq(apiTokens.userId, options.userId)))
+    .orderBy(desc(apiTokens.createdAt))
+    .limit(1000);
   return rows.map((row) => ({
-    id: row.id,
-    name: row.name,
-    scope: row.scope,
-    prefix: row.prefix,
-    createdAt: new Date(row.created_at).toISOString(),
-    expiresAt: iso(row.expires_at),
-    lastUsedAt: iso(row.last_used_at),
-    user: { id: row.user_id, name: row.user_name },
+    ...row,
+    createdAt: row.createdAt.toISOString(),
+    expiresAt: row.expiresAt?.toISOString() ?? null,
+    lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
   }));
 }
 
@@ -101,27 +98,24 @@ export async function revokeApiToken(
   tokenId: string,
   options: { repeatable?: boolean } = {},
 ): Promise<Result<Record<never, never>, RevokeTokenError>> {
-  const isAdmin = hasRole(actor, "admin");
   return db.transaction(async (tx) => {
-    const [row] = await queryRows<{ user_id: string }>(
-      tx,
-      sql`update api_tokens set revoked_at = now()
-           where id = ${tokenId} and revoked_at is null and (user_id = ${actor.id} or ${isAdmin}::boolean)
-          returning user_id`,
-    );
+    const [row] = await tx
+      .update(apiTokens)
+      .set({ revokedAt: sql`now()` })
+      .where(and(eq(apiTokens.id, tokenId), isNull(apiTokens.revokedAt), revocableBy(actor)))
+      .returning({ userId: apiTokens.userId });
     if (!row) {
       // A repeat (Idempotency-Key) of a revocation answers as the first did: it is revoked.
       if (options.repeatable) {
-        const [revoked] = await queryRows<{ id: string }>(
-          tx,
-          sql`select id from api_tokens
-               where id = ${tokenId} and revoked_at is not null and (user_id = ${actor.id} or ${isAdmin}::boolean)`,
-        );
+        const [revoked] = await tx
+          .select({ id: apiTokens.id })
+          .from(apiTokens)
+          .where(and(eq(apiTokens.id, tokenId), isNotNull(apiTokens.revokedAt), revocableBy(actor)));
         if (revoked) return { ok: true };
       }
       return err({ code: "not_found", message: "No such API token." });
     }
-    await notifyAccessChanged(tx, row.user_id);
+    await notifyAccessChanged(tx, row.userId);
     return { ok: true };
   });
 }
@@ -131,33 +125,27 @@ export async function revokeApiToken(
  * revoked, expired, or its owner is deactivated. Marks it used, at most once a minute.
  */
 export async function actorForApiToken(db: DbOrTx, token: string): Promise<{ actor: Actor; scope: TokenScope } | null> {
-  const [row] = await queryRows<{
-    token_id: string;
-    id: string;
-    name: string;
-    email: string;
-    role: Role;
-    scope: TokenScope;
-    stale: boolean;
-  }>(
-    db,
-    sql`select t.id as token_id, u.id, u.name, u.email, u.role, t.scope,
-               (t.last_used_at is null or t.last_used_at < now() - interval '1 minute') as stale
-          from api_tokens t join users u on u.id = t.user_id
-         where t.token_hash = ${hashToken(token)} and t.revoked_at is null
-           and (t.expires_at is null or t.expires_at > now()) and u.active`,
-  );
+  const [row] = await db
+    .select({
+      tokenId: apiTokens.id,
+      scope: apiTokens.scope,
+      actor: { id: users.id, name: users.name, email: users.email, role: users.role },
+      stale: sql<boolean>`(${apiTokens.lastUsedAt} is null or ${apiTokens.lastUsedAt} < now() - interval '1 minute')`,
+    })
+    .from(apiTokens)
+    .innerJoin(users, eq(users.id, apiTokens.userId))
+    .where(and(eq(apiTokens.tokenHash, hashToken(token)), liveToken, eq(users.active, true)));
   if (!row) return null;
   if (row.stale) {
     await bestEffort("mark an API token as used", async () => {
-      await queryRows(
-        db,
+      // One statement, so the token and its person are marked together.
+      await db.execute(
         sql`with used as (
-              update api_tokens set last_used_at = now() where id = ${row.token_id} returning user_id
+              update api_tokens set last_used_at = now() where id = ${row.tokenId} returning user_id
             )
             update users set last_seen_at = now() where id in (select user_id from used)`,
       );
     });
   }
-  return { actor: { id: row.id, name: row.name, email: row.email, role: row.role }, scope: row.scope };
+  return { actor: row.actor, scope: row.scope };
 }

@@ -1,3 +1,4 @@
+import "server-only";
 import type { DbOrTx } from "@/db/client";
 import type { Role } from "@/db/schema";
 import { err, type Result } from "@/lib/result";

@@ -1,7 +1,9 @@
+import "server-only";
 import { createHash, randomBytes } from "node:crypto";
-import { sql } from "drizzle-orm";
-import { type DbOrTx, queryRows } from "@/db/client";
-import type { Role } from "@/db/schema";
+import { and, desc, eq, inArray, ne, not, type Placeholder, sql } from "drizzle-orm";
+import type { DbOrTx } from "@/db/client";
+import { preparedFor } from "@/db/prepared";
+import { sessions, users } from "@/db/schema";
 import { env } from "@/lib/env";
 import type { Actor } from "./actor";
 
@@ -35,8 +37,7 @@ export async function createSession(
   while (token.startsWith(API_TOKEN_PREFIX)) token = randomBytes(32).toString("base64url");
   const expiresAt = new Date(Date.now() + sessionMaxAgeSeconds() * 1000);
   const userAgent = options.userAgent?.slice(0, 300) ?? null;
-  await queryRows(
-    db,
+  await db.execute(
     sql`with created as (
           insert into sessions (id, user_id, expires_at, user_agent)
           values (${hashToken(token)}, ${userId}, ${expiresAt.toISOString()}, ${userAgent})
@@ -48,8 +49,26 @@ export async function createSession(
 }
 
 /** A live session: not past its expiry, used within the idle timeout. */
-const LIVE_SESSION = (idleMinutes: number) =>
-  sql`s.expires_at > now() and s.last_seen_at > now() - make_interval(mins => ${idleMinutes})`;
+const liveSession = (idleMinutes: number | Placeholder) =>
+  sql`(${sessions.expiresAt} > now() and ${sessions.lastSeenAt} > now() - make_interval(mins => ${idleMinutes}))`;
+
+/** Every request reads its session: built once per database handle (db/prepared.ts). */
+const sessionActor = preparedFor((db) =>
+  db
+    .select({
+      id: users.id,
+      name: users.name,
+      email: users.email,
+      role: users.role,
+      stale: sql<boolean>`${sessions.lastSeenAt} < now() - interval '1 minute'`,
+    })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(
+      and(eq(sessions.id, sql.placeholder("id")), liveSession(sql.placeholder("idleMinutes")), eq(users.active, true)),
+    )
+    .prepare("session_actor"),
+);
 
 /**
  * The actor behind a session token, or null when it is unknown, expired, idle too long, or its
@@ -59,17 +78,11 @@ const LIVE_SESSION = (idleMinutes: number) =>
  */
 export async function actorForSession(db: DbOrTx, token: string): Promise<Actor | null> {
   const id = hashToken(token);
-  const [row] = await queryRows<{ id: string; name: string; email: string; role: Role; stale: boolean }>(
-    db,
-    sql`select u.id, u.name, u.email, u.role, s.last_seen_at < now() - interval '1 minute' as stale
-          from sessions s join users u on u.id = s.user_id
-         where s.id = ${id} and ${LIVE_SESSION(sessionIdleMinutes())} and u.active`,
-  );
+  const [row] = await sessionActor(db).execute({ id, idleMinutes: sessionIdleMinutes() });
   if (!row) return null;
   if (row.stale) {
     await bestEffort("mark a session as seen", async () => {
-      await queryRows(
-        db,
+      await db.execute(
         sql`with touched as (
               update sessions set last_seen_at = now() where id = ${id} returning user_id
             )
@@ -102,30 +115,30 @@ export async function purgeExpiredSessions(db: DbOrTx, options: { force?: boolea
   if (!options.force && now - lastPurge < 60_000) return 0;
   lastPurge = now;
   const idle = sessionIdleMinutes();
-  const rows = await queryRows<{ id: string }>(
-    db,
-    sql`delete from sessions where id in (
-          select s.id from sessions s where not (${LIVE_SESSION(idle)}) limit ${PURGE_BATCH}
-        ) returning id`,
-  );
+  const batch = db
+    .select({ id: sessions.id })
+    .from(sessions)
+    .where(not(liveSession(idle)))
+    .limit(PURGE_BATCH);
+  const rows = await db.delete(sessions).where(inArray(sessions.id, batch)).returning({ id: sessions.id });
   return rows.length;
 }
 
 export async function deleteSession(db: DbOrTx, token: string): Promise<{ userId: string } | null> {
-  const [row] = await queryRows<{ user_id: string }>(
-    db,
-    sql`delete from sessions where id = ${hashToken(token)} returning user_id`,
-  );
-  return row ? { userId: row.user_id } : null;
+  const [row] = await db
+    .delete(sessions)
+    .where(eq(sessions.id, hashToken(token)))
+    .returning({ userId: sessions.userId });
+  return row ?? null;
 }
 
 /** Ends every session of a person (sign out everywhere, a reset, a deactivation); API tokens stay. */
 export async function deleteSessionsOf(db: DbOrTx, userId: string, options: { except?: string } = {}): Promise<number> {
   const except = options.except ? hashToken(options.except) : null;
-  const rows = await queryRows<{ id: string }>(
-    db,
-    sql`delete from sessions where user_id = ${userId} and (${except}::text is null or id <> ${except}) returning id`,
-  );
+  const rows = await db
+    .delete(sessions)
+    .where(and(eq(sessions.userId, userId), except ? ne(sessions.id, except) : undefined))
+    .returning({ id: sessions.id });
   return rows.length;
 }
 
@@ -140,22 +153,22 @@ export type SessionView = {
 /** My live sessions, for /settings: the id shown is a short prefix of the stored hash, never the token. */
 export async function listSessions(db: DbOrTx, userId: string, currentToken: string | null): Promise<SessionView[]> {
   const current = currentToken ? hashToken(currentToken) : null;
-  const rows = await queryRows<{
-    id: string;
-    user_agent: string | null;
-    created_at: string | Date;
-    last_seen_at: string | Date;
-  }>(
-    db,
-    sql`select s.id, s.user_agent, s.created_at, s.last_seen_at from sessions s
-         where s.user_id = ${userId} and ${LIVE_SESSION(sessionIdleMinutes())}
-         order by s.last_seen_at desc limit 100`,
-  );
+  const rows = await db
+    .select({
+      id: sessions.id,
+      userAgent: sessions.userAgent,
+      createdAt: sessions.createdAt,
+      lastSeenAt: sessions.lastSeenAt,
+    })
+    .from(sessions)
+    .where(and(eq(sessions.userId, userId), liveSession(sessionIdleMinutes())))
+    .orderBy(desc(sessions.lastSeenAt))
+    .limit(100);
   return rows.map((row) => ({
     id: row.id.slice(0, 12),
-    userAgent: row.user_agent,
-    createdAt: new Date(row.created_at).toISOString(),
-    lastSeenAt: new Date(row.last_seen_at).toISOString(),
+    userAgent: row.userAgent,
+    createdAt: row.createdAt.toISOString(),
+    lastSeenAt: row.lastSeenAt.toISOString(),
     current: row.id === current,
   }));
 }

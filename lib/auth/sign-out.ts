@@ -1,3 +1,4 @@
+import "server-only";
 import type { DbOrTx } from "@/db/client";
 import { notifyAccessChanged } from "./access";
 import { deleteSession, deleteSessionsOf } from "./sessions";

@@ -1,14 +1,25 @@
 import "server-only";
 import { createHash, randomUUID } from "node:crypto";
-import { sql } from "drizzle-orm";
-import { type Db, type DbOrTx, queryRows } from "@/db/client";
-import type { BatchKind, FieldChanges, RecordData, RevisionAction } from "@/db/schema";
+import { and, eq, gt, ne, sql } from "drizzle-orm";
+import type { Db, DbOrTx } from "@/db/client";
+import {
+  type BatchKind,
+  batches,
+  type FieldChanges,
+  leases,
+  type RecordData,
+  type RevisionAction,
+  recordCapacity,
+  records,
+  users,
+} from "@/db/schema";
+import { executeRows } from "@/db/table-rows";
 import type { Actor } from "@/lib/auth/actor";
 import { errorCode, findCause, isConstraintViolation } from "@/lib/database-errors";
 import { type FieldDefinition, type FieldValue, searchTextOf, validateRecord } from "@/lib/fields";
+import { isUuid } from "@/lib/ids";
 import { notifyBatchWrites } from "@/lib/notifications";
-import { isUuid } from "@/lib/records/queries";
-import { isoString, type UserRef } from "@/lib/records/record-view";
+import type { UserRef } from "@/lib/records/record-view";
 import { capacityBelowTakenMessage, capacityOf } from "@/lib/reservations/seats";
 
 /**
@@ -164,14 +175,17 @@ async function applyBatchOnce(db: Db, actor: Actor, input: ApplyBatchInput): Pro
       if (input.dryRun) throw new DryRunRollback();
       // Whose values the batch replaced: one set-based statement over its revisions.
       await notifyBatchWrites(tx, { batchId, collectionId: input.collection.id, actor, cause: input.kind });
-      await queryRows(
-        tx,
-        sql`insert into batches (id, collection_id, user_id, kind, summary, results, undoes, request_key, request_hash)
-            values (${batchId}, ${input.collection.id}, ${actor.id}, ${input.kind}, ${JSON.stringify(summary)}::jsonb,
-                    ${JSON.stringify(results)}::jsonb, ${input.undoes ?? null}, ${input.requestKey ?? null},
-                    ${input.requestKey ? (input.requestHash ?? null) : null})
-            returning id`,
-      );
+      await tx.insert(batches).values({
+        id: batchId,
+        collectionId: input.collection.id,
+        userId: actor.id,
+        kind: input.kind,
+        summary,
+        results,
+        undoes: input.undoes ?? null,
+        requestKey: input.requestKey ?? null,
+        requestHash: input.requestKey ? (input.requestHash ?? null) : null,
+      });
     });
   } catch (error) {
     if (error instanceof DryRunRollback && done.outcome) return done.outcome;
@@ -200,17 +214,12 @@ async function findBatchByKey(
   key: string,
   hash: string | null | undefined,
 ): Promise<BatchOutcome | null> {
-  const [row] = await queryRows<{
-    id: string;
-    summary: BatchSummary;
-    results: BatchItemResult[];
-    request_hash: string | null;
-  }>(
-    db,
-    sql`select id, summary, results, request_hash from batches where user_id = ${userId} and request_key = ${key}`,
-  );
+  const [row] = await db
+    .select({ id: batches.id, summary: batches.summary, results: batches.results, requestHash: batches.requestHash })
+    .from(batches)
+    .where(and(eq(batches.userId, userId), eq(batches.requestKey, key)));
   if (!row) return null;
-  if (hash && row.request_hash && hash !== row.request_hash) throw new IdempotencyMismatch();
+  if (hash && row.requestHash && hash !== row.requestHash) throw new IdempotencyMismatch();
   return { batchId: row.id, summary: row.summary, results: row.results };
 }
 
@@ -238,28 +247,30 @@ type Current = {
 async function readCurrent(context: Context, ids: readonly string[]): Promise<Map<string, Current>> {
   const valid = [...new Set(ids.filter(isUuid))];
   if (valid.length === 0) return new Map();
-  const rows = await queryRows<{
-    id: string;
-    version: number;
-    data: RecordData;
-    deleted: boolean;
-    here: boolean;
-    holder_id: string | null;
-    holder_name: string | null;
-    taken: number | null;
-  }>(
-    context.tx,
-    sql`select r.id, r.version, r.data, r.deleted_at is not null as deleted,
-               r.collection_id = ${context.collection.id} as here,
-               l.user_id as holder_id, lu.name as holder_name, rc.taken
-          from records r
-          left join leases l on l.record_id = r.id and l.expires_at > now() and l.user_id <> ${context.actor.id}
-          left join users lu on lu.id = l.user_id
-          left join record_capacity rc on rc.record_id = r.id
-         where r.id = any(${`{${valid.join(",")}}`}::uuid[])
-         order by r.id
-         for update of r`,
+  // Another person's live lease on the record (the actor's own never blocks).
+  const otherLease = and(
+    eq(leases.recordId, records.id),
+    gt(leases.expiresAt, sql`now()`),
+    ne(leases.userId, context.actor.id),
   );
+  const rows = await context.tx
+    .select({
+      id: records.id,
+      version: records.version,
+      data: records.data,
+      deletedAt: records.deletedAt,
+      collectionId: records.collectionId,
+      holder: { id: users.id, name: users.name },
+      taken: recordCapacity.taken,
+    })
+    .from(records)
+    .leftJoin(leases, otherLease)
+    .leftJoin(users, eq(users.id, leases.userId))
+    .leftJoin(recordCapacity, eq(recordCapacity.recordId, records.id))
+    // One array parameter, not one per id: a single statement text to prepare, whatever the chunk's size.
+    .where(sql`${records.id} = any(${`{${valid.join(",")}}`}::uuid[])`)
+    .orderBy(records.id)
+    .for("update", { of: records });
   return new Map(
     rows.map((row) => [
       row.id,
@@ -267,13 +278,18 @@ async function readCurrent(context: Context, ids: readonly string[]): Promise<Ma
         id: row.id,
         version: row.version,
         data: row.data,
-        deleted: row.deleted,
-        here: row.here,
-        holder: row.holder_id ? { id: row.holder_id, name: row.holder_name ?? "" } : null,
+        deleted: row.deletedAt !== null,
+        here: row.collectionId === context.collection.id,
+        holder: row.holder,
         taken: row.taken,
       },
     ]),
   );
+}
+
+/** The `idx → version` rows a chunk's set-based write returns, checked as they are read. */
+function versionsByIndex(rows: Record<string, unknown>[]): Map<number, number> {
+  return new Map(rows.map((row) => [Number(row.idx), Number(row.version)]));
 }
 
 /** The keys an item sets, validated alone (guarantee 11: untouched values never block it). */
@@ -506,7 +522,7 @@ async function updateRecords(context: Context, writes: UpdateWrite[]): Promise<M
       reverted_from: w.revertedFrom,
     })),
   );
-  const rows = await queryRows<{ idx: number; version: number }>(
+  const rows = await executeRows(
     context.tx,
     sql`with input as (
           select * from jsonb_to_recordset(${input}::jsonb)
@@ -540,7 +556,7 @@ async function updateRecords(context: Context, writes: UpdateWrite[]): Promise<M
         )
         select idx, version from updated`,
   );
-  return new Map(rows.map((row) => [row.idx, row.version]));
+  return versionsByIndex(rows);
 }
 
 /** Deletes (or, for an undo, brings back) a chunk of records, each at the version named. */
@@ -551,7 +567,7 @@ async function deleteRecords(context: Context, writes: SimpleWrite[], undelete: 
     writes.map((w) => ({ idx: w.index, id: w.id, expected: w.expected, reverted_from: w.revertedFrom })),
   );
   const set = undelete ? sql`deleted_at = null, deleted_by = null` : sql`deleted_at = now(), deleted_by = ${actor.id}`;
-  const rows = await queryRows<{ idx: number; version: number }>(
+  const rows = await executeRows(
     context.tx,
     sql`with input as (
           select * from jsonb_to_recordset(${input}::jsonb) as i(idx int, id uuid, expected int, reverted_from int)
@@ -576,7 +592,7 @@ async function deleteRecords(context: Context, writes: SimpleWrite[], undelete: 
         )
         select idx, version from written`,
   );
-  return new Map(rows.map((row) => [row.idx, row.version]));
+  return versionsByIndex(rows);
 }
 
 async function insertRecords(
@@ -594,8 +610,7 @@ async function insertRecords(
       changes: Object.fromEntries(Object.entries(c.data).map(([k, v]) => [k, { from: null, to: v }])),
     })),
   );
-  await queryRows(
-    context.tx,
+  await context.tx.execute(
     sql`with input as (
           select * from jsonb_to_recordset(${input}::jsonb) as i(id uuid, data jsonb, search text, cap int, changes jsonb)
         ),
@@ -625,7 +640,7 @@ async function conflictsSince(
   items: { index: number; id: string; base: number; keys: string[] | null }[],
 ): Promise<Map<number, BatchConflict[]>> {
   const input = JSON.stringify(items.map((i) => ({ idx: i.index, id: i.id, base: i.base, keys: i.keys })));
-  const rows = await queryRows<{ idx: number; field: string; user_id: string; user_name: string; at: string | Date }>(
+  const rows = await executeRows(
     context.tx,
     sql`select distinct on (i.idx, k.key) i.idx, k.key as field, v.user_id, u.name as user_name, v.at
           from jsonb_to_recordset(${input}::jsonb) as i(idx int, id uuid, base int, keys text[])
@@ -637,9 +652,15 @@ async function conflictsSince(
   );
   const map = new Map<number, BatchConflict[]>();
   for (const row of rows) {
-    const list = map.get(row.idx) ?? [];
-    list.push({ field: row.field, by: { id: row.user_id, name: row.user_name }, at: isoString(row.at) });
-    map.set(row.idx, list);
+    const index = Number(row.idx);
+    const list = map.get(index) ?? [];
+    list.push({
+      field: String(row.field),
+      by: { id: String(row.user_id), name: String(row.user_name) },
+      // The driver gives a timestamp as a Date (PGlite) or as PostgreSQL's text (postgres.js).
+      at: new Date(row.at instanceof Date ? row.at : String(row.at)).toISOString(),
+    });
+    map.set(index, list);
   }
   return map;
 }

@@ -1,11 +1,10 @@
 import "server-only";
-import { sql } from "drizzle-orm";
-import { type Db, type DbOrTx, queryRows } from "@/db/client";
-import type { BatchKind, FieldChanges, RevisionAction } from "@/db/schema";
+import { asc, eq, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import type { Db, DbOrTx } from "@/db/client";
+import { type BatchKind, batches, collections, records, revisions, users } from "@/db/schema";
 import { type Actor, hasRole } from "@/lib/auth/actor";
-import type { FieldDefinition } from "@/lib/fields";
-import { isUuid } from "@/lib/records/queries";
-import { isoString, type UserRef } from "@/lib/records/record-view";
+import type { UserRef } from "@/lib/records/record-view";
 import { err, type Result } from "@/lib/result";
 import {
   applyBatch,
@@ -23,16 +22,17 @@ export const MAX_BULK_ITEMS = 5_000;
 export type CollectionForBatch = BatchCollection & { slug: string; name: string };
 
 export async function findBatchCollection(db: DbOrTx, slug: string): Promise<CollectionForBatch | null> {
-  const [row] = await queryRows<{
-    id: string;
-    slug: string;
-    name: string;
-    fields: FieldDefinition[];
-    capacity_field: string | null;
-  }>(db, sql`select id, slug, name, fields, capacity_field from collections where slug = ${slug}`);
-  return row
-    ? { id: row.id, slug: row.slug, name: row.name, fields: row.fields, capacityField: row.capacity_field }
-    : null;
+  const [row] = await db
+    .select({
+      id: collections.id,
+      slug: collections.slug,
+      name: collections.name,
+      fields: collections.fields,
+      capacityField: collections.capacityField,
+    })
+    .from(collections)
+    .where(eq(collections.slug, slug));
+  return row ?? null;
 }
 
 export type BulkRequest =
@@ -82,38 +82,30 @@ export type BatchView = {
   undoneBy: string | null;
 };
 
-type BatchRow = {
-  id: string;
-  kind: BatchKind;
-  slug: string;
-  user_id: string;
-  user_name: string;
-  at: string | Date;
-  summary: BatchSummary;
-  results: BatchItemResult[];
-  undone_by: string | null;
-};
-
 export async function getBatch(db: DbOrTx, id: string): Promise<BatchView | null> {
-  if (!isUuid(id)) return null;
-  const [row] = await queryRows<BatchRow>(
-    db,
-    sql`select b.id, b.kind, c.slug, b.user_id, u.name as user_name, b.at, b.summary, b.results,
-               (select x.id from batches x where x.undoes = b.id order by x.at limit 1) as undone_by
-          from batches b join users u on u.id = b.user_id join collections c on c.id = b.collection_id
-         where b.id = ${id}`,
-  );
-  if (!row) return null;
-  return {
-    id: row.id,
-    kind: row.kind,
-    collection: row.slug,
-    user: { id: row.user_id, name: row.user_name },
-    at: isoString(row.at),
-    summary: row.summary,
-    results: row.results,
-    undoneBy: row.undone_by,
-  };
+  const undo = alias(batches, "undo");
+  const firstUndo = db
+    .select({ id: undo.id })
+    .from(undo)
+    .where(eq(undo.undoes, batches.id))
+    .orderBy(asc(undo.at))
+    .limit(1);
+  const [row] = await db
+    .select({
+      id: batches.id,
+      kind: batches.kind,
+      collection: collections.slug,
+      user: { id: users.id, name: users.name },
+      at: batches.at,
+      summary: batches.summary,
+      results: batches.results,
+      undoneBy: sql<string | null>`(${firstUndo})`,
+    })
+    .from(batches)
+    .innerJoin(users, eq(users.id, batches.userId))
+    .innerJoin(collections, eq(collections.id, batches.collectionId))
+    .where(eq(batches.id, id));
+  return row ? { ...row, at: row.at.toISOString() } : null;
 }
 
 /**
@@ -138,19 +130,18 @@ export async function undoBatch(
   }
   const collection = await findBatchCollection(db, batch.collection);
   if (!collection) return err({ code: "not_found", message: "No such batch." });
-  const written = await queryRows<{
-    record_id: string;
-    version: number;
-    action: RevisionAction;
-    changes: FieldChanges;
-    deleted: boolean;
-  }>(
-    db,
-    sql`select v.record_id, v.version, v.action, v.changes, r.deleted_at is not null as deleted
-          from revisions v join records r on r.id = v.record_id
-         where v.batch_id = ${batch.id}`,
-  );
-  const byRecord = new Map(written.map((w) => [w.record_id, w]));
+  const written = await db
+    .select({
+      recordId: revisions.recordId,
+      version: revisions.version,
+      action: revisions.action,
+      changes: revisions.changes,
+      deletedAt: records.deletedAt,
+    })
+    .from(revisions)
+    .innerJoin(records, eq(records.id, revisions.recordId))
+    .where(eq(revisions.batchId, batch.id));
+  const byRecord = new Map(written.map((w) => [w.recordId, { ...w, deleted: w.deletedAt !== null }]));
   const items: BatchItem[] = [];
   // In the batch's own order: the results list each record it wrote.
   for (const result of batch.results) {
@@ -158,15 +149,15 @@ export async function undoBatch(
     if (!revision) continue;
     const revertedFrom = revision.version - 1;
     if (revision.action === "create") {
-      items.push({ op: "delete", id: revision.record_id, version: revision.version });
+      items.push({ op: "delete", id: revision.recordId, version: revision.version });
     } else if (revision.action === "delete" || (revision.action === "revert" && revision.deleted)) {
-      items.push({ op: "undelete", id: revision.record_id, version: revision.version, revertedFrom });
+      items.push({ op: "undelete", id: revision.recordId, version: revision.version, revertedFrom });
     } else if (Object.keys(revision.changes).length === 0 && !revision.deleted) {
       // An undo that brought a deleted record back: undoing it deletes the record again.
-      items.push({ op: "delete", id: revision.record_id, version: revision.version, revertedFrom });
+      items.push({ op: "delete", id: revision.recordId, version: revision.version, revertedFrom });
     } else {
       const set = Object.fromEntries(Object.entries(revision.changes).map(([key, change]) => [key, change.from]));
-      items.push({ op: "update", id: revision.record_id, version: revision.version, set, revertedFrom });
+      items.push({ op: "update", id: revision.recordId, version: revision.version, set, revertedFrom });
     }
   }
   const outcome = await applyBatch(db, actor, {

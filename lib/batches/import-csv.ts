@@ -1,11 +1,11 @@
 import "server-only";
 import { parse } from "csv-parse";
 import { sql } from "drizzle-orm";
-import { type Db, type DbOrTx, queryRows } from "@/db/client";
-import type { RecordData } from "@/db/schema";
+import type { Db, DbOrTx } from "@/db/client";
+import { type RecordData, revisions } from "@/db/schema";
 import type { Actor } from "@/lib/auth/actor";
 import type { FieldDefinition } from "@/lib/fields";
-import { isUuid } from "@/lib/records/queries";
+import { isUuid } from "@/lib/ids";
 import { err, type Result } from "@/lib/result";
 import {
   applyBatch,
@@ -155,14 +155,15 @@ async function baseSnapshots(db: DbOrTx, pairs: { id: string; version: number }[
   const map = new Map<string, RecordData>();
   for (let start = 0; start < pairs.length; start += 2_000) {
     const chunk = pairs.slice(start, start + 2_000);
-    const rows = await queryRows<{ record_id: string; version: number; snapshot: RecordData }>(
-      db,
-      sql`select v.record_id, v.version, v.snapshot
-            from revisions v
-            join unnest(${`{${chunk.map((p) => p.id).join(",")}}`}::uuid[], ${`{${chunk.map((p) => p.version).join(",")}}`}::int[])
-              as p(id, version) on v.record_id = p.id and v.version = p.version`,
-    );
-    for (const row of rows) map.set(`${row.record_id}@${row.version}`, row.snapshot);
+    const ids = `{${chunk.map((p) => p.id).join(",")}}`;
+    const versions = `{${chunk.map((p) => p.version).join(",")}}`;
+    const rows = await db
+      .select({ recordId: revisions.recordId, version: revisions.version, snapshot: revisions.snapshot })
+      .from(revisions)
+      .where(
+        sql`(${revisions.recordId}, ${revisions.version}) in (select * from unnest(${ids}::uuid[], ${versions}::int[]))`,
+      );
+    for (const row of rows) map.set(`${row.recordId}@${row.version}`, row.snapshot);
   }
   return map;
 }

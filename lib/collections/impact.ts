@@ -1,5 +1,7 @@
-import { sql } from "drizzle-orm";
-import { type DbOrTx, queryRows } from "@/db/client";
+import "server-only";
+import { and, eq, isNull, sql } from "drizzle-orm";
+import type { DbOrTx } from "@/db/client";
+import { entityRevisions, records } from "@/db/schema";
 import { type FieldDefinition, fitValue } from "@/lib/fields";
 import { sameDefinition } from "./schema-diff";
 
@@ -77,10 +79,11 @@ export async function schemaImpact(
     return [{ previous, field }];
   });
   if (touched.length === 0) return [];
-  const rows = await queryRows<{ id: string; data: Record<string, unknown> }>(
-    db,
-    sql`select id, data from records where collection_id = ${collectionId} and deleted_at is null order by created_at, id`,
-  );
+  const rows = await db
+    .select({ id: records.id, data: records.data })
+    .from(records)
+    .where(and(eq(records.collectionId, collectionId), isNull(records.deletedAt)))
+    .orderBy(records.createdAt, records.id);
   const groups = new Map<string, ImpactItem>();
   for (const { previous, field } of touched) {
     for (const row of rows) {
@@ -127,11 +130,17 @@ export async function explainRemovedOptions(
     const gone: string[] = [];
     for (const value of values) {
       const pattern = JSON.stringify({ fields: [{ key: field.key, options: [value.trim()] }] });
-      const rows = await queryRows(
-        db,
-        sql`select 1 from entity_revisions
-             where kind = 'collection' and entity_id = ${collectionId} and snapshot @> ${pattern}::jsonb limit 1`,
-      );
+      const rows = await db
+        .select({ version: entityRevisions.version })
+        .from(entityRevisions)
+        .where(
+          and(
+            eq(entityRevisions.kind, "collection"),
+            eq(entityRevisions.entityId, collectionId),
+            sql`${entityRevisions.snapshot} @> ${pattern}::jsonb`,
+          ),
+        )
+        .limit(1);
       if (rows.length > 0) gone.push(value.trim());
     }
     if (gone.length > 0 && gone.length === values.length) {

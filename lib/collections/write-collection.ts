@@ -1,11 +1,14 @@
-import { sql } from "drizzle-orm";
-import { type DbOrTx, queryRows } from "@/db/client";
-import type { FieldChanges, RevisionAction } from "@/db/schema";
+import "server-only";
+import { and, eq, sql } from "drizzle-orm";
+import type { DbOrTx } from "@/db/client";
+import { collections, entityRevisions, records } from "@/db/schema";
+import { tableRows } from "@/db/table-rows";
 import type { Actor } from "@/lib/auth/actor";
 import { type CollectionDetail, getCollectionDetail } from "@/lib/collections";
+import { type EntityRevisionView, listEntityRevisions } from "@/lib/entity-revisions";
 import type { FieldDefinition } from "@/lib/fields";
 import { LIVE_EVENTS_CHANNEL } from "@/lib/live-events";
-import { isoString, type RevisionView } from "@/lib/records/record-view";
+import { PG_INT_MAX } from "@/lib/pg-int";
 import { err, type Result } from "@/lib/result";
 import { type ImpactItem, schemaImpact } from "./impact";
 import { schemaChanges } from "./schema-diff";
@@ -29,7 +32,7 @@ export type SchemaError =
   | { code: "not_found"; message?: string }
   | { code: "invalid"; fields: Record<string, string> }
   | { code: "slug_taken"; slug: string }
-  | { code: "schema_conflict"; current: CollectionDetail; changes: RevisionView[] }
+  | { code: "schema_conflict"; current: CollectionDetail; changes: EntityRevisionView[] }
   | { code: "schema_impact"; impact: ImpactItem[] };
 
 export type SchemaResult = Result<{ collection: CollectionDetail }, SchemaError>;
@@ -43,7 +46,7 @@ function snapshotOf(state: SchemaState, slug: string, removedFields: FieldDefini
 }
 
 async function collectionSlugs(db: DbOrTx): Promise<Set<string>> {
-  const rows = await queryRows<{ slug: string }>(db, sql`select slug from collections`);
+  const rows = await db.select({ slug: collections.slug }).from(collections);
   return new Set(rows.map((r) => r.slug));
 }
 
@@ -71,14 +74,15 @@ export async function createCollection(db: DbOrTx, actor: Actor, input: CreateCo
   if (Object.keys(errors).length > 0) return err({ code: "invalid", fields: errors });
 
   const changes = schemaChanges({ name: "", editMode: state.editMode, capacityField: null, fields: [] }, state);
-  const [row] = await queryRows<{ id: string }>(
+  const [row] = await tableRows(
     db,
+    collections,
     sql`with created as (
           insert into collections (slug, name, fields, edit_mode, capacity_field, removed_fields, version, updated_by)
           values (${input.slug}, ${state.name}, ${JSON.stringify(state.fields)}::jsonb, ${state.editMode},
                   ${state.capacityField}, '[]'::jsonb, 1, ${actor.id})
           on conflict (slug) do nothing
-          returning id, slug, version, updated_at
+          returning *
         ),
         revision as (
           insert into entity_revisions (kind, entity_id, version, user_id, at, action, changes, snapshot)
@@ -87,7 +91,7 @@ export async function createCollection(db: DbOrTx, actor: Actor, input: CreateCo
             from created
         ),
         ${notifySchema("created")}
-        select c.id, (select count(*) from notified) as notified from created c`,
+        select c.*, (select count(*) from notified) as notified from created c`,
   );
   if (!row) return err({ code: "slug_taken", slug: input.slug });
   const collection = await getCollectionDetail(db, input.slug);
@@ -146,15 +150,16 @@ export async function updateCollection(
     ...current.removedFields.filter((f) => !keys.has(f.key) && !removedNow.some((r) => r.key === f.key)),
     ...removedNow,
   ];
-  const [row] = await queryRows<{ version: number }>(
+  const [row] = await tableRows(
     db,
+    collections,
     sql`with updated as (
           update collections
              set name = ${next.name}, edit_mode = ${next.editMode}, capacity_field = ${next.capacityField},
                  fields = ${JSON.stringify(next.fields)}::jsonb, removed_fields = ${JSON.stringify(removedFields)}::jsonb,
                  version = version + 1, updated_at = now(), updated_by = ${actor.id}
            where id = ${current.id} and version = ${options.baseVersion}
-          returning id, slug, version, updated_at
+          returning *
         ),
         revision as (
           insert into entity_revisions (kind, entity_id, version, user_id, at, action, changes, snapshot)
@@ -163,7 +168,7 @@ export async function updateCollection(
             from updated
         ),
         ${notifySchema("updated")}
-        select u.version, (select count(*) from notified) as notified from updated u`,
+        select u.*, (select count(*) from notified) as notified from updated u`,
   );
   if (!row) return staleSchema(db, options);
   const collection = await getCollectionDetail(db, options.slug);
@@ -172,7 +177,7 @@ export async function updateCollection(
 }
 
 async function hasRecords(db: DbOrTx, collectionId: string): Promise<boolean> {
-  const rows = await queryRows(db, sql`select 1 from records where collection_id = ${collectionId} limit 1`);
+  const rows = await db.select({ id: records.id }).from(records).where(eq(records.collectionId, collectionId)).limit(1);
   return rows.length > 0;
 }
 
@@ -186,54 +191,25 @@ async function staleSchema(db: DbOrTx, options: Pick<UpdateCollectionOptions, "s
   });
 }
 
-type RevisionRow = {
-  version: number;
-  action: RevisionAction;
-  user_id: string;
-  user_name: string;
-  at: string | Date;
-  changes: FieldChanges;
-};
-
-const toRevision = (row: RevisionRow): RevisionView => ({
-  version: row.version,
-  action: row.action,
-  user: { id: row.user_id, name: row.user_name },
-  at: isoString(row.at),
-  changes: row.changes,
-});
-
 /** The schema revisions after `version`, oldest first: what happened since an admin looked. */
-export async function collectionRevisionsSince(
+export function collectionRevisionsSince(
   db: DbOrTx,
   collectionId: string,
   version: number,
-): Promise<RevisionView[]> {
-  const rows = await queryRows<RevisionRow>(
-    db,
-    sql`select v.version, v.action, v.user_id, u.name as user_name, v.at, v.changes
-          from entity_revisions v join users u on u.id = v.user_id
-         where v.kind = 'collection' and v.entity_id = ${collectionId} and v.version > ${version}
-         order by v.version`,
-  );
-  return rows.map(toRevision);
+): Promise<EntityRevisionView[]> {
+  return listEntityRevisions(db, "collection", collectionId, { after: version });
 }
 
 /** A page of the schema's history, newest first; `before` is the oldest version already shown. */
-export async function collectionRevisions(
+export function collectionRevisions(
   db: DbOrTx,
   collectionId: string,
   page: { limit: number; before?: number | undefined },
-): Promise<RevisionView[]> {
-  const rows = await queryRows<RevisionRow>(
-    db,
-    sql`select v.version, v.action, v.user_id, u.name as user_name, v.at, v.changes
-          from entity_revisions v join users u on u.id = v.user_id
-         where v.kind = 'collection' and v.entity_id = ${collectionId} and v.version < ${page.before ?? 2_147_483_647}
-         order by v.version desc
-         limit ${page.limit}`,
-  );
-  return rows.map(toRevision);
+): Promise<EntityRevisionView[]> {
+  return listEntityRevisions(db, "collection", collectionId, {
+    before: page.before ?? PG_INT_MAX,
+    limit: page.limit,
+  });
 }
 
 /** The schema at a version (its revision's snapshot): the base of the editor's three-way dialog. */
@@ -242,12 +218,18 @@ export async function collectionAtVersion(
   collectionId: string,
   version: number,
 ): Promise<SchemaState | null> {
-  const [row] = await queryRows<{ snapshot: SchemaState }>(
-    db,
-    sql`select snapshot from entity_revisions
-         where kind = 'collection' and entity_id = ${collectionId} and version = ${version}`,
-  );
+  const [row] = await db
+    .select({ snapshot: entityRevisions.snapshot })
+    .from(entityRevisions)
+    .where(
+      and(
+        eq(entityRevisions.kind, "collection"),
+        eq(entityRevisions.entityId, collectionId),
+        eq(entityRevisions.version, version),
+      ),
+    );
   if (!row) return null;
-  const { name, editMode, capacityField, fields } = row.snapshot;
+  // A collection revision's snapshot is snapshotOf(state, …): a SchemaState and more.
+  const { name, editMode, capacityField, fields } = row.snapshot as SchemaState;
   return { name, editMode, capacityField, fields };
 }

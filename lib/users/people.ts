@@ -1,15 +1,27 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
-import { sql } from "drizzle-orm";
-import { type DbOrTx, queryRows } from "@/db/client";
-import type { FieldChanges, InviteKind, Role } from "@/db/schema";
+import { and, eq, gt, isNotNull, isNull, sql } from "drizzle-orm";
+import type { DbOrTx } from "@/db/client";
+import {
+  apiTokens,
+  entityRevisions,
+  type FieldChanges,
+  type InviteKind,
+  invites,
+  presence,
+  type Role,
+  type User,
+  users,
+} from "@/db/schema";
+import { tableRows } from "@/db/table-rows";
 import { notifyAccessChanged } from "@/lib/auth/access";
 import type { Actor } from "@/lib/auth/actor";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import { passwordProblem } from "@/lib/auth/password-policy";
 import { createSession, deleteSessionsOf, hashToken } from "@/lib/auth/sessions";
 import { isConstraintViolation } from "@/lib/database-errors";
-import { isoString, type UserRef } from "@/lib/records/record-view";
+import { listEntityRevisions } from "@/lib/entity-revisions";
+import type { UserRef } from "@/lib/records/record-view";
 import { err, type Result } from "@/lib/result";
 import type { UserRevisionView, UserView } from "./user-view";
 
@@ -25,21 +37,11 @@ export type { UserRevisionView, UserView } from "./user-view";
 /** A one-time link (invite or reset) lasts this long. */
 export const INVITE_DAYS = 7;
 
-type UserRow = {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  active: boolean;
-  version: number;
-  created_at: string | Date;
-  last_seen_at: string | Date | null;
-  invited: boolean;
-};
+/** A person's revision snapshot, built in SQL from the written row (the CTE's columns). */
+const USER_SNAPSHOT = sql`jsonb_build_object('email', email, 'name', name, 'role', role, 'active', active)`;
 
-const USER_COLUMNS = sql`id, email, name, role, active, version, created_at, last_seen_at, password_hash is null as invited`;
-
-function toUserView(row: UserRow): UserView {
+/** The one place a person's row becomes what pages and the API show (dates as ISO strings). */
+function toUserView(row: User): UserView {
   return {
     id: row.id,
     email: row.email,
@@ -47,63 +49,47 @@ function toUserView(row: UserRow): UserView {
     role: row.role,
     active: row.active,
     version: row.version,
-    createdAt: isoString(row.created_at),
-    lastSeenAt: row.last_seen_at === null ? null : isoString(row.last_seen_at),
-    invited: row.invited,
+    createdAt: row.createdAt.toISOString(),
+    lastSeenAt: row.lastSeenAt?.toISOString() ?? null,
+    invited: row.passwordHash === null,
   };
 }
 
 export async function listUsers(db: DbOrTx): Promise<UserView[]> {
-  const rows = await queryRows<UserRow>(
-    db,
-    sql`select ${USER_COLUMNS} from users order by lower(name), id limit 10000`,
-  );
+  const rows = await db.select().from(users).orderBy(sql`lower(${users.name})`, users.id).limit(10000);
   return rows.map(toUserView);
 }
 
 export async function getUser(db: DbOrTx, id: string): Promise<UserView | null> {
-  const [row] = await queryRows<UserRow>(db, sql`select ${USER_COLUMNS} from users where id = ${id}`);
+  const [row] = await db.select().from(users).where(eq(users.id, id));
   return row ? toUserView(row) : null;
 }
 
+/** A person's row, locked until the transaction ends. */
+async function lockUser(tx: DbOrTx, id: string): Promise<User | undefined> {
+  const [row] = await tx.select().from(users).where(eq(users.id, id)).for("update");
+  return row;
+}
+
 /** The revisions of a person after `sinceVersion`, oldest first (the `changes` of a 412). */
-export async function userRevisionsSince(
-  db: DbOrTx,
-  userId: string,
-  sinceVersion: number,
-): Promise<UserRevisionView[]> {
-  const rows = await queryRows<{
-    version: number;
-    action: string;
-    at: string | Date;
-    changes: FieldChanges;
-    user_id: string;
-    user_name: string;
-  }>(
-    db,
-    sql`select r.version, r.action, r.at, r.changes, u.id as user_id, u.name as user_name
-          from entity_revisions r join users u on u.id = r.user_id
-         where r.kind = 'user' and r.entity_id = ${userId} and r.version > ${sinceVersion}
-         order by r.version limit 100`,
-  );
-  return rows.map((row) => ({
-    version: row.version,
-    action: row.action,
-    user: { id: row.user_id, name: row.user_name },
-    at: isoString(row.at),
-    changes: row.changes,
-  }));
+function userRevisionsSince(db: DbOrTx, userId: string, sinceVersion: number): Promise<UserRevisionView[]> {
+  return listEntityRevisions(db, "user", userId, { after: sinceVersion, limit: 100 });
 }
 
 /** A new one-time link for a person; their earlier unused links stop working. */
 async function createLink(tx: DbOrTx, actor: Actor, userId: string, kind: InviteKind): Promise<string> {
   const token = randomBytes(32).toString("base64url");
-  await queryRows(tx, sql`update invites set used_at = now() where user_id = ${userId} and used_at is null`);
-  await queryRows(
-    tx,
-    sql`insert into invites (token_hash, user_id, kind, created_by, expires_at)
-        values (${hashToken(token)}, ${userId}, ${kind}, ${actor.id}, now() + make_interval(days => ${INVITE_DAYS}))`,
-  );
+  await tx
+    .update(invites)
+    .set({ usedAt: sql`now()` })
+    .where(and(eq(invites.userId, userId), isNull(invites.usedAt)));
+  await tx.insert(invites).values({
+    tokenHash: hashToken(token),
+    userId,
+    kind,
+    createdBy: actor.id,
+    expiresAt: sql`now() + make_interval(days => ${INVITE_DAYS})`,
+  });
   return token;
 }
 
@@ -120,17 +106,23 @@ async function replayInvite(
   actor: Actor,
   input: { email: string; name: string; role: Role; saveId: string },
 ): Promise<Result<{ user: UserView; token: string | null }, InviteError> | null> {
-  const [made] = await queryRows<{ entity_id: string; snapshot: { email?: string; name?: string; role?: string } }>(
-    db,
-    sql`select entity_id, snapshot from entity_revisions
-         where kind = 'user' and action = 'create' and user_id = ${actor.id} and save_id = ${input.saveId}`,
-  );
+  const [made] = await db
+    .select({ entityId: entityRevisions.entityId, snapshot: entityRevisions.snapshot })
+    .from(entityRevisions)
+    .where(
+      and(
+        eq(entityRevisions.kind, "user"),
+        eq(entityRevisions.action, "create"),
+        eq(entityRevisions.userId, actor.id),
+        eq(entityRevisions.saveId, input.saveId),
+      ),
+    );
   if (!made) return null;
   const { snapshot } = made;
   if (snapshot.email !== input.email || snapshot.name !== input.name || snapshot.role !== input.role) {
     return err({ code: "idempotency_mismatch" });
   }
-  const user = await getUser(db, made.entity_id);
+  const user = await getUser(db, made.entityId);
   if (!user) return err({ code: "idempotency_mismatch" });
   return { ok: true, user, token: user.invited ? await createLink(db, actor, user.id, "invite") : null };
 }
@@ -178,19 +170,20 @@ async function inviteOnce(
 ): Promise<Result<{ user: UserView; token: string }, InviteError>> {
   const { email } = input;
   return db.transaction(async (tx) => {
-    const [row] = await queryRows<UserRow>(
+    const [row] = await tableRows(
       tx,
+      users,
       sql`with created as (
             insert into users (email, name, role, password_hash) values (${email}, ${input.name}, ${input.role}, null)
             on conflict (email) do nothing
-            returning ${USER_COLUMNS}
+            returning *
           ), rev as (
             insert into entity_revisions (kind, entity_id, version, user_id, action, changes, snapshot, save_id)
             select 'user', id, 1, ${actor.id}, 'create',
                    jsonb_build_object('email', jsonb_build_object('from', null, 'to', email),
                                       'name', jsonb_build_object('from', null, 'to', name),
                                       'role', jsonb_build_object('from', null, 'to', role)),
-                   jsonb_build_object('email', email, 'name', name, 'role', role, 'active', active),
+                   ${USER_SNAPSHOT},
                    ${input.saveId}
               from created
           )
@@ -226,26 +219,31 @@ export async function updateUser(
 ): Promise<Result<{ user: UserView }, UpdateUserError>> {
   const { patch } = input;
   if (input.saveId) {
-    const [repeat] = await queryRows<{ version: number }>(
-      db,
-      sql`select version from entity_revisions
-           where kind = 'user' and entity_id = ${input.userId} and user_id = ${actor.id} and save_id = ${input.saveId}`,
-    );
+    const [repeat] = await db
+      .select({ version: entityRevisions.version })
+      .from(entityRevisions)
+      .where(
+        and(
+          eq(entityRevisions.kind, "user"),
+          eq(entityRevisions.entityId, input.userId),
+          eq(entityRevisions.userId, actor.id),
+          eq(entityRevisions.saveId, input.saveId),
+        ),
+      );
     const current = repeat ? await getUser(db, input.userId) : null;
     if (current) return { ok: true, user: current };
   }
   return db.transaction(async (tx) => {
     const adminsLocked =
       patch.role !== undefined || patch.active !== undefined
-        ? await queryRows<{ id: string }>(
-            tx,
-            sql`select id from users where role = 'admin' and active and password_hash is not null order by id for update`,
-          )
+        ? await tx
+            .select({ id: users.id })
+            .from(users)
+            .where(and(eq(users.role, "admin"), eq(users.active, true), isNotNull(users.passwordHash)))
+            .orderBy(users.id)
+            .for("update")
         : [];
-    const [before] = await queryRows<UserRow>(
-      tx,
-      sql`select ${USER_COLUMNS} from users where id = ${input.userId} for update`,
-    );
+    const before = await lockUser(tx, input.userId);
     if (!before) return err({ code: "not_found", message: "No such person." });
     if (before.version !== input.baseVersion) {
       return err({
@@ -260,7 +258,7 @@ export async function updateUser(
       active: patch.active ?? before.active,
     };
     const countedAdmin = (user: { role: Role; active: boolean }) =>
-      user.role === "admin" && user.active && !before.invited;
+      user.role === "admin" && user.active && before.passwordHash !== null;
     if (countedAdmin(before) && !countedAdmin(after) && !adminsLocked.some((a) => a.id !== before.id)) {
       return err({
         code: "last_admin",
@@ -273,17 +271,18 @@ export async function updateUser(
     }
     // The compare-and-set and its revision, in one statement: no accepted change without its
     // revision, and of any number of writers from one version exactly one gets a row back.
-    const [row] = await queryRows<UserRow>(
+    const [row] = await tableRows(
       tx,
+      users,
       sql`with updated as (
             update users set name = ${after.name}, role = ${after.role}, active = ${after.active},
                    version = version + 1, updated_at = now()
              where id = ${input.userId} and version = ${input.baseVersion}
-            returning ${USER_COLUMNS}
+            returning *
           ), rev as (
             insert into entity_revisions (kind, entity_id, version, user_id, action, changes, snapshot, save_id)
             select 'user', id, version, ${actor.id}, 'update', ${JSON.stringify(changes)}::jsonb,
-                   jsonb_build_object('email', email, 'name', name, 'role', role, 'active', active), ${input.saveId ?? null}
+                   ${USER_SNAPSHOT}, ${input.saveId ?? null}
               from updated
           )
           select * from updated`,
@@ -301,9 +300,12 @@ export async function updateUser(
 /** What a deactivation takes away, inside its transaction. */
 async function endAccess(tx: DbOrTx, actor: Actor, user: UserRef): Promise<void> {
   await deleteSessionsOf(tx, user.id);
-  await queryRows(tx, sql`update api_tokens set revoked_at = now() where user_id = ${user.id} and revoked_at is null`);
-  await queryRows(
-    tx,
+  await tx
+    .update(apiTokens)
+    .set({ revokedAt: sql`now()` })
+    .where(and(eq(apiTokens.userId, user.id), isNull(apiTokens.revokedAt)));
+  // One statement: every lease released here has its lease_events row.
+  await tx.execute(
     sql`with released as (
           delete from leases where user_id = ${user.id} returning record_id
         )
@@ -312,7 +314,7 @@ async function endAccess(tx: DbOrTx, actor: Actor, user: UserRef): Promise<void>
           from released`,
   );
   // Their tabs leave everyone's presence lists now (the presence trigger tells the others).
-  await queryRows(tx, sql`delete from presence where user_id = ${user.id}`);
+  await tx.delete(presence).where(eq(presence.userId, user.id));
 }
 
 /** A reset link for a person (an admin's doing): their sessions end at once; API tokens stay. */
@@ -322,7 +324,7 @@ export async function createResetLink(
   userId: string,
 ): Promise<Result<{ token: string }, { code: "not_found"; message: string }>> {
   return db.transaction(async (tx) => {
-    const [user] = await queryRows<{ id: string }>(tx, sql`select id from users where id = ${userId} for update`);
+    const user = await lockUser(tx, userId);
     if (!user) return err({ code: "not_found", message: "No such person." });
     const token = await createLink(tx, actor, userId, "reset");
     await deleteSessionsOf(tx, userId);
@@ -348,47 +350,43 @@ export async function acceptInvite(
     code: "not_found",
     message: "This link is unknown, already used or expired. Ask an admin for a new one.",
   };
-  const [link] = await queryRows<{ email: string; name: string }>(
-    db,
-    sql`select u.email, u.name from invites i join users u on u.id = i.user_id
-         where i.token_hash = ${hashToken(input.token)} and i.used_at is null and i.expires_at > now() and u.active`,
-  );
+  const [link] = await usableLink(db, input.token);
   if (!link) return err(gone);
   const problem = passwordProblem(input.password, { email: link.email, name: input.name ?? link.name });
   if (problem) return err({ code: "invalid", fields: { password: problem } });
   const passwordHash = await hashPassword(input.password);
   return db.transaction(async (tx) => {
     // Claiming the link is the atomic step: of two tabs using it at once, one gets the row.
-    const [claimed] = await queryRows<{ user_id: string; kind: InviteKind }>(
-      tx,
-      sql`update invites i set used_at = now() from users u
-           where i.token_hash = ${hashToken(input.token)} and i.used_at is null and i.expires_at > now()
-             and u.id = i.user_id and u.active
-          returning i.user_id, i.kind`,
-    );
+    const [claimed] = await tx
+      .update(invites)
+      .set({ usedAt: sql`now()` })
+      .from(users)
+      .where(and(usableLinkCondition(input.token), eq(users.id, invites.userId)))
+      .returning({ userId: invites.userId, kind: invites.kind });
     if (!claimed) return err(gone);
-    const [row] = await queryRows<{ id: string; name: string; email: string; role: Role }>(
+    const [row] = await tableRows(
       tx,
+      users,
       sql`with before as (
-            select id, name, password_hash is null as had_none from users where id = ${claimed.user_id} for update
+            select id, name, password_hash is null as had_none from users where id = ${claimed.userId} for update
           ), updated as (
             update users u set password_hash = ${passwordHash}, name = coalesce(${input.name ?? null}, u.name),
                    version = u.version + 1, updated_at = now()
               from before b where u.id = b.id
-            returning u.id, u.name, u.email, u.role, u.active, u.version, b.name as old_name, b.had_none
+            returning u.*, b.name as old_name, b.had_none
           ), rev as (
             insert into entity_revisions (kind, entity_id, version, user_id, action, changes, snapshot)
             select 'user', id, version, id, ${claimed.kind === "invite" ? "accept_invite" : "reset_password"},
                    jsonb_build_object('password', jsonb_build_object('from', case when had_none then null else 'set' end, 'to', 'set'))
                    || case when old_name <> name then jsonb_build_object('name', jsonb_build_object('from', old_name, 'to', name)) else '{}'::jsonb end,
-                   jsonb_build_object('email', email, 'name', name, 'role', role, 'active', active)
+                   ${USER_SNAPSHOT}
               from updated
           )
-          select id, name, email, role from updated`,
+          select * from updated`,
     );
     if (!row) throw new Error("the invited user vanished under its own lock");
     const session = await createSession(tx, row.id, { userAgent: input.userAgent });
-    return { ok: true, actor: row, ...session };
+    return { ok: true, actor: { id: row.id, name: row.name, email: row.email, role: row.role }, ...session };
   });
 }
 
@@ -407,13 +405,13 @@ export async function updateMe(
   actor: Actor,
   input: { name?: string; password?: string; currentPassword: string; baseVersion?: number; currentToken?: string },
 ): Promise<Result<{ user: UserView }, UpdateMeError>> {
-  const [me] = await queryRows<{ password_hash: string | null; version: number }>(
-    db,
-    sql`select password_hash, version from users where id = ${actor.id}`,
-  );
+  const [me] = await db
+    .select({ passwordHash: users.passwordHash, version: users.version })
+    .from(users)
+    .where(eq(users.id, actor.id));
   if (!me) return err({ code: "not_found", message: "No such person." });
   const fields: Record<string, string> = {};
-  if (!me.password_hash || !(await verifyPassword(me.password_hash, input.currentPassword))) {
+  if (!me.passwordHash || !(await verifyPassword(me.passwordHash, input.currentPassword))) {
     fields.currentPassword = "This is not your current password.";
   }
   if (input.password !== undefined) {
@@ -426,10 +424,7 @@ export async function updateMe(
   const passwordHash = input.password !== undefined ? await hashPassword(input.password) : null;
   const baseVersion = input.baseVersion ?? me.version;
   return db.transaction(async (tx) => {
-    const [before] = await queryRows<UserRow>(
-      tx,
-      sql`select ${USER_COLUMNS} from users where id = ${actor.id} for update`,
-    );
+    const before = await lockUser(tx, actor.id);
     if (!before) return err({ code: "not_found", message: "No such person." });
     if (before.version !== baseVersion) {
       return err({
@@ -442,18 +437,19 @@ export async function updateMe(
     if (input.name !== undefined && input.name !== before.name) changes.name = { from: before.name, to: input.name };
     if (passwordHash) changes.password = { from: "set", to: "set" };
     if (Object.keys(changes).length === 0) return { ok: true, user: toUserView(before) };
-    const [row] = await queryRows<UserRow>(
+    const [row] = await tableRows(
       tx,
+      users,
       sql`with updated as (
             update users set name = ${input.name ?? before.name},
                    password_hash = coalesce(${passwordHash}, password_hash),
                    version = version + 1, updated_at = now()
              where id = ${actor.id} and version = ${baseVersion}
-            returning ${USER_COLUMNS}
+            returning *
           ), rev as (
             insert into entity_revisions (kind, entity_id, version, user_id, action, changes, snapshot)
             select 'user', id, version, ${actor.id}, 'update', ${JSON.stringify(changes)}::jsonb,
-                   jsonb_build_object('email', email, 'name', name, 'role', role, 'active', active)
+                   ${USER_SNAPSHOT}
               from updated
           )
           select * from updated`,
@@ -473,10 +469,24 @@ export async function findInviteLink(
   token: string,
 ): Promise<{ email: string; name: string; kind: InviteKind; expiresAt: string } | null> {
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
-  const [row] = await queryRows<{ email: string; name: string; kind: InviteKind; expires_at: string | Date }>(
-    db,
-    sql`select u.email, u.name, i.kind, i.expires_at from invites i join users u on u.id = i.user_id
-         where i.token_hash = ${hashToken(token)} and i.used_at is null and i.expires_at > now() and u.active`,
+  const [row] = await usableLink(db, token);
+  return row ? { ...row, expiresAt: row.expiresAt.toISOString() } : null;
+}
+
+/** A link that still works: unused, unexpired, and its person active (joined to `users`). */
+function usableLinkCondition(token: string) {
+  return and(
+    eq(invites.tokenHash, hashToken(token)),
+    isNull(invites.usedAt),
+    gt(invites.expiresAt, sql`now()`),
+    eq(users.active, true),
   );
-  return row ? { email: row.email, name: row.name, kind: row.kind, expiresAt: isoString(row.expires_at) } : null;
+}
+
+function usableLink(db: DbOrTx, token: string) {
+  return db
+    .select({ email: users.email, name: users.name, kind: invites.kind, expiresAt: invites.expiresAt })
+    .from(invites)
+    .innerJoin(users, eq(users.id, invites.userId))
+    .where(usableLinkCondition(token));
 }

@@ -1,5 +1,5 @@
-import type { FieldChanges, Role } from "@/db/schema";
-import type { UserRef } from "@/lib/records/record-view";
+import type { Role } from "@/db/schema";
+import type { EntityRevisionView } from "@/lib/entity-revisions";
 
 /** A person as the domain and the pages see them. */
 export type UserView = {
@@ -15,7 +15,7 @@ export type UserView = {
   invited: boolean;
 };
 
-export type UserRevisionView = { version: number; action: string; user: UserRef; at: string; changes: FieldChanges };
+export type UserRevisionView = EntityRevisionView;
 
 /** A person as the API shows them, exactly the contract's keys (DESIGN.md "People and tokens"). */
 export type PublicUser = Omit<UserView, "invited">;

@@ -1,12 +1,14 @@
 import "server-only";
-import { sql } from "drizzle-orm";
-import { type DbOrTx, queryRows } from "@/db/client";
-import type { FieldChanges } from "@/db/schema";
+import { and, desc, eq, isNull, or, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import type { DbOrTx } from "@/db/client";
+import { collections, entityRevisions, type FieldChanges, users, type View, views } from "@/db/schema";
+import { tableRows } from "@/db/table-rows";
 import { type Actor, hasRole } from "@/lib/auth/actor";
 import type { CollectionView } from "@/lib/collections";
+import { type EntityRevisionView, listEntityRevisions } from "@/lib/entity-revisions";
 import { META_KEYS, parseFilter } from "@/lib/records/filter";
-import { isUuid } from "@/lib/records/queries";
-import { isoString, type UserRef } from "@/lib/records/record-view";
+import type { UserRef } from "@/lib/records/record-view";
 import { err, type Result } from "@/lib/result";
 
 /**
@@ -35,7 +37,7 @@ export type ViewJson = ViewSettings & {
   updatedBy: UserRef;
 };
 
-export type ViewRevision = { version: number; action: string; user: UserRef; at: string; changes: FieldChanges };
+export type ViewRevision = EntityRevisionView;
 
 export type ViewError =
   | { code: "not_found"; message?: string }
@@ -43,74 +45,68 @@ export type ViewError =
   | { code: "invalid"; fields: Record<string, string> }
   | { code: "version_mismatch"; current: ViewJson; changes: ViewRevision[] };
 
-type ViewRow = {
-  id: string;
-  collection_id: string;
-  slug: string;
-  user_id: string;
-  owner_name: string;
-  name: string;
-  shared: boolean;
-  filter: Record<string, unknown>;
-  sort: string | null;
-  dir: "asc" | "desc" | null;
-  columns: string[] | null;
-  version: number;
-  created_at: string | Date;
-  updated_at: string | Date;
-  updated_by: string;
-  updated_by_name: string;
-  deleted_at: string | Date | null;
-};
+/** A view with the names its JSON shows: its collection's slug, its owner's and last editor's. */
+type ViewRow = { view: View; slug: string; ownerName: string; updatedByName: string };
 
-function toJson(row: ViewRow): ViewJson {
+function toJson({ view, slug, ownerName, updatedByName }: ViewRow): ViewJson {
   return {
-    id: row.id,
-    collection: row.slug,
-    name: row.name,
-    shared: row.shared,
-    filter: row.filter,
-    sort: row.sort,
-    dir: row.dir,
-    columns: row.columns,
-    version: row.version,
-    owner: { id: row.user_id, name: row.owner_name },
-    createdAt: isoString(row.created_at),
-    updatedAt: isoString(row.updated_at),
-    updatedBy: { id: row.updated_by, name: row.updated_by_name },
+    id: view.id,
+    collection: slug,
+    name: view.name,
+    shared: view.shared,
+    filter: view.filter,
+    sort: view.sort,
+    dir: view.dir,
+    columns: view.columns,
+    version: view.version,
+    owner: { id: view.userId, name: ownerName },
+    createdAt: view.createdAt.toISOString(),
+    updatedAt: view.updatedAt.toISOString(),
+    updatedBy: { id: view.updatedBy, name: updatedByName },
   };
 }
 
-const SELECT = sql`select v.id, v.collection_id, c.slug, v.user_id, ou.name as owner_name, v.name, v.shared, v.filter,
-                          v.sort, v.dir, v.columns, v.version, v.created_at, v.updated_at, v.updated_by,
-                          uu.name as updated_by_name, v.deleted_at
-                     from views v
-                     join collections c on c.id = v.collection_id
-                     join users ou on ou.id = v.user_id
-                     join users uu on uu.id = v.updated_by`;
+const owner = alias(users, "owner");
+const editor = alias(users, "editor");
+
+function selectViews(db: DbOrTx) {
+  return db
+    .select({ view: views, slug: collections.slug, ownerName: owner.name, updatedByName: editor.name })
+    .from(views)
+    .innerJoin(collections, eq(collections.id, views.collectionId))
+    .innerJoin(owner, eq(owner.id, views.userId))
+    .innerJoin(editor, eq(editor.id, views.updatedBy));
+}
 
 async function loadView(db: DbOrTx, id: string): Promise<ViewRow | null> {
-  if (!isUuid(id)) return null;
-  const [row] = await queryRows<ViewRow>(db, sql`${SELECT} where v.id = ${id}`);
+  const [row] = await selectViews(db).where(eq(views.id, id));
   return row ?? null;
 }
 
 /** My views and everyone's shared ones, shared first, then by name. */
 export async function listViews(db: DbOrTx, actor: Actor, collection: CollectionView): Promise<ViewJson[]> {
-  const rows = await queryRows<ViewRow>(
-    db,
-    sql`${SELECT} where v.collection_id = ${collection.id} and v.deleted_at is null
-           and (v.shared or v.user_id = ${actor.id})
-         order by v.shared desc, lower(v.name), v.id`,
-  );
+  const rows = await selectViews(db)
+    .where(
+      and(
+        eq(views.collectionId, collection.id),
+        isNull(views.deletedAt),
+        or(eq(views.shared, true), eq(views.userId, actor.id)),
+      ),
+    )
+    .orderBy(desc(views.shared), sql`lower(${views.name})`, views.id);
   return rows.map(toJson);
 }
 
 /** A view the actor may see; a personal view of someone else is as good as absent. */
 export async function findView(db: DbOrTx, actor: Actor, id: string): Promise<ViewJson | null> {
   const row = await loadView(db, id);
-  if (!row || row.deleted_at !== null || (!row.shared && row.user_id !== actor.id)) return null;
+  if (!row || !visibleTo(actor, row.view)) return null;
   return toJson(row);
+}
+
+/** A view that is not deleted and is shared or the actor's own; someone else's personal view is as good as absent. */
+function visibleTo(actor: Actor, view: View): boolean {
+  return view.deletedAt === null && (view.shared || view.userId === actor.id);
 }
 
 /** Checks what a view holds against its collection: the filter as the list would, sort and columns by key. */
@@ -165,8 +161,9 @@ export async function createView(
     Object.entries(snapshot).map(([key, value]) => [key, { from: null, to: value }]),
   );
   // The view and its revision 1 in one statement.
-  const [row] = await queryRows<{ id: string }>(
+  const [row] = await tableRows(
     db,
+    entityRevisions,
     sql`with created as (
           insert into views (collection_id, user_id, name, shared, filter, sort, dir, columns, updated_by)
           values (${collection.id}, ${actor.id}, ${snapshot.name}, ${snapshot.shared}, ${JSON.stringify(snapshot.filter)}::jsonb,
@@ -176,42 +173,21 @@ export async function createView(
         insert into entity_revisions (kind, entity_id, version, user_id, at, action, changes, snapshot)
         select 'view', id, version, ${actor.id}, updated_at, 'create', ${JSON.stringify(changes)}::jsonb, ${JSON.stringify(snapshot)}::jsonb
           from created
-        returning entity_id as id`,
+        returning *`,
   );
-  const view = row ? await loadView(db, row.id) : null;
+  const view = row ? await loadView(db, row.entityId) : null;
   if (!view) throw new Error("created view not found");
   return { ok: true, view: toJson(view) };
 }
 
-async function revisionsSince(db: DbOrTx, id: string, version: number): Promise<ViewRevision[]> {
-  const rows = await queryRows<{
-    version: number;
-    action: string;
-    user_id: string;
-    name: string;
-    at: string | Date;
-    changes: FieldChanges;
-  }>(
-    db,
-    sql`select r.version, r.action, r.user_id, u.name, r.at, r.changes
-          from entity_revisions r join users u on u.id = r.user_id
-         where r.kind = 'view' and r.entity_id = ${id} and r.version > ${version}
-         order by r.version`,
-  );
-  return rows.map((r) => ({
-    version: r.version,
-    action: r.action,
-    user: { id: r.user_id, name: r.name },
-    at: isoString(r.at),
-    changes: r.changes,
-  }));
+function revisionsSince(db: DbOrTx, id: string, version: number): Promise<ViewRevision[]> {
+  return listEntityRevisions(db, "view", id, { after: version });
 }
 
 /** Who may change or delete a view: a personal one only its owner (others do not see it). */
 function authorizeWrite(actor: Actor, row: ViewRow | null): ViewError | null {
-  if (!row || row.deleted_at !== null || (!row.shared && row.user_id !== actor.id))
-    return { code: "not_found", message: "No such view." };
-  if (row.shared && row.user_id !== actor.id && actor.role !== "admin") {
+  if (!row || !visibleTo(actor, row.view)) return { code: "not_found", message: "No such view." };
+  if (row.view.shared && row.view.userId !== actor.id && actor.role !== "admin") {
     return { code: "forbidden", message: "Only the view's author or an admin may change a shared view." };
   }
   return null;
@@ -235,14 +211,14 @@ export async function updateView(
   const current = await loadView(db, input.id);
   const refused = authorizeWrite(actor, current);
   if (refused || !current) return err(refused ?? { code: "not_found" });
-  if (input.changes.shared && !current.shared && !mayShare(actor)) {
+  if (input.changes.shared && !current.view.shared && !mayShare(actor)) {
     return err({ code: "forbidden", message: "Viewers may save personal views only." });
   }
-  const collection = await collectionFor(current.collection_id);
+  const collection = await collectionFor(current.view.collectionId);
   if (!collection) return err({ code: "not_found" });
   const problems = validateSettings(collection, actor, input.changes);
   if (Object.keys(problems).length > 0) return err({ code: "invalid", fields: problems });
-  if (current.version !== input.baseVersion) return err(await conflict(db, actor, input.id, input.baseVersion));
+  if (current.view.version !== input.baseVersion) return err(await conflict(db, actor, input.id, input.baseVersion));
 
   const before = snapshotOf(toJson(current));
   const next = snapshotOf({ ...before, ...input.changes, name: (input.changes.name ?? before.name).trim() });
@@ -251,8 +227,9 @@ export async function updateView(
     if (JSON.stringify(before[key]) !== JSON.stringify(next[key])) changes[key] = { from: before[key], to: next[key] };
   }
   // Compare-and-set and its revision in one statement: zero rows back = someone wrote first.
-  const [row] = await queryRows<{ version: number }>(
+  const [row] = await tableRows(
     db,
+    entityRevisions,
     sql`with updated as (
           update views
              set name = ${next.name}, shared = ${next.shared}, filter = ${JSON.stringify(next.filter)}::jsonb,
@@ -265,7 +242,7 @@ export async function updateView(
         insert into entity_revisions (kind, entity_id, version, user_id, at, action, changes, snapshot)
         select 'view', id, version, ${actor.id}, updated_at, 'update', ${JSON.stringify(changes)}::jsonb, ${JSON.stringify(next)}::jsonb
           from updated
-        returning version`,
+        returning *`,
   );
   if (!row) return err(await conflict(db, actor, input.id, input.baseVersion));
   const view = await loadView(db, input.id);
@@ -281,10 +258,11 @@ export async function deleteView(
   const current = await loadView(db, input.id);
   const refused = authorizeWrite(actor, current);
   if (refused || !current) return err(refused ?? { code: "not_found" });
-  if (current.version !== input.baseVersion) return err(await conflict(db, actor, input.id, input.baseVersion));
+  if (current.view.version !== input.baseVersion) return err(await conflict(db, actor, input.id, input.baseVersion));
   const snapshot = snapshotOf(toJson(current));
-  const [row] = await queryRows<{ version: number }>(
+  const [row] = await tableRows(
     db,
+    entityRevisions,
     sql`with deleted as (
           update views set deleted_at = now(), version = version + 1, updated_at = now(), updated_by = ${actor.id}
            where id = ${input.id} and version = ${input.baseVersion} and deleted_at is null
@@ -297,12 +275,12 @@ export async function deleteView(
         insert into entity_revisions (kind, entity_id, version, user_id, at, action, changes, snapshot)
         select 'view', id, version, ${actor.id}, updated_at, 'delete', '{}'::jsonb, ${JSON.stringify(snapshot)}::jsonb
           from deleted
-        returning version`,
+        returning *`,
   );
   if (!row) return err(await conflict(db, actor, input.id, input.baseVersion));
   return { ok: true, version: row.version };
 }
 
 export async function currentViewVersion(db: DbOrTx, id: string): Promise<number | null> {
-  return (await loadView(db, id))?.version ?? null;
+  return (await loadView(db, id))?.view.version ?? null;
 }

@@ -1,9 +1,11 @@
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { GET as listCollections } from "@/app/api/collections/route";
 import { GET as health } from "@/app/api/health/route";
 import { POST as signIn, DELETE as signOut } from "@/app/api/session/route";
 import { queryRows } from "@/db/client";
+import { loginThrottle, users } from "@/db/schema";
+import { hashPassword } from "@/lib/auth/password";
 import { callRoute, closeRouteDatabase, expectError, ORIGIN, useDatabaseInRoutes } from "../support/api";
 import { createTestDatabase, createUser, type TestDatabase, type TestUser } from "../support/test-database";
 
@@ -201,6 +203,42 @@ describe("POST /api/session", () => {
       expectError(await login({ email: alice.email, password: "guess" }, blocked), 429, "rate_limited");
     }
     expect((await login({ email: alice.email, password: PASSWORD }, address)).status).toBe(200);
+  });
+
+  it("signs in 30 people at once from one office address: others' successes never refuse anyone", async () => {
+    // Issue 10: attempts were counted before the password check, so the 11th concurrent
+    // sign-in behind one NAT address got 429. Only failures count now.
+    const passwordHash = await hashPassword(PASSWORD);
+    const office = await database.db
+      .insert(users)
+      .values(
+        Array.from({ length: 30 }, (_, i) => ({
+          email: `office${i}-${Date.now()}@example.test`,
+          name: `Office ${i}`,
+          role: "editor" as const,
+          passwordHash,
+        })),
+      )
+      .returning({ email: users.email });
+    const address = newAddress();
+
+    const answers = await Promise.all(office.map(({ email }) => login({ email, password: PASSWORD }, address)));
+
+    expect(answers.map((response) => response.status)).toEqual(office.map(() => 200));
+    const charged = await database.db
+      .select()
+      .from(loginThrottle)
+      .where(eq(loginThrottle.key, `ip:${address}`));
+    expect(charged.filter((row) => row.failures > 0)).toEqual([]);
+    // The address still answers for its failures: ten of them close it.
+    for (let i = 0; i < MAX_FAILURES; i++) {
+      expectError(
+        await login({ email: office[0]?.email, password: `guess ${i}` }, address),
+        401,
+        "invalid_credentials",
+      );
+    }
+    expectError(await login({ email: office[1]?.email, password: PASSWORD }, address), 429, "rate_limited");
   });
 
   it("counts requests without a known peer address under one 'unknown' address", async () => {

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { requirePageActor } from "@/app/_lib/session";
 import { AdminOnly } from "@/components/admin-only";
+import { ListTable, PageSection } from "@/components/page-section";
 import { RelativeTime } from "@/components/relative-time";
 import { hasRole } from "@/lib/auth/actor";
 import { listLeaseEvents, listLeases } from "@/lib/leases/list-leases";
@@ -24,110 +25,78 @@ export default async function AdminPage() {
       <p>
         <Link href="/admin/collections">Collections setup</Link>: create collections and edit their fields.
       </p>
-      <section aria-labelledby="leases-title" className="stack">
-        <h2 id="leases-title" style={{ margin: 0 }}>
-          Edit leases
-        </h2>
+      <PageSection id="leases-title" title="Edit leases">
         {leases.length === 0 ? (
           <p className="muted">Nobody is editing a record under a lease right now.</p>
         ) : (
-          <div className="table-wrap">
-            <table className="records" aria-labelledby="leases-title">
-              <thead>
-                <tr>
-                  <th scope="col">Record</th>
-                  <th scope="col">Collection</th>
-                  <th scope="col">Holder</th>
-                  <th scope="col">Since</th>
-                  <th scope="col">Last heartbeat</th>
-                  <th scope="col">Expires</th>
-                  <th scope="col">Break</th>
-                </tr>
-              </thead>
-              <tbody>
-                {leases.map((lease) => (
-                  <tr key={lease.recordId}>
-                    <td>
-                      {lease.record.deleted ? (
-                        <span>{lease.record.title} (deleted)</span>
-                      ) : (
-                        <Link href={`/records/${lease.recordId}`}>{lease.record.title}</Link>
-                      )}
-                    </td>
-                    <td>
-                      <Link href={`/collections/${lease.collection.slug}`}>{lease.collection.name}</Link>
-                    </td>
-                    <td>{lease.holder.name}</td>
-                    <td>
-                      <RelativeTime iso={lease.acquiredAt} />
-                    </td>
-                    <td>
-                      <RelativeTime iso={lease.renewedAt} />
-                    </td>
-                    <td>
-                      {lease.expired ? (
-                        <strong>
-                          expired <RelativeTime iso={lease.expiresAt} />
-                        </strong>
-                      ) : (
-                        <RelativeTime iso={lease.expiresAt} />
-                      )}
-                    </td>
-                    <td>
-                      <BreakLeaseForm
-                        recordId={lease.recordId}
-                        recordTitle={lease.record.title}
-                        holderName={lease.holder.name}
-                      />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <ListTable
+            labelledBy="leases-title"
+            columns={["Record", "Collection", "Holder", "Since", "Last heartbeat", "Expires", "Break"]}
+          >
+            {leases.map((lease) => (
+              <tr key={lease.recordId}>
+                <td>
+                  {lease.record.deleted ? (
+                    <span>{lease.record.title} (deleted)</span>
+                  ) : (
+                    <Link href={`/records/${lease.recordId}`}>{lease.record.title}</Link>
+                  )}
+                </td>
+                <td>
+                  <Link href={`/collections/${lease.collection.slug}`}>{lease.collection.name}</Link>
+                </td>
+                <td>{lease.holder.name}</td>
+                <td>
+                  <RelativeTime iso={lease.acquiredAt} />
+                </td>
+                <td>
+                  <RelativeTime iso={lease.renewedAt} />
+                </td>
+                <td>
+                  {lease.expired ? (
+                    <strong>
+                      expired <RelativeTime iso={lease.expiresAt} />
+                    </strong>
+                  ) : (
+                    <RelativeTime iso={lease.expiresAt} />
+                  )}
+                </td>
+                <td>
+                  <BreakLeaseForm
+                    recordId={lease.recordId}
+                    recordTitle={lease.record.title}
+                    holderName={lease.holder.name}
+                  />
+                </td>
+              </tr>
+            ))}
+          </ListTable>
         )}
-      </section>
+      </PageSection>
 
-      <section aria-labelledby="lease-events-title" className="stack">
-        <h2 id="lease-events-title" style={{ margin: 0 }}>
-          Take-overs and breaks
-        </h2>
+      <PageSection id="lease-events-title" title="Take-overs and breaks">
         {events.length === 0 ? (
           <p className="muted">No lease has been taken over or broken yet.</p>
         ) : (
-          <div className="table-wrap">
-            <table className="records" aria-labelledby="lease-events-title">
-              <thead>
-                <tr>
-                  <th scope="col">When</th>
-                  <th scope="col">Who</th>
-                  <th scope="col">What</th>
-                  <th scope="col">Whose lease</th>
-                  <th scope="col">Record</th>
-                  <th scope="col">Why</th>
-                </tr>
-              </thead>
-              <tbody>
-                {events.map((event) => (
-                  <tr key={event.id}>
-                    <td>
-                      <RelativeTime iso={event.at} />
-                    </td>
-                    <td>{event.actor.name}</td>
-                    <td>{ACTION_WORDS[event.action]}</td>
-                    <td>{event.previousHolder?.name ?? "—"}</td>
-                    <td>
-                      <Link href={`/records/${event.recordId}`}>{event.recordTitle}</Link>{" "}
-                      <span className="muted small">({event.collection.name})</span>
-                    </td>
-                    <td>{event.reason ?? <span className="muted">no reason given</span>}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <ListTable labelledBy="lease-events-title" columns={["When", "Who", "What", "Whose lease", "Record", "Why"]}>
+            {events.map((event) => (
+              <tr key={event.id}>
+                <td>
+                  <RelativeTime iso={event.at} />
+                </td>
+                <td>{event.actor.name}</td>
+                <td>{ACTION_WORDS[event.action]}</td>
+                <td>{event.previousHolder?.name ?? "—"}</td>
+                <td>
+                  <Link href={`/records/${event.recordId}`}>{event.recordTitle}</Link>{" "}
+                  <span className="muted small">({event.collection.name})</span>
+                </td>
+                <td>{event.reason ?? <span className="muted">no reason given</span>}</td>
+              </tr>
+            ))}
+          </ListTable>
         )}
-      </section>
+      </PageSection>
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { cookies } from "next/headers";
 import { requirePageActor } from "@/app/_lib/session";
+import { ListTable, PageSection } from "@/components/page-section";
 import { RelativeTime } from "@/components/relative-time";
 import { TokenTable } from "@/components/token-table";
 import { listApiTokens } from "@/lib/auth/api-tokens";
@@ -53,58 +54,35 @@ export default async function SettingsPage() {
         {actor.email} · {actor.role}
       </p>
 
-      <section aria-labelledby="name-title" className="panel stack">
-        <h2 id="name-title" style={{ margin: 0 }}>
-          My name
-        </h2>
+      <PageSection id="name-title" title="My name" panel>
         <NameForm initialName={actor.name} />
-      </section>
+      </PageSection>
 
-      <section aria-labelledby="password-title" className="panel stack">
-        <h2 id="password-title" style={{ margin: 0 }}>
-          My password
-        </h2>
+      <PageSection id="password-title" title="My password" panel>
         <PasswordForm />
-      </section>
+      </PageSection>
 
-      <section aria-labelledby="sessions-title" className="stack">
-        <h2 id="sessions-title" style={{ margin: 0 }}>
-          My sessions
-        </h2>
-        <div className="table-wrap">
-          <table className="records" aria-labelledby="sessions-title">
-            <thead>
-              <tr>
-                <th scope="col">Device</th>
-                <th scope="col">Signed in</th>
-                <th scope="col">Last seen</th>
-              </tr>
-            </thead>
-            <tbody>
-              {sessions.map((session) => (
-                <tr key={session.id}>
-                  <td title={session.userAgent ?? undefined}>
-                    {deviceName(session.userAgent)}
-                    {session.current ? <span className="muted small"> (this one)</span> : null}
-                  </td>
-                  <td>
-                    <RelativeTime iso={session.createdAt} />
-                  </td>
-                  <td>
-                    <RelativeTime iso={session.lastSeenAt} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+      <PageSection id="sessions-title" title="My sessions">
+        <ListTable labelledBy="sessions-title" columns={["Device", "Signed in", "Last seen"]}>
+          {sessions.map((session) => (
+            <tr key={session.id}>
+              <td title={session.userAgent ?? undefined}>
+                {deviceName(session.userAgent)}
+                {session.current ? <span className="muted small"> (this one)</span> : null}
+              </td>
+              <td>
+                <RelativeTime iso={session.createdAt} />
+              </td>
+              <td>
+                <RelativeTime iso={session.lastSeenAt} />
+              </td>
+            </tr>
+          ))}
+        </ListTable>
         <SignOutEverywhereButton />
-      </section>
+      </PageSection>
 
-      <section aria-labelledby="tokens-title" className="stack">
-        <h2 id="tokens-title" style={{ margin: 0 }}>
-          My API tokens
-        </h2>
+      <PageSection id="tokens-title" title="My API tokens">
         <p className="small muted">
           For scripts: send <code>Authorization: Bearer tdm_…</code>. A read token can only look; a write token acts as
           you. Signing out everywhere does not stop tokens: revoke them here.
@@ -115,7 +93,7 @@ export default async function SettingsPage() {
         ) : (
           <TokenTable tokens={tokens} showOwner={false} revoke={revokeMyTokenAction} labelledBy="tokens-title" />
         )}
-      </section>
+      </PageSection>
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import type { CollectionDetail } from "@/lib/collections";
 import type { ImpactItem } from "@/lib/collections/impact";
+import type { EntityRevisionView } from "@/lib/entity-revisions";
 import type { KnownError } from "@/lib/errors";
 import type { LockedError } from "@/lib/leases/lease-view";
 import type { RecordView, RevisionView } from "@/lib/records/record-view";
@@ -27,7 +28,7 @@ export type ApiError = Coded<
   | { code: "last_admin"; message: string }
   | { code: "idempotency_mismatch" }
   | { code: "slug_taken"; slug: string }
-  | { code: "schema_conflict"; current: CollectionDetail; changes: RevisionView[] }
+  | { code: "schema_conflict"; current: CollectionDetail; changes: EntityRevisionView[] }
   | { code: "schema_impact"; impact: ImpactItem[] }
   | LockedError
   | { code: "not_leased"; message: string }

@@ -3,7 +3,7 @@ import { activityItemSchema, registerRoute } from "@/app/api/_lib/openapi";
 import { REVISION_ACTIONS } from "@/db/schema";
 import { decodeCursor, listActivity } from "@/lib/activity";
 import { findCollection } from "@/lib/collections";
-import { isUuid } from "@/lib/records/queries";
+import { isUuid } from "@/lib/ids";
 import { apiRoute, fail, readQuery } from "../_lib/route";
 
 const instant = z.iso.datetime({ offset: true }).transform((text) => new Date(text));

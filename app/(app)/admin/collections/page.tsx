@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requirePageActor } from "@/app/_lib/session";
+import { ListTable } from "@/components/page-section";
 import { RelativeTime } from "@/components/relative-time";
 import { SchemaLiveRefresh } from "@/components/schema-live-refresh";
 import { hasRole } from "@/lib/auth/actor";
@@ -31,48 +32,34 @@ export default async function AdminCollectionsPage() {
         <Link href="/admin">← Admin</Link>
       </p>
       <h1 style={{ margin: 0 }}>Collections setup</h1>
-      <div className="table-wrap">
-        <table className="records" aria-label="Collections">
-          <thead>
-            <tr>
-              <th scope="col">Collection</th>
-              <th scope="col">Slug</th>
-              <th scope="col">Fields</th>
-              <th scope="col">Edit mode</th>
-              <th scope="col">Version</th>
-              <th scope="col">Last changed</th>
-            </tr>
-          </thead>
-          <tbody>
-            {details.flatMap((c) =>
-              c
-                ? [
-                    <tr key={c.slug}>
-                      <td>
-                        <Link href={`/admin/collections/${c.slug}`}>{c.name}</Link>
-                      </td>
-                      <td>
-                        <code>{c.slug}</code>
-                      </td>
-                      <td>
-                        {c.fields.length}
-                        {c.removedFields.length > 0 ? (
-                          <span className="muted small"> (+{c.removedFields.length} removed)</span>
-                        ) : null}
-                      </td>
-                      <td>{c.editMode === "lease" ? "One editor at a time" : "Edit together"}</td>
-                      <td data-testid={`version-${c.slug}`}>{c.version}</td>
-                      <td className="muted small">
-                        <RelativeTime iso={c.updatedAt} />
-                        {c.updatedBy ? ` by ${c.updatedBy.name}` : ""}
-                      </td>
-                    </tr>,
-                  ]
-                : [],
-            )}
-          </tbody>
-        </table>
-      </div>
+      <ListTable label="Collections" columns={["Collection", "Slug", "Fields", "Edit mode", "Version", "Last changed"]}>
+        {details.flatMap((c) =>
+          c
+            ? [
+                <tr key={c.slug}>
+                  <td>
+                    <Link href={`/admin/collections/${c.slug}`}>{c.name}</Link>
+                  </td>
+                  <td>
+                    <code>{c.slug}</code>
+                  </td>
+                  <td>
+                    {c.fields.length}
+                    {c.removedFields.length > 0 ? (
+                      <span className="muted small"> (+{c.removedFields.length} removed)</span>
+                    ) : null}
+                  </td>
+                  <td>{c.editMode === "lease" ? "One editor at a time" : "Edit together"}</td>
+                  <td data-testid={`version-${c.slug}`}>{c.version}</td>
+                  <td className="muted small">
+                    <RelativeTime iso={c.updatedAt} />
+                    {c.updatedBy ? ` by ${c.updatedBy.name}` : ""}
+                  </td>
+                </tr>,
+              ]
+            : [],
+        )}
+      </ListTable>
       <NewCollectionForm />
     </div>
   );

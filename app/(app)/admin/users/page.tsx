@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { requirePageActor } from "@/app/_lib/session";
 import { AdminOnly } from "@/components/admin-only";
+import { ListTable, PageSection } from "@/components/page-section";
 import { RelativeTime } from "@/components/relative-time";
 import { TokenTable } from "@/components/token-table";
 import { hasRole } from "@/lib/auth/actor";
@@ -23,56 +24,31 @@ export default async function PeoplePage() {
   return (
     <div className="stack">
       <h1>People</h1>
-      <section aria-labelledby="invite-title" className="panel stack">
-        <h2 id="invite-title" style={{ margin: 0 }}>
-          Invite a person
-        </h2>
+      <PageSection id="invite-title" title="Invite a person" panel>
         <InviteForm />
-      </section>
+      </PageSection>
 
-      <section aria-labelledby="people-title" className="stack">
-        <h2 id="people-title" style={{ margin: 0 }}>
-          Everyone ({users.length})
-        </h2>
-        <div className="table-wrap">
-          <table className="records" aria-labelledby="people-title">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Email</th>
-                <th scope="col">Role</th>
-                <th scope="col">Status</th>
-                <th scope="col">Last seen</th>
-                <th scope="col">Change</th>
-              </tr>
-            </thead>
-            <tbody>
-              {users.map((user) => (
-                <tr key={user.id} data-testid={`person-${user.email}`}>
-                  <td>
-                    {user.name}
-                    {user.id === actor.id ? <span className="muted small"> (you)</span> : null}
-                  </td>
-                  <td>{user.email}</td>
-                  <td>{user.role}</td>
-                  <td>{!user.active ? <strong>deactivated</strong> : user.invited ? "invited" : "active"}</td>
-                  <td>
-                    {user.lastSeenAt ? <RelativeTime iso={user.lastSeenAt} /> : <span className="muted">never</span>}
-                  </td>
-                  <td>
-                    <UserControls user={user} isMe={user.id === actor.id} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </section>
+      <PageSection id="people-title" title={`Everyone (${users.length})`}>
+        <ListTable labelledBy="people-title" columns={["Name", "Email", "Role", "Status", "Last seen", "Change"]}>
+          {users.map((user) => (
+            <tr key={user.id} data-testid={`person-${user.email}`}>
+              <td>
+                {user.name}
+                {user.id === actor.id ? <span className="muted small"> (you)</span> : null}
+              </td>
+              <td>{user.email}</td>
+              <td>{user.role}</td>
+              <td>{!user.active ? <strong>deactivated</strong> : user.invited ? "invited" : "active"}</td>
+              <td>{user.lastSeenAt ? <RelativeTime iso={user.lastSeenAt} /> : <span className="muted">never</span>}</td>
+              <td>
+                <UserControls user={user} isMe={user.id === actor.id} />
+              </td>
+            </tr>
+          ))}
+        </ListTable>
+      </PageSection>
 
-      <section aria-labelledby="all-tokens-title" className="stack">
-        <h2 id="all-tokens-title" style={{ margin: 0 }}>
-          API tokens of everyone
-        </h2>
+      <PageSection id="all-tokens-title" title="API tokens of everyone">
         {tokens.length === 0 ? (
           <p className="muted">
             Nobody has an API token. People make their own in <Link href="/settings">Settings</Link>.
@@ -80,7 +56,7 @@ export default async function PeoplePage() {
         ) : (
           <TokenTable tokens={tokens} showOwner revoke={revokeAnyTokenAction} labelledBy="all-tokens-title" />
         )}
-      </section>
+      </PageSection>
     </div>
   );
 }

@@ -11,6 +11,7 @@ import { hasRole } from "@/lib/auth/actor";
 import { MAX_BULK_ITEMS } from "@/lib/batches/batches";
 import { recordTitle } from "@/lib/batches/select-matching";
 import { findCollection } from "@/lib/collections";
+import { isUuid } from "@/lib/ids";
 import { liveLeaseHolders } from "@/lib/leases/lease-queries";
 import { presenceOfRecords } from "@/lib/records/list-presence";
 import { BUILTIN_SORTS, listRecords } from "@/lib/records/list-records";
@@ -73,7 +74,7 @@ export default async function CollectionPage({
   if (bare && preferences.defaultViewId && (await findView(db, actor, preferences.defaultViewId))) {
     redirect(listHref(slug, { view: preferences.defaultViewId }));
   }
-  const active: ViewJson | null = search.view && search.view !== "none" ? await findView(db, actor, search.view) : null;
+  const active: ViewJson | null = search.view && isUuid(search.view) ? await findView(db, actor, search.view) : null;
   const viewMissing = Boolean(search.view && search.view !== "none" && !active);
 
   const filterText = search.filter ?? (active ? JSON.stringify(active.filter) : "");

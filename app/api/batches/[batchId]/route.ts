@@ -1,10 +1,11 @@
 import { z } from "zod";
 import { batchSchema, registerRoute } from "@/app/api/_lib/openapi";
 import { getBatch } from "@/lib/batches/batches";
+import { isUuid } from "@/lib/ids";
 import { apiRoute, fail } from "../../_lib/route";
 
 export const GET = apiRoute<{ batchId: string }>("viewer", async ({ db, params }) => {
-  const batch = await getBatch(db, params.batchId);
+  const batch = isUuid(params.batchId) ? await getBatch(db, params.batchId) : null;
   if (!batch) return fail({ code: "not_found", message: "No such batch." });
   return Response.json({
     id: batch.id,

@@ -1,11 +1,15 @@
 import { z } from "zod";
 import { commentSchema, registerRoute } from "@/app/api/_lib/openapi";
 import { deleteComment, editComment, MAX_COMMENT_LENGTH } from "@/lib/comments";
+import { isUuid } from "@/lib/ids";
 import { etagFor } from "../../_lib/etag";
 import { baseVersionFrom } from "../../_lib/records";
 import { apiRoute, fail, readJson } from "../../_lib/route";
 
 type Params = { id: string };
+
+/** The id is checked here, where it enters: a non-UUID names no comment (the domain trusts its ids). */
+const NO_COMMENT = { code: "not_found", message: "No such comment." } as const;
 
 const body = z.strictObject({ body: z.string().max(MAX_COMMENT_LENGTH * 2) });
 
@@ -15,6 +19,7 @@ export const PATCH = apiRoute<Params>("editor", async ({ request, db, actor, par
   if (!base.ok) return base.response;
   const parsed = await readJson(request, body);
   if (!parsed.ok) return parsed.response;
+  if (!isUuid(params.id)) return fail(NO_COMMENT);
   const result = await editComment(db, actor, {
     commentId: params.id,
     baseVersion: base.version,
@@ -27,6 +32,7 @@ export const PATCH = apiRoute<Params>("editor", async ({ request, db, actor, par
 export const DELETE = apiRoute<Params>("editor", async ({ request, db, actor, params }) => {
   const base = await baseVersionFrom(request, async () => null);
   if (!base.ok) return base.response;
+  if (!isUuid(params.id)) return fail(NO_COMMENT);
   const result = await deleteComment(db, actor, { commentId: params.id, baseVersion: base.version });
   if (!result.ok) return fail(result.error);
   return new Response(null, { status: 204 });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { registerRoute, userSchema } from "@/app/api/_lib/openapi";
-import { isUuid } from "@/lib/records/queries";
+import { isUuid } from "@/lib/ids";
 import { getUser, updateUser } from "@/lib/users/people";
 import { nameSchema, roleSchema, userResponse } from "../../_lib/people";
 import { baseVersionFrom } from "../../_lib/records";

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { registerRoute, viewSchema } from "@/app/api/_lib/openapi";
+import type { Db } from "@/db/client";
 import { findCollectionById } from "@/lib/collections";
+import { isUuid } from "@/lib/ids";
 import { currentViewVersion, deleteView, findView, updateView } from "@/lib/views/views";
 import { etagFor, ifNoneMatchHits } from "../../_lib/etag";
 import { baseVersionFrom } from "../../_lib/records";
@@ -9,9 +11,14 @@ import { viewBody, viewResponse } from "../../_lib/views";
 
 type Params = { id: string };
 
+/** Ids are checked here, where they enter: a non-UUID names no view (the domain trusts its ids). */
+const NO_VIEW = { code: "not_found", message: "No such view." } as const;
+
+const versionOf = (db: Db, id: string) => (isUuid(id) ? currentViewVersion(db, id) : Promise.resolve(null));
+
 export const GET = apiRoute<Params>("viewer", async ({ request, db, actor, params }) => {
-  const view = await findView(db, actor, params.id);
-  if (!view) return fail({ code: "not_found", message: "No such view." });
+  const view = isUuid(params.id) ? await findView(db, actor, params.id) : null;
+  if (!view) return fail(NO_VIEW);
   if (ifNoneMatchHits(request.headers.get("if-none-match"), view.version)) {
     return new Response(null, { status: 304, headers: { ETag: etagFor(view.version) } });
   }
@@ -20,10 +27,11 @@ export const GET = apiRoute<Params>("viewer", async ({ request, db, actor, param
 
 /** Changes a view if If-Match still names its version (a shared one: its author or an admin). */
 export const PATCH = apiRoute<Params>("viewer", async ({ request, db, actor, params }) => {
-  const base = await baseVersionFrom(request, () => currentViewVersion(db, params.id));
+  const base = await baseVersionFrom(request, () => versionOf(db, params.id));
   if (!base.ok) return base.response;
   const body = await readJson(request, viewBody);
   if (!body.ok) return body.response;
+  if (!isUuid(params.id)) return fail(NO_VIEW);
   const result = await updateView(db, actor, (id) => findCollectionById(db, id), {
     id: params.id,
     baseVersion: base.version,
@@ -34,8 +42,9 @@ export const PATCH = apiRoute<Params>("viewer", async ({ request, db, actor, par
 });
 
 export const DELETE = apiRoute<Params>("viewer", async ({ request, db, actor, params }) => {
-  const base = await baseVersionFrom(request, () => currentViewVersion(db, params.id));
+  const base = await baseVersionFrom(request, () => versionOf(db, params.id));
   if (!base.ok) return base.response;
+  if (!isUuid(params.id)) return fail(NO_VIEW);
   const result = await deleteView(db, actor, { id: params.id, baseVersion: base.version });
   if (!result.ok) return fail(result.error);
   return new Response(null, { status: 204 });

@@ -1,11 +1,13 @@
 import { z } from "zod";
 import { batchOutcomeSchema, registerRoute } from "@/app/api/_lib/openapi";
 import { undoBatch } from "@/lib/batches/batches";
+import { isUuid } from "@/lib/ids";
 import { apiRoute, fail, idempotencyKey } from "../../../_lib/route";
 
 export const POST = apiRoute<{ batchId: string }>("editor", async ({ request, db, actor, params }) => {
   const key = idempotencyKey(request);
   if (!key.ok) return key.response;
+  if (!isUuid(params.batchId)) return fail({ code: "not_found", message: "No such batch." });
   const result = await undoBatch(db, actor, {
     batchId: params.batchId,
     requestKey: key.key ? `undo:${params.batchId}:${key.key}` : null,

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { commentSchema, idParams, registerRoute } from "@/app/api/_lib/openapi";
 import { addComment, listComments, MAX_COMMENT_LENGTH } from "@/lib/comments";
+import { isUuid } from "@/lib/ids";
 import { etagFor } from "../../../_lib/etag";
 import { apiRoute, fail, readJson } from "../../../_lib/route";
 
@@ -8,7 +9,7 @@ type Params = { id: string };
 
 /** The record's conversation, oldest first: `{items:[{id, body, version, author, createdAt, updatedAt, edited, mentions}]}`. */
 export const GET = apiRoute<Params>("viewer", async ({ db, params }) => {
-  const items = await listComments(db, params.id);
+  const items = isUuid(params.id) ? await listComments(db, params.id) : null;
   if (!items) return fail({ code: "not_found" });
   return Response.json({ items }, { headers: { "Cache-Control": "private, no-store" } });
 });
@@ -19,6 +20,7 @@ const body = z.strictObject({ body: z.string().max(MAX_COMMENT_LENGTH * 2) });
 export const POST = apiRoute<Params>("editor", async ({ request, db, actor, params }) => {
   const parsed = await readJson(request, body);
   if (!parsed.ok) return parsed.response;
+  if (!isUuid(params.id)) return fail({ code: "not_found" });
   const result = await addComment(db, actor, { recordId: params.id, body: parsed.value.body });
   if (!result.ok) return fail(result.error);
   return Response.json(result.comment, {

@@ -1,13 +1,15 @@
 import { z } from "zod";
 import { idParams, registerRoute } from "@/app/api/_lib/openapi";
 import { isFollowing, setFollowing } from "@/lib/follows";
+import { isUuid } from "@/lib/ids";
 import { apiRoute, fail, readJson } from "../../../_lib/route";
 
 type Params = { id: string };
 
 /** Whether I follow the record: `{following}`. */
 export const GET = apiRoute<Params>("viewer", async ({ db, actor, params }) => {
-  return Response.json({ following: await isFollowing(db, actor.id, params.id) });
+  // A non-UUID names no record: nobody follows it (as for an unknown id).
+  return Response.json({ following: isUuid(params.id) && (await isFollowing(db, actor.id, params.id)) });
 });
 
 const body = z.strictObject({ following: z.boolean() });
@@ -16,7 +18,9 @@ const body = z.strictObject({ following: z.boolean() });
 export const PUT = apiRoute<Params>("viewer", async ({ request, db, actor, params }) => {
   const parsed = await readJson(request, body);
   if (!parsed.ok) return parsed.response;
-  if (!(await setFollowing(db, actor.id, params.id, parsed.value.following))) return fail({ code: "not_found" });
+  if (!isUuid(params.id) || !(await setFollowing(db, actor.id, params.id, parsed.value.following))) {
+    return fail({ code: "not_found" });
+  }
   return Response.json({ following: parsed.value.following });
 });
 

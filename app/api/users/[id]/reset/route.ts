@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { registerRoute } from "@/app/api/_lib/openapi";
-import { isUuid } from "@/lib/records/queries";
+import { isUuid } from "@/lib/ids";
 import { createResetLink } from "@/lib/users/people";
 import { linkUrl } from "../../../_lib/people";
 import { apiRoute, fail } from "../../../_lib/route";

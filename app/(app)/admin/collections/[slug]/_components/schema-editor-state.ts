@@ -1,8 +1,8 @@
 import type { CollectionDetail } from "@/lib/collections";
 import type { ImpactItem } from "@/lib/collections/impact";
 import type { SchemaState } from "@/lib/collections/schema-input";
+import type { EntityRevisionView } from "@/lib/entity-revisions";
 import type { FieldDefinition } from "@/lib/fields";
-import type { RevisionView } from "@/lib/records/record-view";
 import { cleanFields, keyFrom } from "./schema-fields";
 
 export { cleanFields, keyFrom, TYPE_NAMES } from "./schema-fields";
@@ -16,7 +16,7 @@ export { cleanFields, keyFrom, TYPE_NAMES } from "./schema-fields";
 export type Row = { uid: string; isNew: boolean; keyEdited: boolean; field: FieldDefinition };
 export type Draft = { name: string; editMode: SchemaState["editMode"]; capacityField: string | null; rows: Row[] };
 export type Base = SchemaState & { version: number; removedFields: FieldDefinition[] };
-export type Conflict = { current: CollectionDetail; changes: RevisionView[]; mine: SchemaState };
+export type Conflict = { current: CollectionDetail; changes: EntityRevisionView[]; mine: SchemaState };
 export type Impact = { items: ImpactItem[]; against: number; schema: SchemaState };
 export type SaveStatus = { kind: "idle" | "saving" | "saved" | "error"; message?: string };
 
@@ -40,7 +40,7 @@ export type SaveAnswer =
       ok: false;
       error:
         | { code: "schema_impact"; impact: ImpactItem[] }
-        | { code: "schema_conflict"; current: CollectionDetail; changes: RevisionView[] }
+        | { code: "schema_conflict"; current: CollectionDetail; changes: EntityRevisionView[] }
         | { code: "invalid"; fields: Record<string, string> }
         | { code: string; message?: string };
     };

@@ -172,6 +172,9 @@ export const records = pgTable(
   (t) => [
     index("records_collection_updated_idx").on(t.collectionId, t.updatedAt, t.id),
     index("records_collection_created_idx").on(t.collectionId, t.createdAt, t.id),
+    // Lists filtered by who changed or made a record ("changed by me"), newest first.
+    index("records_collection_updated_by_idx").on(t.collectionId, t.updatedBy, t.updatedAt),
+    index("records_collection_created_by_idx").on(t.collectionId, t.createdBy, t.createdAt),
     check("records_version_positive", sql`${t.version} >= 1`),
   ],
 );

@@ -1,5 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Filter, FilterCondition, FilterScalar, FilterTarget, MetaKey } from "./filter";
+import { fieldLowerTextSql, fieldSortExpression, fieldValueSql } from "./list-expressions";
 
 /**
  * Compiles a parsed filter (lib/records/filter.ts) into a WHERE condition over `records r`.
@@ -26,36 +27,51 @@ function list(values: FilterScalar[], item: (v: FilterScalar) => SQL): SQL {
   return sql.join(values.map(item), sql`, `);
 }
 
+/** `r.data @> {"key": value}`: implied by the exact condition beside it, and served by the collection's GIN index. */
+const contains = (key: string, value: unknown) => sql`r.data @> ${JSON.stringify({ [key]: value })}::jsonb`;
+const anyOf = (parts: SQL[]) => sql`(${sql.join(parts, sql` or `)})`;
+
 function positiveFieldCondition(key: string, target: FilterTarget, condition: FilterCondition): SQL {
-  const value = sql`(r.data -> ${key})`;
+  // Keys are literals (list-expressions.ts): the list indexes are on `data -> 'key'`, not on a parameter.
+  const value = sql.raw(fieldValueSql("r", key));
   const kind = target.valueKind;
   switch (condition.op) {
     case "_eq":
-      return sql`${value} = ${jsonb(condition.value)}`;
-    case "_in":
+      return sql`(${contains(key, condition.value)} and ${value} = ${jsonb(condition.value)})`;
+    case "_in": {
       if (condition.value.length === 0) return sql`false`;
       if (kind === "multiselect") {
-        return sql`(jsonb_typeof(${value}) = 'array' and ${value} ?| array[${list(condition.value, (v) => sql`${String(v)}`)}]::text[])`;
+        const index = anyOf(condition.value.map((v) => contains(key, [v])));
+        return sql`(${index} and jsonb_typeof(${value}) = 'array' and ${value} ?| array[${list(condition.value, (v) => sql`${String(v)}`)}]::text[])`;
       }
-      return sql`${value} in (${list(condition.value, jsonb)})`;
+      const index = anyOf(condition.value.map((v) => contains(key, v)));
+      return sql`(${index} and ${value} in (${list(condition.value, jsonb)}))`;
+    }
     case "_contains":
-      if (kind === "multiselect") return sql`${value} @> ${JSON.stringify([condition.value])}::jsonb`;
-      return sql`(jsonb_typeof(${value}) = 'string' and lower(r.data ->> ${key}) like ${containsPattern(String(condition.value))})`;
+      if (kind === "multiselect") {
+        return sql`(${contains(key, [condition.value])} and ${value} @> ${JSON.stringify([condition.value])}::jsonb)`;
+      }
+      return sql`(jsonb_typeof(${value}) = 'string' and ${sql.raw(fieldLowerTextSql("r", key))} like ${containsPattern(String(condition.value))})`;
     case "_lt":
     case "_lte":
     case "_gt":
     case "_gte": {
+      // On the sort expression, which the field's ascending list index holds: a value of another
+      // type is null there and matches no range, as before.
       const op = { _lt: sql`<`, _lte: sql`<=`, _gt: sql`>`, _gte: sql`>=` }[condition.op];
-      if (kind === "date") {
-        return sql`(jsonb_typeof(${value}) = 'string' and (r.data ->> ${key}) collate "C" ${op} ${String(condition.value)})`;
-      }
-      return sql`(jsonb_typeof(${value}) = 'number' and ${value} ${op} ${jsonb(condition.value)})`;
+      const ordered = sql.raw(fieldSortExpression("r", target.kind === "field" ? target.field : never()).sql);
+      if (kind === "date") return sql`(${ordered} ${op} ${String(condition.value)}::text)`;
+      return sql`(${ordered} ${op} ${String(condition.value)}::numeric)`;
     }
     case "_empty":
       return sql`coalesce(${value} in ('null'::jsonb, '""'::jsonb, '[]'::jsonb), true)`;
     default:
       throw new Error(`not a positive op: ${condition.op}`);
   }
+}
+
+function never(): never {
+  throw new Error("a field condition without a field");
 }
 
 function positiveMetaCondition(key: MetaKey, condition: FilterCondition): SQL {

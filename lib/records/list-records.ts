@@ -6,6 +6,7 @@ import { err, type Result } from "@/lib/result";
 import { isStorableText } from "@/lib/storable-text";
 import { EMPTY_FILTER, type Filter, isTimestamp, META_KEYS, parseFilterParam } from "./filter";
 import { containsPattern, filterSql } from "./filter-sql";
+import { fieldSortExpression, type SortKind, sqlLiteral } from "./list-expressions";
 import { isUuid, type RecordRowColumns, recordViewFromRow } from "./queries";
 import { isoString, presentRecord, type RecordView, type UserRef } from "./record-view";
 
@@ -70,77 +71,11 @@ function decodeCursor(raw: string): Cursor | null {
   return null;
 }
 
-/** What a sort key's values are: how a cursor's value is checked and cast back. */
-type SortKind = "timestamp" | "text" | "int" | "numeric" | "boolean";
-
 type SortKey = { expression: SQL; kind: SortKind; nullable: boolean };
 
-const UUID_TEXT = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
-
-/**
- * The ORDER BY expression of a sort (DESIGN.md, "Sorting"): text case-insensitive (lower, in
- * code point order so every database agrees), select by the order of its options, user fields
- * by the person's name; a value of the wrong type (left by a schema change) counts as empty.
- */
 function fieldSortKey(field: FieldDefinition): SortKey {
-  const value = sql`(r.data -> ${field.key})`;
-  const text = sql`(r.data ->> ${field.key})`;
-  const isString = sql`jsonb_typeof(${value}) = 'string'`;
-  switch (field.type) {
-    case "text":
-    case "longtext":
-    case "email":
-      return {
-        expression: sql`(nullif(lower(case when ${isString} then ${text} end), '') collate "C")`,
-        kind: "text",
-        nullable: true,
-      };
-    case "date":
-    case "link":
-      return {
-        expression: sql`(case when ${isString} then nullif(lower(${text}), '') end collate "C")`,
-        kind: "text",
-        nullable: true,
-      };
-    case "select": {
-      const options = field.options ?? [];
-      const array = optionsArray(options);
-      return {
-        expression: sql`(case when ${isString} and ${text} <> '' then coalesce(array_position(${array}, ${text}), ${options.length + 1}) end)`,
-        kind: "int",
-        nullable: true,
-      };
-    }
-    case "multiselect": {
-      const options = field.options ?? [];
-      const array = optionsArray(options);
-      // By its first option in the options' order.
-      return {
-        expression: sql`(select min(array_position(${array}, e)) from jsonb_array_elements_text(case when jsonb_typeof(${value}) = 'array' then ${value} end) e)`,
-        kind: "int",
-        nullable: true,
-      };
-    }
-    case "number":
-    case "integer":
-      return {
-        expression: sql`(case when jsonb_typeof(${value}) = 'number' then ${text}::numeric end)`,
-        kind: "numeric",
-        nullable: true,
-      };
-    case "boolean":
-      return {
-        expression: sql`(case when jsonb_typeof(${value}) = 'boolean' then ${text}::boolean end)`,
-        kind: "boolean",
-        nullable: true,
-      };
-    case "user":
-      return {
-        expression: sql`((select lower(u.name) from users u where u.id = (case when ${isString} and ${text} ~ ${UUID_TEXT} then ${text}::uuid end)) collate "C")`,
-        kind: "text",
-        nullable: true,
-      };
-  }
+  const expression = fieldSortExpression("r", field);
+  return { expression: sql.raw(expression.sql), kind: expression.kind, nullable: true };
 }
 
 function sortKeyOf(sort: string, collection: CollectionView): SortKey | null {
@@ -187,7 +122,9 @@ export function listConditions(
     filter = parsed.filter;
   }
   const where: SQL[] = [
-    sql`r.collection_id = ${collection.id}`,
+    // A literal, not a parameter: the list indexes are partial to one collection (list-indexes.ts),
+    // and a plan can only use them when the collection is known while planning.
+    sql.raw(`r.collection_id = ${sqlLiteral(collection.id)}::uuid`),
     query.deleted === "only" ? sql`r.deleted_at is not null` : sql`r.deleted_at is null`,
   ];
   if (query.q?.trim()) where.push(sql`r.search_text like ${containsPattern(query.q.trim())}`);
@@ -251,8 +188,9 @@ export async function listRecords(
     );
   }
   const direction = dir === "asc" ? sql`asc` : sql`desc`;
+  // Empty values last in both directions: the order the list indexes hold (`nulls last`).
   const order = key.nullable
-    ? sql`(${key.expression} is null), ${key.expression} ${direction}, r.id asc`
+    ? sql`${key.expression} ${direction} nulls last, r.id asc`
     : sql`${key.expression} ${direction}, r.id asc`;
   // The page is chosen from records alone, and only its rows are joined with their people's
   // names: sorting 100,000 rows should not carry three joins along. Sorting by a person's name
@@ -315,13 +253,4 @@ function planRows(plan: unknown): number {
   const rows =
     first && typeof first === "object" && "Plan" in first ? (first.Plan as Record<string, unknown>)["Plan Rows"] : 0;
   return typeof rows === "number" ? rows : 0;
-}
-
-/** A select's options as a SQL text array, in their order (`array_position` ranks by it). */
-function optionsArray(options: readonly string[]): SQL {
-  if (options.length === 0) return sql`array[]::text[]`;
-  return sql`array[${sql.join(
-    options.map((o) => sql`${o}`),
-    sql`, `,
-  )}]::text[]`;
 }

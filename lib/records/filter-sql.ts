@@ -1,6 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Filter, FilterCondition, FilterScalar, FilterTarget, MetaKey } from "./filter";
-import { fieldLowerTextSql, fieldSortExpression, fieldValueSql } from "./list-expressions";
+import { fieldLowerTextSql, fieldSortExpression, fieldTextSql, fieldValueSql } from "./list-expressions";
 
 /**
  * Compiles a parsed filter (lib/records/filter.ts) into a WHERE condition over `records r`.
@@ -27,30 +27,23 @@ function list(values: FilterScalar[], item: (v: FilterScalar) => SQL): SQL {
   return sql.join(values.map(item), sql`, `);
 }
 
-/** `r.data @> {"key": value}`: implied by the exact condition beside it, and served by the collection's GIN index. */
-const contains = (key: string, value: unknown) => sql`r.data @> ${JSON.stringify({ [key]: value })}::jsonb`;
-const anyOf = (parts: SQL[]) => sql`(${sql.join(parts, sql` or `)})`;
-
 function positiveFieldCondition(key: string, target: FilterTarget, condition: FilterCondition): SQL {
   // Keys are literals (list-expressions.ts): the list indexes are on `data -> 'key'`, not on a parameter.
   const value = sql.raw(fieldValueSql("r", key));
   const kind = target.valueKind;
   switch (condition.op) {
     case "_eq":
-      return sql`(${contains(key, condition.value)} and ${value} = ${jsonb(condition.value)})`;
+      return equality(target, [condition.value], sql`${value} = ${jsonb(condition.value)}`);
     case "_in": {
       if (condition.value.length === 0) return sql`false`;
       if (kind === "multiselect") {
-        const index = anyOf(condition.value.map((v) => contains(key, [v])));
-        return sql`(${index} and jsonb_typeof(${value}) = 'array' and ${value} ?| array[${list(condition.value, (v) => sql`${String(v)}`)}]::text[])`;
+        // `?|` and `@>` on `data -> 'key'`: the field's GIN index (list-indexes.ts).
+        return sql`(jsonb_typeof(${value}) = 'array' and ${value} ?| array[${list(condition.value, (v) => sql`${String(v)}`)}]::text[])`;
       }
-      const index = anyOf(condition.value.map((v) => contains(key, v)));
-      return sql`(${index} and ${value} in (${list(condition.value, jsonb)}))`;
+      return equality(target, condition.value, sql`${value} in (${list(condition.value, jsonb)})`);
     }
     case "_contains":
-      if (kind === "multiselect") {
-        return sql`(${contains(key, [condition.value])} and ${value} @> ${JSON.stringify([condition.value])}::jsonb)`;
-      }
+      if (kind === "multiselect") return sql`${value} @> ${JSON.stringify([condition.value])}::jsonb`;
       return sql`(jsonb_typeof(${value}) = 'string' and ${sql.raw(fieldLowerTextSql("r", key))} like ${containsPattern(String(condition.value))})`;
     case "_lt":
     case "_lte":
@@ -67,6 +60,50 @@ function positiveFieldCondition(key: string, target: FilterTarget, condition: Fi
       return sql`coalesce(${value} in ('null'::jsonb, '""'::jsonb, '[]'::jsonb), true)`;
     default:
       throw new Error(`not a positive op: ${condition.op}`);
+  }
+}
+
+/**
+ * `data -> key` equal to one of `values` (`exact`), written on what an index of the field holds
+ * (list-indexes.ts), whose statistics also tell the planner how many records match:
+ * - select (options only), number, integer, boolean, date: the sort expression equal to what the
+ *   values sort as, which is the same condition (the ascending index);
+ * - user: the text of the value, the same condition (the field's `eq` index);
+ * - text, email, link: the sort expression is lower-cased, so it narrows and `exact` decides (a
+ *   statistics object over both expressions keeps the estimate of the pair right);
+ * - anything else: `exact` alone.
+ */
+function equality(target: FilterTarget, values: FilterScalar[], exact: SQL): SQL {
+  if (target.kind !== "field") return never();
+  const { field } = target;
+  const sort = fieldSortExpression("r", field);
+  const ordered = sql.raw(sort.sql);
+  const each = (item: (v: FilterScalar) => SQL) => sql`(${ordered} in (${list(values, item)}))`;
+  switch (field.type) {
+    case "select": {
+      const options = field.options ?? [];
+      if (!values.every((v) => options.includes(String(v)))) return sql`(${exact})`;
+      return each((v) => sql`${options.indexOf(String(v)) + 1}::int`);
+    }
+    case "number":
+    case "integer":
+      return each((v) => sql`${String(v)}::numeric`);
+    case "boolean":
+      return each((v) => sql`${v === true}::boolean`);
+    case "date":
+      // ISO dates (digits and dashes): lower-casing changes nothing.
+      return each((v) => sql`${String(v)}::text`);
+    case "user":
+      return sql`(${sql.raw(fieldTextSql("r", field.key))} in (${list(values, (v) => sql`${String(v)}::text`)}))`;
+    case "text":
+    case "email":
+    case "link":
+    case "longtext":
+      // "" sorts as empty (null); a longtext not listed has no btree index.
+      if (values.includes("") || (field.type === "longtext" && !field.listed)) return sql`(${exact})`;
+      return sql`(${each((v) => sql`left(lower(${String(v)}::text), 500)`)} and ${exact})`;
+    default:
+      return sql`(${exact})`;
   }
 }
 

@@ -54,7 +54,8 @@ function optionsArray(options: readonly string[]): string {
  * The ORDER BY expression of a field (DESIGN.md, "Sorting"): text case-insensitive (lower, in
  * code point order so every database agrees), select by the order of its options, user fields
  * by the person's name; a value of the wrong type (left by a schema change) counts as empty
- * (null). Number and date ranges filter on the same expression, so one index serves both.
+ * (null). Ranges and equality filter on the same expression where it has one (filter-sql.ts),
+ * so one index, and its statistics, serve both.
  */
 export function fieldSortExpression(table: string | null, field: FieldDefinition): FieldSortExpression {
   const value = fieldValueSql(table, field.key);
@@ -65,14 +66,16 @@ export function fieldSortExpression(table: string | null, field: FieldDefinition
     case "longtext":
     case "email":
       return {
-        sql: `(nullif(lower(case when ${isString} then ${text} end), '') collate "C")`,
+        // The first 500 characters (a text field's length; at most 2,000 bytes, well inside a
+        // btree entry): a longer value in an index would make saves fail.
+        sql: `(nullif(left(lower(case when ${isString} then ${text} end), 500), '') collate "C")`,
         kind: "text",
         indexable: true,
       };
     case "date":
     case "link":
       return {
-        sql: `(case when ${isString} then nullif(lower(${text}), '') end collate "C")`,
+        sql: `(case when ${isString} then nullif(left(lower(${text}), 500), '') end collate "C")`,
         kind: "text",
         indexable: true,
       };

@@ -5,7 +5,7 @@ import { type Database, queryRows } from "@/db/client";
 import { collections } from "@/db/schema";
 import type { FieldDefinition } from "@/lib/fields";
 import { SCHEMA_TOPIC, subscribe } from "@/lib/live-events";
-import { fieldLowerTextSql, fieldSortExpression, sqlLiteral } from "./list-expressions";
+import { fieldLowerTextSql, fieldSortExpression, fieldTextSql, fieldValueSql, sqlLiteral } from "./list-expressions";
 
 /**
  * Indexes that follow the schema (issue 12, "Speed at scale"). Fields are defined by people,
@@ -13,12 +13,15 @@ import { fieldLowerTextSql, fieldSortExpression, sqlLiteral } from "./list-expre
  * fields want, reads the ones that exist (by the `rlx_` name prefix), creates the missing and
  * drops the stale, at start-up and after every schema change. Each index is partial to one
  * collection's live records, so a save pays only for its own collection's fields:
- * - one `jsonb_path_ops` GIN over `data`: `_eq` / `_in` / multiselect `_contains` on any field
- *   (filter-sql.ts adds `data @> {"key": value}` beside the exact condition);
+ * - per field, its sort expression (list-expressions.ts) with the id, ascending: sorts, and the
+ *   `_eq` / `_in` / range filters, which filter-sql.ts writes on the same expression; a listed
+ *   field also gets the descending one (ties go by id ascending both ways, so one index cannot
+ *   serve both directions);
  * - per text field, a pg_trgm GIN on `lower(data ->> 'key')`: `_contains` (where pg_trgm exists);
- * - per listed field, the sort expression (list-expressions.ts) with the id, once per direction
- *   (ties go by id ascending both ways, so one index cannot serve both); number, integer and
- *   date fields always get the ascending one, which their range filters use.
+ * - per user field, `(data ->> 'key', id)` for "is" (it sorts by the person's name, which no
+ *   index can hold); per multiselect field, a GIN on `data -> 'key'` for "has" / "any of";
+ * - per indexed expression, a statistics object (CREATE STATISTICS): the planner ignores a
+ *   partial index's statistics, and without them guesses how many records a filter matches.
  * On PostgreSQL: `CREATE INDEX CONCURRENTLY` (writes go on meanwhile), outside any transaction,
  * under an advisory lock so one instance of a cluster does the work. PGlite: plainly (it has
  * one connection and nothing to wait for).
@@ -27,36 +30,73 @@ import { fieldLowerTextSql, fieldSortExpression, sqlLiteral } from "./list-expre
 export const LIST_INDEX_PREFIX = "rlx_";
 const RECONCILE_LOCK = 7420012;
 
-export type ListIndex = { name: string; collectionId: string; key: string | null; definition: string };
+/** An index, or a statistics object: the planner ignores a partial index's statistics, so each expression gets both. */
+export type ListIndex = {
+  name: string;
+  kind: "index" | "statistics";
+  collectionId: string;
+  key: string | null;
+  /** The CREATE statement, without CONCURRENTLY / IF NOT EXISTS. */
+  definition: string;
+};
 
 type CollectionFields = { id: string; fields: FieldDefinition[] };
 
-function indexName(kind: string, key: string | null, definition: string): string {
+function objectName(kind: string, key: string, definition: string): string {
   const hash = createHash("sha256").update(definition).digest("hex").slice(0, 10);
-  return `${LIST_INDEX_PREFIX}${key ? `${key.slice(0, 24)}_` : ""}${kind}_${hash}`;
+  return `${LIST_INDEX_PREFIX}${key.slice(0, 24)}_${kind}_${hash}`;
 }
 
-/** The indexes a collection's fields want, each with its CREATE INDEX statement (without CONCURRENTLY). */
+/** The indexes and statistics a collection's fields want. */
 export function desiredListIndexes(collection: CollectionFields, options: { trigram: boolean }): ListIndex[] {
   if (!/^[0-9a-f-]{36}$/i.test(collection.id)) throw new Error(`not a collection id: ${collection.id}`);
   const where = `where collection_id = ${sqlLiteral(collection.id)}::uuid and deleted_at is null`;
-  const indexes: ListIndex[] = [];
-  const add = (kind: string, key: string | null, body: string) => {
+  const wanted: ListIndex[] = [];
+  const index = (kind: string, key: string, body: string) => {
     // The name carries a hash of the whole statement: a changed expression (options reordered) is a new index.
-    const name = indexName(kind, key, body);
-    indexes.push({ name, collectionId: collection.id, key, definition: `create index "${name}" on records ${body}` });
+    const name = objectName(kind, key, body);
+    wanted.push({
+      name,
+      kind: "index",
+      collectionId: collection.id,
+      key,
+      definition: `create index "${name}" on records ${body}`,
+    });
   };
-  add("eq", null, `using gin (data jsonb_path_ops) ${where}`);
+  const statistics = (key: string, ...expressions: string[]) => {
+    const expression = expressions.map((e) => `(${e})`).join(", ");
+    // Whole-table (a statistics object cannot be partial): the collection's share is estimated apart.
+    const name = objectName("stats", key, `${collection.id} ${expression}`);
+    wanted.push({
+      name,
+      kind: "statistics",
+      collectionId: collection.id,
+      key,
+      // One expression: its statistics; two: also their MCV list together (a text equality filters on both).
+      definition: `create statistics "${name}"${expressions.length > 1 ? " (mcv)" : ""} on ${expression} from records`,
+    });
+  };
   for (const field of collection.fields) {
     const sort = fieldSortExpression(null, field);
-    const ranged = field.type === "number" || field.type === "integer" || field.type === "date";
-    if (sort.indexable && (field.listed || ranged)) add("asc", field.key, `(${sort.sql}, id) ${where}`);
-    if (sort.indexable && field.listed) add("desc", field.key, `(${sort.sql} desc nulls last, id) ${where}`);
-    if (options.trigram && (field.type === "text" || field.type === "longtext" || field.type === "email")) {
-      add("trgm", field.key, `using gin (${fieldLowerTextSql(null, field.key)} gin_trgm_ops) ${where}`);
+    // Equality and ranges filter on the ascending one; a longtext only when listed.
+    if (sort.indexable && (field.listed || field.type !== "longtext")) {
+      index("asc", field.key, `(${sort.sql}, id) ${where}`);
+      const lowered =
+        field.type === "text" || field.type === "longtext" || field.type === "email" || field.type === "link";
+      if (lowered) statistics(field.key, sort.sql, fieldValueSql(null, field.key));
+      else statistics(field.key, sort.sql);
     }
+    if (sort.indexable && field.listed) index("desc", field.key, `(${sort.sql} desc nulls last, id) ${where}`);
+    if (options.trigram && (field.type === "text" || field.type === "longtext" || field.type === "email")) {
+      index("trgm", field.key, `using gin (${fieldLowerTextSql(null, field.key)} gin_trgm_ops) ${where}`);
+    }
+    if (field.type === "user") {
+      index("eq", field.key, `(${fieldTextSql(null, field.key)}, id) ${where}`);
+      statistics(field.key, fieldTextSql(null, field.key));
+    }
+    if (field.type === "multiselect") index("has", field.key, `using gin (${fieldValueSql(null, field.key)}) ${where}`);
   }
-  return indexes;
+  return wanted;
 }
 
 export type ReconcileResult = { created: string[]; dropped: string[]; failed: string[]; skipped?: "busy" };
@@ -115,21 +155,29 @@ async function reconcileWith(database: Database, run: Run, concurrently: boolean
   const trigram = await hasTrigram(database);
   const rows = await database.db.select({ id: collections.id, fields: collections.fields }).from(collections);
   const desired = new Map(rows.flatMap((c) => desiredListIndexes(c, { trigram })).map((i) => [i.name, i]));
-  const existing = await queryRows<{ name: string; valid: boolean }>(
+  const prefix = `${LIST_INDEX_PREFIX.replace("_", "\\_")}%`;
+  const existing = await queryRows<{ name: string; kind: ListIndex["kind"]; valid: boolean }>(
     database.db,
-    sql`select c.relname as name, i.indisvalid as valid
+    sql`select c.relname as name, 'index' as kind, i.indisvalid as valid
           from pg_index i join pg_class c on c.oid = i.indexrelid
-         where i.indrelid = 'records'::regclass and c.relname like ${`${LIST_INDEX_PREFIX.replace("_", "\\_")}%`}`,
+         where i.indrelid = 'records'::regclass and c.relname like ${prefix}
+        union all
+        select s.stxname, 'statistics', true from pg_statistic_ext s
+         where s.stxrelid = 'records'::regclass and s.stxname like ${prefix}`,
   );
   const result: ReconcileResult = { created: [], dropped: [], failed: [] };
   const keep = new Set<string>();
-  for (const { name, valid } of existing) {
-    if (valid && desired.has(name)) {
+  for (const { name, kind, valid } of existing) {
+    if (valid && desired.get(name)?.kind === kind) {
       keep.add(name);
       continue;
     }
     try {
-      await run(`drop index ${concurrently ? "concurrently " : ""}if exists "${name}"`);
+      await run(
+        kind === "statistics"
+          ? `drop statistics if exists "${name}"`
+          : `drop index ${concurrently ? "concurrently " : ""}if exists "${name}"`,
+      );
       result.dropped.push(name);
     } catch (error) {
       result.failed.push(name);
@@ -138,9 +186,13 @@ async function reconcileWith(database: Database, run: Run, concurrently: boolean
   }
   for (const index of desired.values()) {
     if (keep.has(index.name)) continue;
-    const statement = concurrently
-      ? index.definition.replace(/^create index /, "create index concurrently if not exists ")
-      : index.definition.replace(/^create index /, "create index if not exists ");
+    const statement =
+      index.kind === "statistics"
+        ? index.definition.replace(/^create statistics /, "create statistics if not exists ")
+        : index.definition.replace(
+            /^create index /,
+            `create index ${concurrently ? "concurrently " : ""}if not exists `,
+          );
     try {
       await run(statement);
       result.created.push(index.name);
@@ -149,6 +201,7 @@ async function reconcileWith(database: Database, run: Run, concurrently: boolean
       console.error(`[list-indexes] could not create ${index.name}:`, error);
     }
   }
+  // Statistics of the new expressions (the planner's row counts for filters on them).
   if (result.created.length > 0) await run("analyze records");
   return result;
 }

@@ -1,6 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Filter, FilterCondition, FilterScalar, FilterTarget, MetaKey } from "./filter";
-import { fieldLowerTextSql, fieldSortExpression, fieldTextSql, fieldValueSql } from "./list-expressions";
+import { fieldLowerTextSql, fieldSortExpression, fieldUserIdSql, fieldValueSql } from "./list-expressions";
 
 /**
  * Compiles a parsed filter (lib/records/filter.ts) into a WHERE condition over `records r`.
@@ -68,9 +68,9 @@ function positiveFieldCondition(key: string, target: FilterTarget, condition: Fi
  * (list-indexes.ts), whose statistics also tell the planner how many records match:
  * - select (options only), number, integer, boolean, date: the sort expression equal to what the
  *   values sort as, which is the same condition (the ascending index);
- * - user: the text of the value, the same condition (the field's `eq` index);
- * - text, email, link: the sort expression is lower-cased, so it narrows and `exact` decides (a
- *   statistics object over both expressions keeps the estimate of the pair right);
+ * - text, email, link, and user (its lower-cased id, the field's `eq` index): lower-cased, so it
+ *   narrows and `exact` decides (a statistics object over both expressions keeps the estimate
+ *   of the pair right);
  * - anything else: `exact` alone.
  */
 function equality(target: FilterTarget, values: FilterScalar[], exact: SQL): SQL {
@@ -94,7 +94,8 @@ function equality(target: FilterTarget, values: FilterScalar[], exact: SQL): SQL
       // ISO dates (digits and dashes): lower-casing changes nothing.
       return each((v) => sql`${String(v)}::text`);
     case "user":
-      return sql`(${sql.raw(fieldTextSql("r", field.key))} in (${list(values, (v) => sql`${String(v)}::text`)}))`;
+      // The index holds the id lower-cased (as the name sort joins on it); values are lower-cased ids.
+      return sql`(${sql.raw(fieldUserIdSql("r", field.key))} in (${list(values, (v) => sql`${String(v)}::text`)}) and ${exact})`;
     case "text":
     case "email":
     case "link":

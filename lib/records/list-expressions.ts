@@ -34,6 +34,11 @@ export function fieldLowerTextSql(table: string | null, key: string): string {
   return `lower(${fieldTextSql(table, key)})`;
 }
 
+/** `lower(r.data ->> 'key')`: a user field's person id as text (its `eq` list index; sorting by name joins on it). */
+export function fieldUserIdSql(table: string | null, key: string): string {
+  return `lower(${fieldTextSql(table, key)})`;
+}
+
 /** What a sort key's values are: how a cursor's value is checked and cast back. */
 export type SortKind = "timestamp" | "text" | "int" | "numeric" | "boolean";
 

@@ -5,7 +5,7 @@ import { type Database, queryRows } from "@/db/client";
 import { collections } from "@/db/schema";
 import type { FieldDefinition } from "@/lib/fields";
 import { SCHEMA_TOPIC, subscribe } from "@/lib/live-events";
-import { fieldLowerTextSql, fieldSortExpression, fieldTextSql, fieldValueSql, sqlLiteral } from "./list-expressions";
+import { fieldLowerTextSql, fieldSortExpression, fieldUserIdSql, fieldValueSql, sqlLiteral } from "./list-expressions";
 
 /**
  * Indexes that follow the schema (issue 12, "Speed at scale"). Fields are defined by people,
@@ -18,8 +18,9 @@ import { fieldLowerTextSql, fieldSortExpression, fieldTextSql, fieldValueSql, sq
  *   field also gets the descending one (ties go by id ascending both ways, so one index cannot
  *   serve both directions);
  * - per text field, a pg_trgm GIN on `lower(data ->> 'key')`: `_contains` (where pg_trgm exists);
- * - per user field, `(data ->> 'key', id)` for "is" (it sorts by the person's name, which no
- *   index can hold); per multiselect field, a GIN on `data -> 'key'` for "has" / "any of";
+ * - per user field, `(lower(data ->> 'key'), id)`: "is", and sorting by the person's name
+ *   (list-records.ts walks the names in order and each person's records by id); per
+ *   multiselect field, a GIN on `data -> 'key'` for "has" / "any of";
  * - per indexed expression, a statistics object (CREATE STATISTICS): the planner ignores a
  *   partial index's statistics, and without them guesses how many records a filter matches.
  * On PostgreSQL: `CREATE INDEX CONCURRENTLY` (writes go on meanwhile), outside any transaction,
@@ -91,8 +92,8 @@ export function desiredListIndexes(collection: CollectionFields, options: { trig
       index("trgm", field.key, `using gin (${fieldLowerTextSql(null, field.key)} gin_trgm_ops) ${where}`);
     }
     if (field.type === "user") {
-      index("eq", field.key, `(${fieldTextSql(null, field.key)}, id) ${where}`);
-      statistics(field.key, fieldTextSql(null, field.key));
+      index("eq", field.key, `(${fieldUserIdSql(null, field.key)}, id) ${where}`);
+      statistics(field.key, fieldUserIdSql(null, field.key), fieldValueSql(null, field.key));
     }
     if (field.type === "multiselect") index("has", field.key, `using gin (${fieldValueSql(null, field.key)}) ${where}`);
   }

@@ -6,7 +6,7 @@ import { err, type Result } from "@/lib/result";
 import { isStorableText } from "@/lib/storable-text";
 import { EMPTY_FILTER, type Filter, isTimestamp, META_KEYS, parseFilterParam } from "./filter";
 import { containsPattern, filterSql } from "./filter-sql";
-import { fieldSortExpression, type SortKind, sqlLiteral } from "./list-expressions";
+import { fieldSortExpression, fieldUserIdSql, type SortKind, sqlLiteral } from "./list-expressions";
 import { isUuid, type RecordRowColumns, recordViewFromRow } from "./queries";
 import { isoString, presentRecord, type RecordView, type UserRef } from "./record-view";
 
@@ -170,6 +170,7 @@ export async function listRecords(
   if (!conditions.ok) return conditions;
   const where = [...conditions.where];
 
+  let after: { value: SQL | null; id: string } | null = null;
   if (query.cursor !== undefined) {
     const cursor = decodeCursor(query.cursor);
     const value = cursor && cursor.v !== null ? cursorValue(key.kind, cursor.v) : null;
@@ -177,42 +178,12 @@ export async function listRecords(
     if (!cursor || !isUuid(cursor.id) || (cursor.v === null ? !key.nullable : value === null)) {
       return err({ code: "bad_query", message: "cursor is not valid" });
     }
-    const after = dir === "asc" ? sql`>` : sql`<`;
-    const k = key.expression;
-    where.push(
-      value === null
-        ? sql`(${k} is null and r.id > ${cursor.id}::uuid)`
-        : key.nullable
-          ? sql`(${k} is null or ${k} ${after} ${value} or (${k} = ${value} and r.id > ${cursor.id}::uuid))`
-          : sql`(${k} ${after} ${value} or (${k} = ${value} and r.id > ${cursor.id}::uuid))`,
-    );
+    after = { value, id: cursor.id };
   }
-  const direction = dir === "asc" ? sql`asc` : sql`desc`;
-  // Empty values last in both directions: the order the list indexes hold (`nulls last`).
-  const order = key.nullable
-    ? sql`${key.expression} ${direction} nulls last, r.id asc`
-    : sql`${key.expression} ${direction}, r.id asc`;
-  // The page is chosen from records alone, and only its rows are joined with their people's
-  // names: sorting 100,000 rows should not carry three joins along. Sorting by a person's name
-  // (createdBy, updatedBy) needs that join inside.
-  const byName = sort === "createdBy" || sort === "updatedBy";
-  const rows = await queryRows<Row>(
-    db,
-    sql`select s.id, s.data, s.version, s.created_at, s.created_by, cu.name as created_by_name,
-               s.updated_at, s.updated_by, uu.name as updated_by_name, to_json(s.sort_key) as sort_key,
-               s.deleted_at, s.deleted_by, du.name as deleted_by_name
-          from (select r.id, r.data, r.version, r.created_at, r.created_by, r.updated_at, r.updated_by,
-                       r.deleted_at, r.deleted_by, ${key.expression} as sort_key
-                  from records r
-                  ${byName ? sql`join users cu on cu.id = r.created_by join users uu on uu.id = r.updated_by` : sql``}
-                 where ${sql.join(where, sql` and `)}
-                 order by ${order}
-                 limit ${limit + 1}) s
-          join users cu on cu.id = s.created_by
-          join users uu on uu.id = s.updated_by
-          left join users du on du.id = s.deleted_by
-         order by ${key.nullable ? sql`(s.sort_key is null), ` : sql``}s.sort_key${key.kind === "text" ? sql` collate "C"` : sql``} ${direction}, s.id asc`,
-  );
+  const person = personSortOf(sort, collection);
+  const rows = person
+    ? await pageByPersonName(db, { where, person, dir, after, limit })
+    : await pageRows(db, { where, key, dir, after, limit });
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   const result: ListPage = {
@@ -228,6 +199,113 @@ export async function listRecords(
   };
   if (query.count) Object.assign(result, await countRecords(db, conditions.where));
   return { ok: true, ...result };
+}
+
+type PageQuery = {
+  where: SQL[];
+  dir: "asc" | "desc";
+  /** The cursor: the last record's sort value (SQL of the key's type; null when it had none) and id. */
+  after: { value: SQL | null; id: string } | null;
+  limit: number;
+};
+
+/** The columns a page reads from `records r`, and the statement around a page that adds people's names. */
+const PAGE_COLUMNS = sql`r.id, r.data, r.version, r.created_at, r.created_by, r.updated_at, r.updated_by, r.deleted_at, r.deleted_by`;
+
+/**
+ * The page is chosen from records alone (`inner`: PAGE_COLUMNS and sort_key), and only its rows
+ * are joined with their people's names: sorting 100,000 rows should not carry three joins along.
+ */
+function withNames(inner: SQL, kind: SortKind, nullable: boolean, direction: SQL): SQL {
+  return sql`select s.id, s.data, s.version, s.created_at, s.created_by, cu.name as created_by_name,
+               s.updated_at, s.updated_by, uu.name as updated_by_name, to_json(s.sort_key) as sort_key,
+               s.deleted_at, s.deleted_by, du.name as deleted_by_name
+          from (${inner}) s
+          join users cu on cu.id = s.created_by
+          join users uu on uu.id = s.updated_by
+          left join users du on du.id = s.deleted_by
+         order by ${nullable ? sql`(s.sort_key is null), ` : sql``}s.sort_key${kind === "text" ? sql` collate "C"` : sql``} ${direction}, s.id asc`;
+}
+
+/** A page in the order of a sort expression (an index of list-indexes.ts holds it where it can). */
+async function pageRows(db: DbOrTx, page: PageQuery & { key: SortKey }): Promise<Row[]> {
+  const { key, dir, after, limit } = page;
+  const where = [...page.where];
+  const k = key.expression;
+  if (after) {
+    const later = dir === "asc" ? sql`>` : sql`<`;
+    const { value, id } = after;
+    where.push(
+      value === null
+        ? sql`(${k} is null and r.id > ${id}::uuid)`
+        : key.nullable
+          ? sql`(${k} is null or ${k} ${later} ${value} or (${k} = ${value} and r.id > ${id}::uuid))`
+          : sql`(${k} ${later} ${value} or (${k} = ${value} and r.id > ${id}::uuid))`,
+    );
+  }
+  const direction = dir === "asc" ? sql`asc` : sql`desc`;
+  // Empty values last in both directions: the order the list indexes hold (`nulls last`).
+  const order = key.nullable ? sql`${k} ${direction} nulls last, r.id asc` : sql`${k} ${direction}, r.id asc`;
+  const inner = sql`select ${PAGE_COLUMNS}, ${k} as sort_key
+                      from records r
+                     where ${sql.join(where, sql` and `)}
+                     order by ${order}
+                     limit ${limit + 1}`;
+  return queryRows<Row>(db, withNames(inner, key.kind, key.nullable, direction));
+}
+
+/** Sorting by a person's name: who the record names (a user field) or who made or changed it. */
+type PersonSort = { id: SQL; users: SQL; nullable: boolean };
+
+function personSortOf(sort: string, collection: CollectionView): PersonSort | null {
+  if (sort === "createdBy") return { id: sql`r.created_by`, users: sql`u2.id`, nullable: false };
+  if (sort === "updatedBy") return { id: sql`r.updated_by`, users: sql`u2.id`, nullable: false };
+  const field = collection.fields.find((f) => f.key === sort);
+  if (field?.type !== "user") return null;
+  // The text of a person's id (lower-cased: the uuid cast of the sort expression ignores case).
+  return { id: sql.raw(fieldUserIdSql("r", field.key)), users: sql`u2.id::text`, nullable: true };
+}
+
+/**
+ * A page sorted by a person's name without computing every record's name: the names in order
+ * (people are few), and for each, that person's records in id order (an index of list-indexes.ts:
+ * `(lower(data ->> 'key'), id)` for a user field), until the page is full. PostgreSQL walks the
+ * names one by one (a nested loop under the LIMIT), so the first page costs a few index probes
+ * whatever the collection's size. Records naming nobody known come last, in id order: a second
+ * statement, run only when the names ran out before the page did.
+ */
+async function pageByPersonName(db: DbOrTx, page: PageQuery & { person: PersonSort }): Promise<Row[]> {
+  const { person, dir, after, limit, where } = page;
+  const direction = dir === "asc" ? sql`asc` : sql`desc`;
+  const nameKey = sql`(lower(u.name) collate "C")`;
+  const rows: Row[] = [];
+  if (!after || after.value !== null) {
+    const from = after?.value ? sql`where ${nameKey} ${dir === "asc" ? sql`>=` : sql`<=`} ${after.value}` : sql``;
+    const tie = after?.value ? sql`and (n.name_key <> ${after.value} or r.id > ${after.id}::uuid)` : sql``;
+    const inner = sql`select ${sql.raw("r.*")}, n.name_key as sort_key
+        from (select distinct ${nameKey} as name_key from users u ${from}) n
+        cross join lateral (
+          select ${PAGE_COLUMNS} from records r
+           where ${sql.join(where, sql` and `)}
+             and ${person.id} in (select ${person.users} from users u2 where (lower(u2.name) collate "C") = n.name_key)
+             ${tie}
+           order by r.id
+           limit ${limit + 1}) r
+       order by n.name_key ${direction}, r.id asc
+       limit ${limit + 1}`;
+    rows.push(...(await queryRows<Row>(db, withNames(inner, "text", false, direction))));
+  }
+  if (rows.length <= limit && person.nullable) {
+    const tie = after && after.value === null ? sql`and r.id > ${after.id}::uuid` : sql``;
+    const inner = sql`select ${PAGE_COLUMNS}, null::text as sort_key from records r
+       where ${sql.join(where, sql` and `)}
+         and not exists (select 1 from users u2 where ${person.users} = ${person.id})
+         ${tie}
+       order by r.id
+       limit ${limit + 1 - rows.length}`;
+    rows.push(...(await queryRows<Row>(db, withNames(inner, "text", true, direction))));
+  }
+  return rows;
 }
 
 /** Exact up to EXACT_COUNT_LIMIT (a bounded scan); above it, the planner's estimate, said so. */

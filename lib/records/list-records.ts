@@ -1,5 +1,7 @@
-import { type SQL, sql } from "drizzle-orm";
+import { count, type SQL, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
 import { type DbOrTx, queryRows } from "@/db/client";
+import { records } from "@/db/schema";
 import type { CollectionView } from "@/lib/collections";
 import type { FieldDefinition } from "@/lib/fields";
 import { err, type Result } from "@/lib/result";
@@ -311,12 +313,17 @@ async function pageByPersonName(db: DbOrTx, page: PageQuery & { person: PersonSo
 /** Exact up to EXACT_COUNT_LIMIT (a bounded scan); above it, the planner's estimate, said so. */
 async function countRecords(db: DbOrTx, where: SQL[]): Promise<{ total: number; totalIsEstimate?: true }> {
   const condition = sql.join(where, sql` and `);
-  const [row] = await queryRows<{ n: number }>(
-    db,
-    sql`select count(*)::int as n from (select 1 from records r where ${condition} limit ${EXACT_COUNT_LIMIT + 1}) s`,
-  );
+  // The conditions name `records` as `r` (list-expressions.ts writes them so).
+  const bounded = db
+    .select({ one: sql`1` })
+    .from(alias(records, "r"))
+    .where(condition)
+    .limit(EXACT_COUNT_LIMIT + 1)
+    .as("s");
+  const [row] = await db.select({ n: count() }).from(bounded);
   const exact = row?.n ?? 0;
   if (exact <= EXACT_COUNT_LIMIT) return { total: exact };
+  // The planner's row estimate from the statistics (EXPLAIN is SQL of its own: no builder).
   const [plan] = await queryRows<{ "QUERY PLAN": unknown }>(
     db,
     sql`explain (format json) select 1 from records r where ${condition}`,

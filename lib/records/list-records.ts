@@ -256,24 +256,27 @@ async function pageRows(db: DbOrTx, page: PageQuery & { key: SortKey }): Promise
   return queryRows<Row>(db, withNames(inner, key.kind, key.nullable, direction));
 }
 
-/** Sorting by a person's name: who the record names (a user field) or who made or changed it. */
+/**
+ * Sorting by a person's name: who the record names (a user field) or who made or changed it.
+ * `id` is the person's id as the record holds it, `users` the same of a person `n` (users).
+ */
 type PersonSort = { id: SQL; users: SQL; nullable: boolean };
 
 function personSortOf(sort: string, collection: CollectionView): PersonSort | null {
-  if (sort === "createdBy") return { id: sql`r.created_by`, users: sql`u2.id`, nullable: false };
-  if (sort === "updatedBy") return { id: sql`r.updated_by`, users: sql`u2.id`, nullable: false };
+  if (sort === "createdBy") return { id: sql`r.created_by`, users: sql`n.user_id`, nullable: false };
+  if (sort === "updatedBy") return { id: sql`r.updated_by`, users: sql`n.user_id`, nullable: false };
   const field = collection.fields.find((f) => f.key === sort);
   if (field?.type !== "user") return null;
   // The text of a person's id (lower-cased: the uuid cast of the sort expression ignores case).
-  return { id: sql.raw(fieldUserIdSql("r", field.key)), users: sql`u2.id::text`, nullable: true };
+  return { id: sql.raw(fieldUserIdSql("r", field.key)), users: sql`n.user_id::text`, nullable: true };
 }
 
 /**
- * A page sorted by a person's name without computing every record's name: the names in order
- * (people are few), and for each, that person's records in id order (an index of list-indexes.ts:
- * `(lower(data ->> 'key'), id)` for a user field), until the page is full. PostgreSQL walks the
- * names one by one (a nested loop under the LIMIT), so the first page costs a few index probes
- * whatever the collection's size. Records naming nobody known come last, in id order: a second
+ * A page sorted by a person's name without computing every record's name: the people in name
+ * order (people are few), and for each, that person's records in id order (an index of
+ * list-indexes.ts: `(lower(data ->> 'key'), id)` for a user field), until the page is full.
+ * PostgreSQL walks the people one by one (a nested loop under the LIMIT), so the first page
+ * costs a few index probes whatever the collection's size. Records naming nobody known come last, in id order: a second
  * statement, run only when the names ran out before the page did.
  */
 async function pageByPersonName(db: DbOrTx, page: PageQuery & { person: PersonSort }): Promise<Row[]> {
@@ -284,12 +287,15 @@ async function pageByPersonName(db: DbOrTx, page: PageQuery & { person: PersonSo
   if (!after || after.value !== null) {
     const from = after?.value ? sql`where ${nameKey} ${dir === "asc" ? sql`>=` : sql`<=`} ${after.value}` : sql``;
     const tie = after?.value ? sql`and (n.name_key <> ${after.value} or r.id > ${after.id}::uuid)` : sql``;
+    // Per person (not per name): `<id> = n.user_id` is an index condition, and each person's
+    // records come in id order; people who share a name are merged by the final sort, which
+    // only ever sorts one name's rows (an incremental sort under the LIMIT).
     const inner = sql`select ${sql.raw("r.*")}, n.name_key as sort_key
-        from (select distinct ${nameKey} as name_key from users u ${from}) n
+        from (select u.id as user_id, ${nameKey} as name_key from users u ${from}) n
         cross join lateral (
           select ${PAGE_COLUMNS} from records r
            where ${sql.join(where, sql` and `)}
-             and ${person.id} in (select ${person.users} from users u2 where (lower(u2.name) collate "C") = n.name_key)
+             and ${person.id} = ${person.users}
              ${tie}
            order by r.id
            limit ${limit + 1}) r
@@ -301,7 +307,7 @@ async function pageByPersonName(db: DbOrTx, page: PageQuery & { person: PersonSo
     const tie = after && after.value === null ? sql`and r.id > ${after.id}::uuid` : sql``;
     const inner = sql`select ${PAGE_COLUMNS}, null::text as sort_key from records r
        where ${sql.join(where, sql` and `)}
-         and not exists (select 1 from users u2 where ${person.users} = ${person.id})
+         and not exists (select 1 from (select u.id as user_id from users u) n where ${person.users} = ${person.id})
          ${tie}
        order by r.id
        limit ${limit + 1 - rows.length}`;

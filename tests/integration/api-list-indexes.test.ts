@@ -7,6 +7,7 @@ import type { FieldDefinition } from "@/lib/fields";
 import { desiredListIndexes, reconcileListIndexes, startListIndexes } from "@/lib/records/list-indexes";
 import { type ListQuery, listRecords } from "@/lib/records/list-records";
 import { setUpTestDatabase } from "../support/set-up-test-database";
+import { createCollection, createUser } from "../support/test-database";
 
 /**
  * The list indexes follow the schema (lib/records/list-indexes.ts): they appear when a field is
@@ -227,4 +228,62 @@ describe("list queries use the indexes on real PostgreSQL", () => {
     expect(indexed.length).toBeGreaterThan(0);
     expect(indexed).toEqual(await pages(true));
   });
+});
+
+describe("sorting by a person's name walks the people, not the records", () => {
+  it.each(["asc", "desc"] as const)(
+    "%s: names in order, people who share a name merged by record id, nobody known last",
+    async (dir) => {
+      const db = setup.database.db;
+      const sam1 = await createUser(db, { name: "Sam Same" });
+      const sam2 = await createUser(db, { name: "sam same" });
+      const al = await createUser(db, { name: "Al Alpha" });
+      const collection = await createCollection(db, {
+        fields: [
+          { key: "name", label: "Name", type: "text" },
+          { key: "owner", label: "Owner", type: "user", listed: true },
+        ],
+      });
+      const unknown = "00000000-0000-4000-8000-000000000001";
+      const owners = [sam1.id, sam2.id, al.id, undefined, sam1.id.toUpperCase(), unknown];
+      for (let i = 0; i < 30; i++) {
+        const owner = owners[i % owners.length];
+        await queryRows(
+          db,
+          sql`insert into records (collection_id, data, version, created_by, updated_by)
+              values (${collection.id}, ${JSON.stringify(owner ? { name: `n${i}`, owner } : { name: `n${i}` })}::jsonb,
+                      1, ${al.id}, ${al.id})`,
+        );
+      }
+      await reconcileListIndexes(setup.database);
+      const rows = await queryRows<{ id: string; owner: string | null }>(
+        db,
+        sql`select id, data ->> 'owner' as owner from records where collection_id = ${collection.id}`,
+      );
+      const nameOf = (owner: string | null) =>
+        [sam1, sam2, al].find((u) => u.id === owner?.toLowerCase())?.name.toLowerCase() ?? null;
+      const expected = [...rows]
+        .sort((a, b) => {
+          const x = nameOf(a.owner);
+          const y = nameOf(b.owner);
+          if (x !== y) {
+            if (x === null) return 1;
+            if (y === null) return -1;
+            return (x < y ? -1 : 1) * (dir === "asc" ? 1 : -1);
+          }
+          return a.id < b.id ? -1 : 1;
+        })
+        .map((r) => r.id);
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      for (let page = 0; page < 20; page++) {
+        const result = await listRecords(db, collection, { sort: "owner", dir, limit: 4, cursor }, al.id);
+        if (!result.ok) throw new Error(result.error.message);
+        seen.push(...result.items.map((i) => i.id));
+        if (!result.nextCursor) break;
+        cursor = result.nextCursor;
+      }
+      expect(seen).toEqual(expected);
+    },
+  );
 });

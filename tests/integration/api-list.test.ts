@@ -7,12 +7,7 @@ import type { FieldDefinition } from "@/lib/fields";
 import type { RecordView } from "@/lib/records/record-view";
 import { callRoute, expectError } from "../support/api";
 import { setUpTestDatabase } from "../support/set-up-test-database";
-import {
-  createCollection,
-  createTestRecord,
-  type TestDatabase,
-  type TestUser,
-} from "../support/test-database";
+import { createCollection, createTestRecord, type TestDatabase, type TestUser } from "../support/test-database";
 
 const FIELDS: FieldDefinition[] = [
   { key: "name", label: "Name", type: "text", listed: true },

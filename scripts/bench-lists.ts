@@ -188,7 +188,9 @@ try {
 
   console.log(`| list (first page of 50, ${ROWS.toLocaleString("en-US")} records) | p50 ms | p95 ms | index used |`);
   console.log("|---|---:|---:|---|");
-  for (const { label, query } of cases(user.id)) {
+  // BENCH_LIST_ONLY=<text>: only the cases whose label contains it, each with its EXPLAIN ANALYZE.
+  const only = process.env.BENCH_LIST_ONLY;
+  for (const { label, query } of cases(user.id).filter((c) => !only || c.label.includes(only))) {
     const times: number[] = [];
     for (let i = 0; i < RUNS; i++) {
       const started = performance.now();
@@ -266,7 +268,9 @@ async function planOf(
   const original = db.execute.bind(db);
   const explaining = Object.create(db) as typeof db;
   explaining.execute = (async (statement: SQL) => {
-    const rows = await queryRows<{ "QUERY PLAN": string }>(db, sql`explain ${statement}`);
+    const analyze = process.env.BENCH_LIST_ONLY ? sql`explain analyze ` : sql`explain `;
+    const rows = await queryRows<{ "QUERY PLAN": string }>(db, sql`${analyze}${statement}`);
+    if (process.env.BENCH_LIST_ONLY) console.log(rows.map((r) => r["QUERY PLAN"]).join("\n"));
     plans.push(rows.map((r) => r["QUERY PLAN"]).join("\n"));
     return original(statement);
   }) as typeof db.execute;

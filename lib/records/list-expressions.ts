@@ -47,6 +47,12 @@ export type FieldSortExpression = {
   kind: SortKind;
   /** Whether an index can hold it (immutable, no subquery): a user field sorts by a person's current name. */
   indexable: boolean;
+  /**
+   * The expression without its `collate "C"`: what statistics objects are made on. PostgreSQL
+   * strips the collation (a RelabelType) from a clause before looking for statistics, so
+   * statistics on the collated expression are never found.
+   */
+  statistics: string;
 };
 
 const UUID_TEXT = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
@@ -63,6 +69,19 @@ function optionsArray(options: readonly string[]): string {
  * so one index, and its statistics, serve both.
  */
 export function fieldSortExpression(table: string | null, field: FieldDefinition): FieldSortExpression {
+  const expression = sortExpressionOf(table, field);
+  return { ...expression, statistics: expression.statistics ?? expression.sql };
+}
+
+/** Text in code point order (`collate "C"`), and the same without it for statistics. */
+function collated(inner: string): { sql: string; statistics: string } {
+  return { sql: `(${inner} collate "C")`, statistics: inner };
+}
+
+function sortExpressionOf(
+  table: string | null,
+  field: FieldDefinition,
+): Omit<FieldSortExpression, "statistics"> & { statistics?: string } {
   const value = fieldValueSql(table, field.key);
   const text = fieldTextSql(table, field.key);
   const isString = `jsonb_typeof(${value}) = 'string'`;
@@ -73,14 +92,14 @@ export function fieldSortExpression(table: string | null, field: FieldDefinition
       return {
         // The first 500 characters (a text field's length; at most 2,000 bytes, well inside a
         // btree entry): a longer value in an index would make saves fail.
-        sql: `(nullif(left(lower(case when ${isString} then ${text} end), 500), '') collate "C")`,
+        ...collated(`nullif(left(lower(case when ${isString} then ${text} end), 500), '')`),
         kind: "text",
         indexable: true,
       };
     case "date":
     case "link":
       return {
-        sql: `(case when ${isString} then nullif(left(lower(${text}), 500), '') end collate "C")`,
+        ...collated(`case when ${isString} then nullif(left(lower(${text}), 500), '') end`),
         kind: "text",
         indexable: true,
       };

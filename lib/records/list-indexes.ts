@@ -84,8 +84,8 @@ export function desiredListIndexes(collection: CollectionFields, options: { trig
       index("asc", field.key, `(${sort.sql}, id) ${where}`);
       const lowered =
         field.type === "text" || field.type === "longtext" || field.type === "email" || field.type === "link";
-      if (lowered) statistics(field.key, sort.sql, fieldValueSql(null, field.key));
-      else statistics(field.key, sort.sql);
+      if (lowered) statistics(field.key, sort.statistics, fieldValueSql(null, field.key));
+      else statistics(field.key, sort.statistics);
     }
     if (sort.indexable && field.listed) index("desc", field.key, `(${sort.sql} desc nulls last, id) ${where}`);
     if (options.trigram && (field.type === "text" || field.type === "longtext" || field.type === "email")) {

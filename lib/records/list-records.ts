@@ -1,7 +1,7 @@
-import { count, type SQL, sql } from "drizzle-orm";
+import { count, inArray, type SQL, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { type DbOrTx, queryRows } from "@/db/client";
-import { records } from "@/db/schema";
+import { type RecordRow, records, users } from "@/db/schema";
 import type { CollectionView } from "@/lib/collections";
 import type { FieldDefinition } from "@/lib/fields";
 import { err, type Result } from "@/lib/result";
@@ -9,7 +9,7 @@ import { isStorableText } from "@/lib/storable-text";
 import { EMPTY_FILTER, type Filter, isTimestamp, META_KEYS, parseFilterParam } from "./filter";
 import { containsPattern, filterSql } from "./filter-sql";
 import { fieldSortExpression, fieldUserIdSql, type SortKind, sqlLiteral } from "./list-expressions";
-import { isUuid, type RecordRowColumns, recordViewFromRow } from "./queries";
+import { isUuid } from "./queries";
 import { isoString, presentRecord, type RecordView, type UserRef } from "./record-view";
 
 export const BUILTIN_SORTS = ["updatedAt", "createdAt"] as const;
@@ -134,11 +134,13 @@ export function listConditions(
   return { ok: true, where };
 }
 
-type Row = RecordRowColumns & {
-  sort_key: unknown;
-  deleted_at: string | Date | null;
-  deleted_by: string | null;
-  deleted_by_name: string | null;
+/** A page's record as the page statement reads it (timestamps as the driver gives them). */
+type Row = Pick<RecordRow, "id" | "data" | "version" | "createdBy" | "updatedBy" | "deletedBy"> & {
+  createdAt: Date | string;
+  updatedAt: Date | string;
+  deletedAt: Date | string | null;
+  /** The sort value as JSON: what the cursor carries. */
+  sortKey: unknown;
 };
 
 /**
@@ -188,16 +190,27 @@ export async function listRecords(
     : await pageRows(db, { where, key, dir, after, limit });
   const page = rows.slice(0, limit);
   const last = page.at(-1);
+  const names = await peopleNames(db, page);
+  const named = (id: string): UserRef => ({ id, name: names.get(id) ?? "" });
   const result: ListPage = {
     items: page.map((row) => {
-      const view: ListedRecord = presentRecord(collection.fields, recordViewFromRow(row, collection.slug));
-      if (query.deleted === "only" && row.deleted_at !== null) {
-        view.deletedAt = isoString(row.deleted_at);
-        view.deletedBy = { id: row.deleted_by ?? "", name: row.deleted_by_name ?? "" };
+      const view: ListedRecord = presentRecord(collection.fields, {
+        id: row.id,
+        collection: collection.slug,
+        version: row.version,
+        data: row.data,
+        createdAt: isoString(row.createdAt),
+        createdBy: named(row.createdBy),
+        updatedAt: isoString(row.updatedAt),
+        updatedBy: named(row.updatedBy),
+      });
+      if (query.deleted === "only" && row.deletedAt !== null) {
+        view.deletedAt = isoString(row.deletedAt);
+        view.deletedBy = named(row.deletedBy ?? "");
       }
       return view;
     }),
-    nextCursor: rows.length > limit && last ? encodeCursor({ v: last.sort_key ?? null, id: last.id }) : null,
+    nextCursor: rows.length > limit && last ? encodeCursor({ v: last.sortKey ?? null, id: last.id }) : null,
   };
   if (query.count) Object.assign(result, await countRecords(db, conditions.where));
   return { ok: true, ...result };
@@ -211,22 +224,20 @@ type PageQuery = {
   limit: number;
 };
 
-/** The columns a page reads from `records r`, and the statement around a page that adds people's names. */
-const PAGE_COLUMNS = sql`r.id, r.data, r.version, r.created_at, r.created_by, r.updated_at, r.updated_by, r.deleted_at, r.deleted_by`;
+/** The columns a page reads from `records r`, named as Row names them. */
+const PAGE_COLUMNS = sql`r.id, r.data, r.version, r.created_at as "createdAt", r.created_by as "createdBy",
+  r.updated_at as "updatedAt", r.updated_by as "updatedBy", r.deleted_at as "deletedAt", r.deleted_by as "deletedBy"`;
 
 /**
- * The page is chosen from records alone (`inner`: PAGE_COLUMNS and sort_key), and only its rows
- * are joined with their people's names: sorting 100,000 rows should not carry three joins along.
+ * The names of the people a page names (who made, changed or deleted each record): one query
+ * for the page's few people, apart from the page's statement, so that choosing the page from
+ * 1,000,000 records never carries joins along.
  */
-function withNames(inner: SQL, kind: SortKind, nullable: boolean, direction: SQL): SQL {
-  return sql`select s.id, s.data, s.version, s.created_at, s.created_by, cu.name as created_by_name,
-               s.updated_at, s.updated_by, uu.name as updated_by_name, to_json(s.sort_key) as sort_key,
-               s.deleted_at, s.deleted_by, du.name as deleted_by_name
-          from (${inner}) s
-          join users cu on cu.id = s.created_by
-          join users uu on uu.id = s.updated_by
-          left join users du on du.id = s.deleted_by
-         order by ${nullable ? sql`(s.sort_key is null), ` : sql``}s.sort_key${kind === "text" ? sql` collate "C"` : sql``} ${direction}, s.id asc`;
+async function peopleNames(db: DbOrTx, rows: Row[]): Promise<Map<string, string>> {
+  const ids = [...new Set(rows.flatMap((r) => [r.createdBy, r.updatedBy, ...(r.deletedBy ? [r.deletedBy] : [])]))];
+  if (ids.length === 0) return new Map();
+  const found = await db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, ids));
+  return new Map(found.map((u) => [u.id, u.name]));
 }
 
 /** A page in the order of a sort expression (an index of list-indexes.ts holds it where it can). */
@@ -248,12 +259,14 @@ async function pageRows(db: DbOrTx, page: PageQuery & { key: SortKey }): Promise
   const direction = dir === "asc" ? sql`asc` : sql`desc`;
   // Empty values last in both directions: the order the list indexes hold (`nulls last`).
   const order = key.nullable ? sql`${k} ${direction} nulls last, r.id asc` : sql`${k} ${direction}, r.id asc`;
-  const inner = sql`select ${PAGE_COLUMNS}, ${k} as sort_key
-                      from records r
-                     where ${sql.join(where, sql` and `)}
-                     order by ${order}
-                     limit ${limit + 1}`;
-  return queryRows<Row>(db, withNames(inner, key.kind, key.nullable, direction));
+  return queryRows<Row>(
+    db,
+    sql`select ${PAGE_COLUMNS}, to_json(${k}) as "sortKey"
+          from records r
+         where ${sql.join(where, sql` and `)}
+         order by ${order}
+         limit ${limit + 1}`,
+  );
 }
 
 /**
@@ -290,7 +303,7 @@ async function pageByPersonName(db: DbOrTx, page: PageQuery & { person: PersonSo
     // Per person (not per name): `<id> = n.user_id` is an index condition, and each person's
     // records come in id order; people who share a name are merged by the final sort, which
     // only ever sorts one name's rows (an incremental sort under the LIMIT).
-    const inner = sql`select ${sql.raw("r.*")}, n.name_key as sort_key
+    const statement = sql`select ${sql.raw("r.*")}, to_json(n.name_key) as "sortKey"
         from (select u.id as user_id, ${nameKey} as name_key from users u ${from}) n
         cross join lateral (
           select ${PAGE_COLUMNS} from records r
@@ -301,17 +314,17 @@ async function pageByPersonName(db: DbOrTx, page: PageQuery & { person: PersonSo
            limit ${limit + 1}) r
        order by n.name_key ${direction}, r.id asc
        limit ${limit + 1}`;
-    rows.push(...(await queryRows<Row>(db, withNames(inner, "text", false, direction))));
+    rows.push(...(await queryRows<Row>(db, statement)));
   }
   if (rows.length <= limit && person.nullable) {
     const tie = after && after.value === null ? sql`and r.id > ${after.id}::uuid` : sql``;
-    const inner = sql`select ${PAGE_COLUMNS}, null::text as sort_key from records r
+    const statement = sql`select ${PAGE_COLUMNS}, null as "sortKey" from records r
        where ${sql.join(where, sql` and `)}
          and not exists (select 1 from (select u.id as user_id from users u) n where ${person.users} = ${person.id})
          ${tie}
        order by r.id
        limit ${limit + 1 - rows.length}`;
-    rows.push(...(await queryRows<Row>(db, withNames(inner, "text", true, direction))));
+    rows.push(...(await queryRows<Row>(db, statement)));
   }
   return rows;
 }

@@ -29,7 +29,8 @@ import { fieldLowerTextSql, fieldSortExpression, fieldUserIdSql, fieldValueSql, 
  */
 
 export const LIST_INDEX_PREFIX = "rlx_";
-const RECONCILE_LOCK = 7420012;
+/** The advisory lock one instance of a cluster holds while it reconciles. */
+export const RECONCILE_LOCK = 7420012;
 
 /** An index, or a statistics object: the planner ignores a partial index's statistics, so each expression gets both. */
 export type ListIndex = {

@@ -4,7 +4,13 @@ import { getDatabase, queryRows } from "@/db/client";
 import type { CollectionView } from "@/lib/collections";
 import { updateCollection } from "@/lib/collections/write-collection";
 import type { FieldDefinition } from "@/lib/fields";
-import { desiredListIndexes, reconcileListIndexes, startListIndexes } from "@/lib/records/list-indexes";
+import {
+  desiredListIndexes,
+  RECONCILE_LOCK,
+  type ReconcileResult,
+  reconcileListIndexes,
+  startListIndexes,
+} from "@/lib/records/list-indexes";
 import { type ListQuery, listRecords } from "@/lib/records/list-records";
 import { setUpTestDatabase } from "../support/set-up-test-database";
 import { createCollection, createUser } from "../support/test-database";
@@ -29,6 +35,18 @@ const setup = setUpTestDatabase({
   users: { admin: { role: "admin", name: "Ada Admin" } },
   collections: { tickets: { fields: FIELDS }, schema: { fields: [{ key: "name", label: "Name", type: "text" }] } },
 });
+
+/**
+ * One reconcile, by this test: the background reconciler started below (after a schema event)
+ * may hold the lock a moment, and then this one waits its turn.
+ */
+async function reconcile(): Promise<ReconcileResult> {
+  for (;;) {
+    const result = await reconcileListIndexes(setup.database);
+    if (result.skipped !== "busy") return result;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
 
 async function indexesOf(collectionId: string): Promise<string[]> {
   const rows = await queryRows<{ indexname: string; indexdef: string }>(
@@ -66,20 +84,20 @@ async function planOf(collection: CollectionView, query: ListQuery): Promise<str
 describe("list indexes follow the schema", () => {
   it("makes an index per listed field, per text field and per collection, and nothing twice", async () => {
     const { tickets } = setup.collections;
-    const first = await reconcileListIndexes(setup.database);
+    const first = await reconcile();
     expect(first.failed).toEqual([]);
     expect(await indexesOf(tickets.id)).toEqual(expected(tickets, FIELDS));
     // title asc/desc/trgm; status asc/desc; hours asc/desc; due asc; note trgm (a longtext not
     // listed has no btree); owner eq (a user field sorts by the person's name: no sort index).
     expect(await indexesOf(tickets.id)).toHaveLength(10);
-    const again = await reconcileListIndexes(setup.database);
+    const again = await reconcile();
     expect(again).toEqual({ created: [], dropped: [], failed: [] });
   });
 
   it("adds a listed field's indexes when it is added and drops them when it is removed", async () => {
     const { schema } = setup.collections;
     const { admin } = setup.users;
-    await reconcileListIndexes(setup.database);
+    await reconcile();
     const base: FieldDefinition[] = [{ key: "name", label: "Name", type: "text" }];
     expect(await indexesOf(schema.id)).toEqual(expected(schema, base));
 
@@ -90,7 +108,7 @@ describe("list indexes follow the schema", () => {
       changes: { fields: added },
     });
     expect(add.ok).toBe(true);
-    const created = await reconcileListIndexes(setup.database);
+    const created = await reconcile();
     expect(created.created).toHaveLength(3); // ascending, descending, and its statistics
     expect(await indexesOf(schema.id)).toEqual(expected(schema, added));
     expect((await indexesOf(schema.id)).filter((name) => name.startsWith("rlx_rank_"))).toHaveLength(2);
@@ -101,11 +119,30 @@ describe("list indexes follow the schema", () => {
       changes: { fields: base },
     });
     expect(removed.ok).toBe(true);
-    const dropped = await reconcileListIndexes(setup.database);
+    const dropped = await reconcile();
     expect(dropped.dropped).toHaveLength(3);
     expect(await indexesOf(schema.id)).toEqual(expected(schema, base));
     // The other collection's indexes are untouched.
     expect(await indexesOf(setup.collections.tickets.id)).toEqual(expected(setup.collections.tickets, FIELDS));
+  });
+
+  it("leaves the work to the instance that holds the lock", async () => {
+    const client = setup.database.sql;
+    if (!client) throw new Error("postgres only");
+    const other = await client.reserve();
+    try {
+      await other`select pg_advisory_lock(${RECONCILE_LOCK})`;
+      expect(await reconcileListIndexes(setup.database)).toEqual({
+        created: [],
+        dropped: [],
+        failed: [],
+        skipped: "busy",
+      });
+    } finally {
+      await other`select pg_advisory_unlock(${RECONCILE_LOCK})`;
+      other.release();
+    }
+    expect((await reconcile()).skipped).toBeUndefined();
   });
 
   it("follows a schema change by itself once started: the schema event runs the reconciler", async () => {
@@ -146,7 +183,7 @@ describe("list queries use the indexes on real PostgreSQL", () => {
                    'owner', case when g % 1000 = 0 then ${admin.id}::text end)), 1, '', ${admin.id}, ${admin.id}
             from generate_series(1, ${ROWS}::int) g`,
     );
-    await reconcileListIndexes(setup.database);
+    await reconcile();
     await queryRows(setup.database.db, sql`analyze records`);
     const [row] = await queryRows<{ n: number }>(
       setup.database.db,
@@ -255,7 +292,7 @@ describe("sorting by a person's name walks the people, not the records", () => {
                       1, ${al.id}, ${al.id})`,
         );
       }
-      await reconcileListIndexes(setup.database);
+      await reconcile();
       const rows = await queryRows<{ id: string; owner: string | null }>(
         db,
         sql`select id, data ->> 'owner' as owner from records where collection_id = ${collection.id}`,

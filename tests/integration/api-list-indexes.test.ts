@@ -324,3 +324,34 @@ describe("sorting by a person's name walks the people, not the records", () => {
     },
   );
 });
+
+describe("inlined literals", () => {
+  it("options with quotes and backslashes sort, filter and index as written", async () => {
+    const db = setup.database.db;
+    const options = ["O'Brien", "back\\slash", "plain"];
+    const collection = await createCollection(db, {
+      fields: [{ key: "who", label: "Who", type: "select", options, listed: true }],
+    });
+    const { admin } = setup.users;
+    for (const [i, who] of ["plain", "O'Brien", "back\\slash", "O'Brien"].entries()) {
+      await queryRows(
+        db,
+        sql`insert into records (collection_id, data, version, created_by, updated_by)
+            values (${collection.id}, ${JSON.stringify({ who, n: i })}::jsonb, 1, ${admin.id}, ${admin.id})`,
+      );
+    }
+    const result = await reconcile();
+    expect(result.failed).toEqual([]);
+    const sorted = await listRecords(db, collection, { sort: "who", dir: "asc" }, admin.id);
+    if (!sorted.ok) throw new Error(sorted.error.message);
+    expect(sorted.items.map((i) => i.data.who)).toEqual(["O'Brien", "O'Brien", "back\\slash", "plain"]);
+    const filtered = await listRecords(
+      db,
+      collection,
+      { filter: JSON.stringify({ who: { _in: ["back\\slash", "O'Brien"] } }) },
+      admin.id,
+    );
+    if (!filtered.ok) throw new Error(filtered.error.message);
+    expect(filtered.items).toHaveLength(3);
+  });
+});

@@ -173,6 +173,10 @@ export const records = pgTable(
   (t) => [
     index("records_collection_updated_idx").on(t.collectionId, t.updatedAt, t.id),
     index("records_collection_created_idx").on(t.collectionId, t.createdAt, t.id),
+    // Lists filtered by who changed or made a record ("changed by me"), and sorted by their
+    // name: lib/records/list-records.ts walks each person's records in id order.
+    index("records_collection_updated_by_idx").on(t.collectionId, t.updatedBy, t.id),
+    index("records_collection_created_by_idx").on(t.collectionId, t.createdBy, t.id),
     check("records_version_positive", sql`${t.version} >= 1`),
   ],
 );

@@ -4,6 +4,7 @@ import { migrateDatabase } from "@/db/migrate";
 import { errorCode, findCause, isDatabaseUnavailable } from "@/lib/database-errors";
 import { isLocalDemo } from "@/lib/demo-password";
 import { EnvError, env } from "@/lib/env";
+import { startListIndexes } from "@/lib/records/list-indexes";
 import { DEMO_USERS, seedDemoData } from "@/lib/seed";
 
 /** The database was still unreachable when the start-up's patience ran out. */
@@ -113,6 +114,8 @@ export async function prepareDatabase(): Promise<void> {
     if (error instanceof DatabaseLockedError || error instanceof DatabaseUnreachableError) exitWith(error.message);
     throw error;
   }
+  // The list indexes follow the collections' fields, now and after each schema change (in the background).
+  startListIndexes(database).catch((error) => console.error("[list-indexes] could not start:", error));
   const port = process.env.PORT ?? "3000";
   const lines = [`Tandem is running at http://localhost:${port}`];
   let password = "";

@@ -1,5 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Filter, FilterCondition, FilterScalar, FilterTarget, MetaKey } from "./filter";
+import { fieldLowerTextSql, fieldSortExpression, fieldUserIdSql, fieldValueSql } from "./list-expressions";
 
 /**
  * Compiles a parsed filter (lib/records/filter.ts) into a WHERE condition over `records r`.
@@ -27,35 +28,88 @@ function list(values: FilterScalar[], item: (v: FilterScalar) => SQL): SQL {
 }
 
 function positiveFieldCondition(key: string, target: FilterTarget, condition: FilterCondition): SQL {
-  const value = sql`(r.data -> ${key})`;
+  // Keys are literals (list-expressions.ts): the list indexes are on `data -> 'key'`, not on a parameter.
+  const value = sql.raw(fieldValueSql("r", key));
   const kind = target.valueKind;
   switch (condition.op) {
     case "_eq":
-      return sql`${value} = ${jsonb(condition.value)}`;
-    case "_in":
+      return equality(target, [condition.value], sql`${value} = ${jsonb(condition.value)}`);
+    case "_in": {
       if (condition.value.length === 0) return sql`false`;
       if (kind === "multiselect") {
+        // `?|` and `@>` on `data -> 'key'`: the field's GIN index (list-indexes.ts).
         return sql`(jsonb_typeof(${value}) = 'array' and ${value} ?| array[${list(condition.value, (v) => sql`${String(v)}`)}]::text[])`;
       }
-      return sql`${value} in (${list(condition.value, jsonb)})`;
+      return equality(target, condition.value, sql`${value} in (${list(condition.value, jsonb)})`);
+    }
     case "_contains":
       if (kind === "multiselect") return sql`${value} @> ${JSON.stringify([condition.value])}::jsonb`;
-      return sql`(jsonb_typeof(${value}) = 'string' and lower(r.data ->> ${key}) like ${containsPattern(String(condition.value))})`;
+      return sql`(jsonb_typeof(${value}) = 'string' and ${sql.raw(fieldLowerTextSql("r", key))} like ${containsPattern(String(condition.value))})`;
     case "_lt":
     case "_lte":
     case "_gt":
     case "_gte": {
+      // On the sort expression, which the field's ascending list index holds: a value of another
+      // type is null there and matches no range, as before.
       const op = { _lt: sql`<`, _lte: sql`<=`, _gt: sql`>`, _gte: sql`>=` }[condition.op];
-      if (kind === "date") {
-        return sql`(jsonb_typeof(${value}) = 'string' and (r.data ->> ${key}) collate "C" ${op} ${String(condition.value)})`;
-      }
-      return sql`(jsonb_typeof(${value}) = 'number' and ${value} ${op} ${jsonb(condition.value)})`;
+      const ordered = sql.raw(fieldSortExpression("r", target.kind === "field" ? target.field : never()).sql);
+      if (kind === "date") return sql`(${ordered} ${op} ${String(condition.value)}::text)`;
+      return sql`(${ordered} ${op} ${String(condition.value)}::numeric)`;
     }
     case "_empty":
       return sql`coalesce(${value} in ('null'::jsonb, '""'::jsonb, '[]'::jsonb), true)`;
     default:
       throw new Error(`not a positive op: ${condition.op}`);
   }
+}
+
+/**
+ * `data -> key` equal to one of `values` (`exact`), written on what an index of the field holds
+ * (list-indexes.ts), whose statistics also tell the planner how many records match:
+ * - select (options only), number, integer, boolean, date: the sort expression equal to what the
+ *   values sort as, which is the same condition (the ascending index);
+ * - text, email, link, and user (its lower-cased id, the field's `eq` index): lower-cased, so it
+ *   narrows and `exact` decides (a statistics object over both expressions keeps the estimate
+ *   of the pair right);
+ * - anything else: `exact` alone.
+ */
+function equality(target: FilterTarget, values: FilterScalar[], exact: SQL): SQL {
+  if (target.kind !== "field") return never();
+  const { field } = target;
+  const sort = fieldSortExpression("r", field);
+  const ordered = sql.raw(sort.sql);
+  const each = (item: (v: FilterScalar) => SQL) => sql`(${ordered} in (${list(values, item)}))`;
+  switch (field.type) {
+    case "select": {
+      const options = field.options ?? [];
+      if (!values.every((v) => options.includes(String(v)))) return sql`(${exact})`;
+      return each((v) => sql`${options.indexOf(String(v)) + 1}::int`);
+    }
+    case "number":
+    case "integer":
+      return each((v) => sql`${String(v)}::numeric`);
+    case "boolean":
+      return each((v) => sql`${v === true}::boolean`);
+    case "date":
+      // ISO dates (digits and dashes): lower-casing changes nothing.
+      return each((v) => sql`${String(v)}::text`);
+    case "user":
+      // The index holds the id lower-cased (as the name sort joins on it); values are lower-cased ids.
+      return sql`(${sql.raw(fieldUserIdSql("r", field.key))} in (${list(values, (v) => sql`${String(v)}::text`)}) and ${exact})`;
+    case "text":
+    case "email":
+    case "link":
+    case "longtext":
+      // "" sorts as empty (null); a longtext not listed has no btree index.
+      if (values.includes("") || (field.type === "longtext" && !field.listed)) return sql`(${exact})`;
+      return sql`(${each((v) => sql`left(lower(${String(v)}::text), 500)`)} and ${exact})`;
+    default:
+      return sql`(${exact})`;
+  }
+}
+
+function never(): never {
+  throw new Error("a field condition without a field");
 }
 
 function positiveMetaCondition(key: MetaKey, condition: FilterCondition): SQL {

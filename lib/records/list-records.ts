@@ -1,12 +1,15 @@
-import { type SQL, sql } from "drizzle-orm";
+import { count, inArray, type SQL, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
 import { type DbOrTx, queryRows } from "@/db/client";
+import { type RecordRow, records, users } from "@/db/schema";
 import type { CollectionView } from "@/lib/collections";
 import type { FieldDefinition } from "@/lib/fields";
 import { err, type Result } from "@/lib/result";
 import { isStorableText } from "@/lib/storable-text";
 import { EMPTY_FILTER, type Filter, isTimestamp, META_KEYS, parseFilterParam } from "./filter";
 import { containsPattern, filterSql } from "./filter-sql";
-import { isUuid, type RecordRowColumns, recordViewFromRow } from "./queries";
+import { fieldSortExpression, fieldUserIdSql, type SortKind, sqlLiteral } from "./list-expressions";
+import { isUuid } from "./queries";
 import { isoString, presentRecord, type RecordView, type UserRef } from "./record-view";
 
 export const BUILTIN_SORTS = ["updatedAt", "createdAt"] as const;
@@ -70,77 +73,11 @@ function decodeCursor(raw: string): Cursor | null {
   return null;
 }
 
-/** What a sort key's values are: how a cursor's value is checked and cast back. */
-type SortKind = "timestamp" | "text" | "int" | "numeric" | "boolean";
-
 type SortKey = { expression: SQL; kind: SortKind; nullable: boolean };
 
-const UUID_TEXT = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
-
-/**
- * The ORDER BY expression of a sort (DESIGN.md, "Sorting"): text case-insensitive (lower, in
- * code point order so every database agrees), select by the order of its options, user fields
- * by the person's name; a value of the wrong type (left by a schema change) counts as empty.
- */
 function fieldSortKey(field: FieldDefinition): SortKey {
-  const value = sql`(r.data -> ${field.key})`;
-  const text = sql`(r.data ->> ${field.key})`;
-  const isString = sql`jsonb_typeof(${value}) = 'string'`;
-  switch (field.type) {
-    case "text":
-    case "longtext":
-    case "email":
-      return {
-        expression: sql`(nullif(lower(case when ${isString} then ${text} end), '') collate "C")`,
-        kind: "text",
-        nullable: true,
-      };
-    case "date":
-    case "link":
-      return {
-        expression: sql`(case when ${isString} then nullif(lower(${text}), '') end collate "C")`,
-        kind: "text",
-        nullable: true,
-      };
-    case "select": {
-      const options = field.options ?? [];
-      const array = optionsArray(options);
-      return {
-        expression: sql`(case when ${isString} and ${text} <> '' then coalesce(array_position(${array}, ${text}), ${options.length + 1}) end)`,
-        kind: "int",
-        nullable: true,
-      };
-    }
-    case "multiselect": {
-      const options = field.options ?? [];
-      const array = optionsArray(options);
-      // By its first option in the options' order.
-      return {
-        expression: sql`(select min(array_position(${array}, e)) from jsonb_array_elements_text(case when jsonb_typeof(${value}) = 'array' then ${value} end) e)`,
-        kind: "int",
-        nullable: true,
-      };
-    }
-    case "number":
-    case "integer":
-      return {
-        expression: sql`(case when jsonb_typeof(${value}) = 'number' then ${text}::numeric end)`,
-        kind: "numeric",
-        nullable: true,
-      };
-    case "boolean":
-      return {
-        expression: sql`(case when jsonb_typeof(${value}) = 'boolean' then ${text}::boolean end)`,
-        kind: "boolean",
-        nullable: true,
-      };
-    case "user":
-      return {
-        expression: sql`((select lower(u.name) from users u where u.id = (case when ${isString} and ${text} ~ ${UUID_TEXT} then ${text}::uuid end)) collate "C")`,
-        kind: "text",
-        nullable: true,
-      };
-  }
+  const expression = fieldSortExpression("r", field);
+  return { expression: sql.raw(expression.sql), kind: expression.kind, nullable: true };
 }
 
 function sortKeyOf(sort: string, collection: CollectionView): SortKey | null {
@@ -187,7 +124,9 @@ export function listConditions(
     filter = parsed.filter;
   }
   const where: SQL[] = [
-    sql`r.collection_id = ${collection.id}`,
+    // A literal, not a parameter: the list indexes are partial to one collection (list-indexes.ts),
+    // and a plan can only use them when the collection is known while planning.
+    sql.raw(`r.collection_id = ${sqlLiteral(collection.id)}::uuid`),
     query.deleted === "only" ? sql`r.deleted_at is not null` : sql`r.deleted_at is null`,
   ];
   if (query.q?.trim()) where.push(sql`r.search_text like ${containsPattern(query.q.trim())}`);
@@ -195,11 +134,13 @@ export function listConditions(
   return { ok: true, where };
 }
 
-type Row = RecordRowColumns & {
-  sort_key: unknown;
-  deleted_at: string | Date | null;
-  deleted_by: string | null;
-  deleted_by_name: string | null;
+/** A page's record as the page statement reads it (timestamps as the driver gives them). */
+type Row = Pick<RecordRow, "id" | "data" | "version" | "createdBy" | "updatedBy" | "deletedBy"> & {
+  createdAt: Date | string;
+  updatedAt: Date | string;
+  deletedAt: Date | string | null;
+  /** The sort value as JSON: what the cursor carries. */
+  sortKey: unknown;
 };
 
 /**
@@ -233,6 +174,7 @@ export async function listRecords(
   if (!conditions.ok) return conditions;
   const where = [...conditions.where];
 
+  let after: { value: SQL | null; id: string } | null = null;
   if (query.cursor !== undefined) {
     const cursor = decodeCursor(query.cursor);
     const value = cursor && cursor.v !== null ? cursorValue(key.kind, cursor.v) : null;
@@ -240,67 +182,167 @@ export async function listRecords(
     if (!cursor || !isUuid(cursor.id) || (cursor.v === null ? !key.nullable : value === null)) {
       return err({ code: "bad_query", message: "cursor is not valid" });
     }
-    const after = dir === "asc" ? sql`>` : sql`<`;
-    const k = key.expression;
-    where.push(
-      value === null
-        ? sql`(${k} is null and r.id > ${cursor.id}::uuid)`
-        : key.nullable
-          ? sql`(${k} is null or ${k} ${after} ${value} or (${k} = ${value} and r.id > ${cursor.id}::uuid))`
-          : sql`(${k} ${after} ${value} or (${k} = ${value} and r.id > ${cursor.id}::uuid))`,
-    );
+    after = { value, id: cursor.id };
   }
-  const direction = dir === "asc" ? sql`asc` : sql`desc`;
-  const order = key.nullable
-    ? sql`(${key.expression} is null), ${key.expression} ${direction}, r.id asc`
-    : sql`${key.expression} ${direction}, r.id asc`;
-  // The page is chosen from records alone, and only its rows are joined with their people's
-  // names: sorting 100,000 rows should not carry three joins along. Sorting by a person's name
-  // (createdBy, updatedBy) needs that join inside.
-  const byName = sort === "createdBy" || sort === "updatedBy";
-  const rows = await queryRows<Row>(
-    db,
-    sql`select s.id, s.data, s.version, s.created_at, s.created_by, cu.name as created_by_name,
-               s.updated_at, s.updated_by, uu.name as updated_by_name, to_json(s.sort_key) as sort_key,
-               s.deleted_at, s.deleted_by, du.name as deleted_by_name
-          from (select r.id, r.data, r.version, r.created_at, r.created_by, r.updated_at, r.updated_by,
-                       r.deleted_at, r.deleted_by, ${key.expression} as sort_key
-                  from records r
-                  ${byName ? sql`join users cu on cu.id = r.created_by join users uu on uu.id = r.updated_by` : sql``}
-                 where ${sql.join(where, sql` and `)}
-                 order by ${order}
-                 limit ${limit + 1}) s
-          join users cu on cu.id = s.created_by
-          join users uu on uu.id = s.updated_by
-          left join users du on du.id = s.deleted_by
-         order by ${key.nullable ? sql`(s.sort_key is null), ` : sql``}s.sort_key${key.kind === "text" ? sql` collate "C"` : sql``} ${direction}, s.id asc`,
-  );
+  const person = personSortOf(sort, collection);
+  const rows = person
+    ? await pageByPersonName(db, { where, person, dir, after, limit })
+    : await pageRows(db, { where, key, dir, after, limit });
   const page = rows.slice(0, limit);
   const last = page.at(-1);
+  const names = await peopleNames(db, page);
+  const named = (id: string): UserRef => ({ id, name: names.get(id) ?? "" });
   const result: ListPage = {
     items: page.map((row) => {
-      const view: ListedRecord = presentRecord(collection.fields, recordViewFromRow(row, collection.slug));
-      if (query.deleted === "only" && row.deleted_at !== null) {
-        view.deletedAt = isoString(row.deleted_at);
-        view.deletedBy = { id: row.deleted_by ?? "", name: row.deleted_by_name ?? "" };
+      const view: ListedRecord = presentRecord(collection.fields, {
+        id: row.id,
+        collection: collection.slug,
+        version: row.version,
+        data: row.data,
+        createdAt: isoString(row.createdAt),
+        createdBy: named(row.createdBy),
+        updatedAt: isoString(row.updatedAt),
+        updatedBy: named(row.updatedBy),
+      });
+      if (query.deleted === "only" && row.deletedAt !== null) {
+        view.deletedAt = isoString(row.deletedAt);
+        view.deletedBy = named(row.deletedBy ?? "");
       }
       return view;
     }),
-    nextCursor: rows.length > limit && last ? encodeCursor({ v: last.sort_key ?? null, id: last.id }) : null,
+    nextCursor: rows.length > limit && last ? encodeCursor({ v: last.sortKey ?? null, id: last.id }) : null,
   };
   if (query.count) Object.assign(result, await countRecords(db, conditions.where));
   return { ok: true, ...result };
 }
 
+type PageQuery = {
+  where: SQL[];
+  dir: "asc" | "desc";
+  /** The cursor: the last record's sort value (SQL of the key's type; null when it had none) and id. */
+  after: { value: SQL | null; id: string } | null;
+  limit: number;
+};
+
+/** The columns a page reads from `records r`, named as Row names them. */
+const PAGE_COLUMNS = sql`r.id, r.data, r.version, r.created_at as "createdAt", r.created_by as "createdBy",
+  r.updated_at as "updatedAt", r.updated_by as "updatedBy", r.deleted_at as "deletedAt", r.deleted_by as "deletedBy"`;
+
+/**
+ * The names of the people a page names (who made, changed or deleted each record): one query
+ * for the page's few people, apart from the page's statement, so that choosing the page from
+ * 1,000,000 records never carries joins along.
+ */
+async function peopleNames(db: DbOrTx, rows: Row[]): Promise<Map<string, string>> {
+  const ids = [...new Set(rows.flatMap((r) => [r.createdBy, r.updatedBy, ...(r.deletedBy ? [r.deletedBy] : [])]))];
+  if (ids.length === 0) return new Map();
+  const found = await db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, ids));
+  return new Map(found.map((u) => [u.id, u.name]));
+}
+
+/** A page in the order of a sort expression (an index of list-indexes.ts holds it where it can). */
+async function pageRows(db: DbOrTx, page: PageQuery & { key: SortKey }): Promise<Row[]> {
+  const { key, dir, after, limit } = page;
+  const where = [...page.where];
+  const k = key.expression;
+  if (after) {
+    const later = dir === "asc" ? sql`>` : sql`<`;
+    const { value, id } = after;
+    where.push(
+      value === null
+        ? sql`(${k} is null and r.id > ${id}::uuid)`
+        : key.nullable
+          ? sql`(${k} is null or ${k} ${later} ${value} or (${k} = ${value} and r.id > ${id}::uuid))`
+          : sql`(${k} ${later} ${value} or (${k} = ${value} and r.id > ${id}::uuid))`,
+    );
+  }
+  const direction = dir === "asc" ? sql`asc` : sql`desc`;
+  // Empty values last in both directions: the order the list indexes hold (`nulls last`).
+  const order = key.nullable ? sql`${k} ${direction} nulls last, r.id asc` : sql`${k} ${direction}, r.id asc`;
+  return queryRows<Row>(
+    db,
+    sql`select ${PAGE_COLUMNS}, to_json(${k}) as "sortKey"
+          from records r
+         where ${sql.join(where, sql` and `)}
+         order by ${order}
+         limit ${limit + 1}`,
+  );
+}
+
+/**
+ * Sorting by a person's name: who the record names (a user field) or who made or changed it.
+ * `id` is the person's id as the record holds it, `users` the same of a person `n` (users).
+ */
+type PersonSort = { id: SQL; users: SQL; nullable: boolean };
+
+function personSortOf(sort: string, collection: CollectionView): PersonSort | null {
+  if (sort === "createdBy") return { id: sql`r.created_by`, users: sql`n.user_id`, nullable: false };
+  if (sort === "updatedBy") return { id: sql`r.updated_by`, users: sql`n.user_id`, nullable: false };
+  const field = collection.fields.find((f) => f.key === sort);
+  if (field?.type !== "user") return null;
+  // The text of a person's id (lower-cased: the uuid cast of the sort expression ignores case).
+  return { id: sql.raw(fieldUserIdSql("r", field.key)), users: sql`n.user_id::text`, nullable: true };
+}
+
+/**
+ * A page sorted by a person's name without computing every record's name: the people in name
+ * order (people are few), and for each, that person's records in id order (an index of
+ * list-indexes.ts: `(lower(data ->> 'key'), id)` for a user field), until the page is full.
+ * PostgreSQL walks the people one by one (a nested loop under the LIMIT), so the first page
+ * costs a few index probes whatever the collection's size. Records naming nobody known come last, in id order: a second
+ * statement, run only when the names ran out before the page did.
+ */
+async function pageByPersonName(db: DbOrTx, page: PageQuery & { person: PersonSort }): Promise<Row[]> {
+  const { person, dir, after, limit, where } = page;
+  const direction = dir === "asc" ? sql`asc` : sql`desc`;
+  const nameKey = sql`(lower(u.name) collate "C")`;
+  const rows: Row[] = [];
+  if (!after || after.value !== null) {
+    const from = after?.value ? sql`where ${nameKey} ${dir === "asc" ? sql`>=` : sql`<=`} ${after.value}` : sql``;
+    const tie = after?.value ? sql`and (n.name_key <> ${after.value} or r.id > ${after.id}::uuid)` : sql``;
+    // Per person (not per name): `<id> = n.user_id` is an index condition, and each person's
+    // records come in id order; people who share a name are merged by the final sort, which
+    // only ever sorts one name's rows (an incremental sort under the LIMIT).
+    const statement = sql`select ${sql.raw("r.*")}, to_json(n.name_key) as "sortKey"
+        from (select u.id as user_id, ${nameKey} as name_key from users u ${from}) n
+        cross join lateral (
+          select ${PAGE_COLUMNS} from records r
+           where ${sql.join(where, sql` and `)}
+             and ${person.id} = ${person.users}
+             ${tie}
+           order by r.id
+           limit ${limit + 1}) r
+       order by n.name_key ${direction}, r.id asc
+       limit ${limit + 1}`;
+    rows.push(...(await queryRows<Row>(db, statement)));
+  }
+  if (rows.length <= limit && person.nullable) {
+    const tie = after && after.value === null ? sql`and r.id > ${after.id}::uuid` : sql``;
+    const statement = sql`select ${PAGE_COLUMNS}, null as "sortKey" from records r
+       where ${sql.join(where, sql` and `)}
+         and not exists (select 1 from (select u.id as user_id from users u) n where ${person.users} = ${person.id})
+         ${tie}
+       order by r.id
+       limit ${limit + 1 - rows.length}`;
+    rows.push(...(await queryRows<Row>(db, statement)));
+  }
+  return rows;
+}
+
 /** Exact up to EXACT_COUNT_LIMIT (a bounded scan); above it, the planner's estimate, said so. */
 async function countRecords(db: DbOrTx, where: SQL[]): Promise<{ total: number; totalIsEstimate?: true }> {
   const condition = sql.join(where, sql` and `);
-  const [row] = await queryRows<{ n: number }>(
-    db,
-    sql`select count(*)::int as n from (select 1 from records r where ${condition} limit ${EXACT_COUNT_LIMIT + 1}) s`,
-  );
+  // The conditions name `records` as `r` (list-expressions.ts writes them so).
+  const bounded = db
+    .select({ one: sql`1` })
+    .from(alias(records, "r"))
+    .where(condition)
+    .limit(EXACT_COUNT_LIMIT + 1)
+    .as("s");
+  const [row] = await db.select({ n: count() }).from(bounded);
   const exact = row?.n ?? 0;
   if (exact <= EXACT_COUNT_LIMIT) return { total: exact };
+  // The planner's row estimate from the statistics (EXPLAIN is SQL of its own: no builder).
   const [plan] = await queryRows<{ "QUERY PLAN": unknown }>(
     db,
     sql`explain (format json) select 1 from records r where ${condition}`,
@@ -315,13 +357,4 @@ function planRows(plan: unknown): number {
   const rows =
     first && typeof first === "object" && "Plan" in first ? (first.Plan as Record<string, unknown>)["Plan Rows"] : 0;
   return typeof rows === "number" ? rows : 0;
-}
-
-/** A select's options as a SQL text array, in their order (`array_position` ranks by it). */
-function optionsArray(options: readonly string[]): SQL {
-  if (options.length === 0) return sql`array[]::text[]`;
-  return sql`array[${sql.join(
-    options.map((o) => sql`${o}`),
-    sql`, `,
-  )}]::text[]`;
 }

@@ -1,15 +1,15 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { GET as listRecordsRoute } from "@/app/api/collections/[slug]/records/route";
 import { queryRows } from "@/db/client";
 import type { FieldDefinition } from "@/lib/fields";
 import { deleteRecord } from "@/lib/records/delete-record";
 import type { ListedRecord } from "@/lib/records/list-records";
 import { saveRecord } from "@/lib/records/save-record";
-import { callRoute, closeRouteDatabase, expectError, useDatabaseInRoutes } from "../support/api";
+import { callRoute, expectError } from "../support/api";
+import { setUpTestDatabase } from "../support/set-up-test-database";
 import {
   createCollection,
-  createTestDatabase,
   createTestRecord,
   createUser,
   type TestDatabase,
@@ -65,9 +65,11 @@ function random(seed: number) {
   };
 }
 
+/** A fresh database for this file (the route handlers use it). */
+const setup = setUpTestDatabase({});
+
 beforeAll(async () => {
-  database = await createTestDatabase();
-  useDatabaseInRoutes(database);
+  database = setup.database;
   people = [
     await createUser(database.db, { name: "zoe Zed" }),
     await createUser(database.db, { name: "Adam Able" }),
@@ -119,11 +121,6 @@ beforeAll(async () => {
                to_json(updated_at) #>> '{}' as "updatedAt", updated_by as "updatedBy"
           from records where collection_id = ${collection.id} and deleted_at is null`,
   );
-});
-
-afterAll(async () => {
-  await closeRouteDatabase();
-  await database?.drop();
 });
 
 const list = (query: string, user: TestUser = me, collectionSlug = slug) =>

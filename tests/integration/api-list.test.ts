@@ -1,19 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { GET as listRecordsRoute } from "@/app/api/collections/[slug]/records/route";
 import { queryRows } from "@/db/client";
 import type { FieldDefinition } from "@/lib/fields";
 import type { RecordView } from "@/lib/records/record-view";
-import { callRoute, closeRouteDatabase, expectError, useDatabaseInRoutes } from "../support/api";
-import {
-  createCollection,
-  createTestDatabase,
-  createTestRecord,
-  createUser,
-  type TestDatabase,
-  type TestUser,
-} from "../support/test-database";
+import { callRoute, expectError } from "../support/api";
+import { setUpTestDatabase } from "../support/set-up-test-database";
+import { createCollection, createTestRecord, type TestDatabase, type TestUser } from "../support/test-database";
 
 const FIELDS: FieldDefinition[] = [
   { key: "name", label: "Name", type: "text", listed: true },
@@ -32,11 +26,13 @@ let people: string;
 /** The visible records of `big`, with updated_at at full (microsecond) precision. */
 let rows: { id: string; name?: string; rank?: number; ts: string }[];
 
+/** A fresh database for this file (the route handlers use it), with an editor and a viewer. */
+const setup = setUpTestDatabase({ users: { editor: {}, viewer: { role: "viewer" } } });
+
 beforeAll(async () => {
-  database = await createTestDatabase();
-  useDatabaseInRoutes(database);
-  const editor = await createUser(database.db);
-  viewer = await createUser(database.db, { role: "viewer" });
+  database = setup.database;
+  const editor = setup.users.editor;
+  viewer = setup.users.viewer;
 
   const collection = await createCollection(database.db, { fields: FIELDS });
   big = { slug: collection.slug, id: collection.id };
@@ -88,11 +84,6 @@ beforeAll(async () => {
   ] as const) {
     await createTestRecord(database.db, editor, { slug: people }, note ? { name, note } : { name });
   }
-});
-
-afterAll(async () => {
-  await closeRouteDatabase();
-  await database?.drop();
 });
 
 const list = (slug: string, query = "", token = viewer.token) =>

@@ -60,7 +60,16 @@ registerRoute({
   responses: {
     200: {
       description: "A page; nextCursor is null on the last",
-      schema: z.object({ items: z.array(recordSchema), nextCursor: z.string().nullable() }),
+      schema: z.object({
+        items: z.array(recordSchema),
+        nextCursor: z.string().nullable(),
+        total: z.number().int().optional().meta({
+          description: "With count=1: how many records match; exact up to 10,000, above it an estimate",
+        }),
+        totalIsEstimate: z.literal(true).optional().meta({
+          description: "Present (true) when total is the planner's estimate, above 10,000",
+        }),
+      }),
     },
   },
   errors: [404],

@@ -1,0 +1,2 @@
+CREATE INDEX "records_collection_updated_by_idx" ON "records" USING btree ("collection_id","updated_by","id");--> statement-breakpoint
+CREATE INDEX "records_collection_created_by_idx" ON "records" USING btree ("collection_id","created_by","id");

@@ -351,4 +351,18 @@ test("an OR group filters, the URL keeps it (back and forward work), and a view 
   await expect(page.getByRole("button", { name: "Open this view by default" })).toBeVisible();
   await page.goto("/collections/tickets");
   await expect(page).toHaveURL(/\/collections\/tickets$/);
+
+  // The quick filters: "Changed by me" (Alice made all three) and "Changed today".
+  await page.getByRole("button", { name: "Changed by me" }).click();
+  await expect(page).toHaveURL(/updatedBy.*%24me/);
+  await expect(page.locator(`[data-record-id="${urgent.id}"]`)).toHaveCount(1);
+  await expect(page.getByRole("region", { name: "Filters" }).getByText(/Updated by .*\bme$/)).toBeVisible();
+  await page.getByRole("button", { name: "Changed today" }).click();
+  await expect(page).toHaveURL(/updatedAt.*_gte/);
+  await expect(page.locator(`[data-record-id="${open.id}"]`)).toHaveCount(1);
+
+  // A filter that cannot be (a hand-edited URL) says why, and lists everything instead of failing.
+  await page.goto(`/collections/tickets?filter=${encodeURIComponent('{"nope":{"_eq":1}}')}`);
+  await expect(page.getByRole("alert")).toContainText('unknown key "nope"');
+  await expect.poll(() => rows.count()).toBeGreaterThan(2);
 });

@@ -282,6 +282,27 @@ describe("GET /api/collections/:slug/events carries presence", () => {
   });
 });
 
+describe("GET /api/collections/:slug/events opens with presence", () => {
+  it("ready says who has which record of the collection open now (and nothing of other collections)", async () => {
+    const looked = await createTestRecord(database.db, editor, watched, { title: "Open before the list" });
+    const elsewhere = await createTestRecord(database.db, editor, quiet, { title: "Another collection" });
+    const tabs = [randomUUID(), randomUUID(), randomUUID()];
+    await joinPresence(database.db, editor, { id: tabs[0] ?? "", recordId: looked.id });
+    await joinPresence(database.db, viewer, { id: tabs[1] ?? "", recordId: looked.id });
+    await joinPresence(database.db, editor, { id: tabs[2] ?? "", recordId: elsewhere.id });
+    try {
+      const stream = await openEvents(watched.slug);
+      const ready = await stream.next();
+      expect(ready.event).toBe("ready");
+      const presence = (ready.data as { presence: Record<string, { id: string; name: string }[]> }).presence;
+      expect(presence[looked.id]?.map((u) => u.name)).toEqual(["Edith", "Vera"]);
+      expect(presence[elsewhere.id]).toBeUndefined();
+    } finally {
+      for (const id of tabs) await leavePresence(database.db, { id });
+    }
+  });
+});
+
 describe("list_watchers expire", () => {
   it("ignores a dead instance's stale row (no NOTIFY for its collection), and the purge removes it", async () => {
     // A row a crashed process left: unseen for an hour.

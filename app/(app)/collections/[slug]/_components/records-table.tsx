@@ -86,6 +86,23 @@ export function RecordsTable(props: {
       if (shownVersion !== undefined && event.version <= shownVersion) return;
       setWrites((w) => ((w[event.id]?.version ?? 0) >= event.version ? w : { ...w, [event.id]: event }));
     });
+    // Each (re)connection starts with who has which record open now.
+    source.addEventListener("ready", (message) => {
+      const { presence } = JSON.parse((message as MessageEvent<string>).data) as {
+        presence?: Record<string, PresenceEvent["users"]>;
+      };
+      if (!presence) return;
+      setPresent(
+        Object.fromEntries(
+          [...listed.current.keys()].map((id) => [
+            id,
+            (presence[id] ?? [])
+              .filter((u) => u.id !== props.me)
+              .map((u) => ({ id: u.id, name: u.name, editing: u.editing })),
+          ]),
+        ),
+      );
+    });
     source.addEventListener("presence", (message) => {
       const event = JSON.parse((message as MessageEvent<string>).data) as PresenceEvent;
       if (!listed.current.has(event.recordId)) return;

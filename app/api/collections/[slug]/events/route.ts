@@ -5,6 +5,7 @@ import { findCollection } from "@/lib/collections";
 import { type ListMessage, matchWrites, type RecordEvent, watchList } from "@/lib/list-fanout";
 import { joinListWatch, leaveListWatch, touchListWatch, writesSince } from "@/lib/list-watchers";
 import { FILTER_LIMITS, isStorableText } from "@/lib/records/filter";
+import { presenceOfCollection } from "@/lib/records/list-presence";
 import { listConditions } from "@/lib/records/list-records";
 import { eventStream, presenceMessage, sseEvent } from "../../../_lib/event-stream";
 import { apiRoute, fail, readQuery } from "../../../_lib/route";
@@ -43,7 +44,8 @@ function listMessage(message: ListMessage): string {
 }
 
 /**
- * `text/event-stream` of a collection: `ready` first, then `record` for every write to any of
+ * `text/event-stream` of a collection: `ready {collection, at, presence}` first (`presence`:
+ * who has which of its records open now, by record id), then `record` for every write to any of
  * its records (create, update, delete, restore, …, from any app instance) with `matches` for
  * the stream's `filter` and `q`, `presence` `{recordId, users}` whenever someone opens or
  * leaves one of its records' pages (or starts or stops editing), and `: ping` every 15 s. The
@@ -79,7 +81,9 @@ export const GET = apiRoute<Params>("viewer", async ({ request, db, actor, param
   // After the join and the subscription: a write is in this catch-up, or announced, or both
   // (the client ignores versions it has already seen).
   const missed: ListMessage[] = [];
+  let present: Awaited<ReturnType<typeof presenceOfCollection>>;
   try {
+    present = await presenceOfCollection(db, collection.id);
     if (query.value.since) {
       const writes = await writesSince(db, collection.id, new Date(query.value.since));
       const matched = await matchWrites(
@@ -108,7 +112,7 @@ export const GET = apiRoute<Params>("viewer", async ({ request, db, actor, param
   };
   const stream = eventStream({
     request,
-    first: sseEvent("ready", { collection: collection.slug, at: new Date().toISOString() }),
+    first: sseEvent("ready", { collection: collection.slug, at: new Date().toISOString(), presence: present }),
     onPing: () => queue("touch", () => touchListWatch(db, watch)),
     onClose: () => {
       unwatch();

@@ -92,6 +92,8 @@ export async function watchList(
       if (state.collections.get(id) === created) state.collections.delete(id);
     });
   }
+  // The newest stream's handle: a database reopened since (a restart) is the one to read from.
+  watch.db = db;
   const watcher: Watcher = { condition, send };
   watch.watchers.add(watcher);
   const current = watch;

@@ -52,7 +52,11 @@ export function RecordRow(props: {
                 </span>
               ) : null}
               {props.present?.map((p) => (
-                <span key={p.id} className="pill presence-pill" data-testid="row-presence">
+                <span
+                  key={p.id}
+                  className={p.editing ? "pill presence-pill editing" : "pill presence-pill"}
+                  data-testid="row-presence"
+                >
                   {p.name} {p.editing ? "editing" : "viewing"}
                 </span>
               ))}

@@ -1,4 +1,6 @@
+import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { createInterface } from "node:readline";
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -299,6 +301,59 @@ describe("GET /api/collections/:slug/events opens with presence", () => {
       expect(presence[elsewhere.id]).toBeUndefined();
     } finally {
       for (const id of tabs) await leavePresence(database.db, { id });
+    }
+  });
+});
+
+describe("a list on another app instance", () => {
+  it("hears a write and a presence change made through this one, with matches, within seconds", async () => {
+    const filter = encodeURIComponent(JSON.stringify({ status: { _eq: "Open" } }));
+    const child: ChildProcess = spawn(
+      process.execPath,
+      [
+        "--conditions=react-server",
+        "--import",
+        "tsx",
+        "tests/support/list-stream-instance.ts",
+        watched.slug,
+        viewer.token,
+        `?filter=${filter}`,
+      ],
+      { env: { ...process.env, DATABASE_URL: database.url }, stdio: ["ignore", "pipe", "inherit"] },
+    );
+    const heard: SseEvent[] = [];
+    try {
+      if (!child.stdout) throw new Error("the child has a stdout");
+      createInterface({ input: child.stdout }).on("line", (line) => {
+        const message = JSON.parse(line) as { event?: string; data?: unknown };
+        if (message.event) heard.push({ event: message.event, data: message.data });
+      });
+      await expect.poll(() => heard.some((e) => e.event === "ready"), { timeout: 30_000 }).toBe(true);
+
+      const record = await createTestRecord(database.db, editor, watched, { title: "Across", status: "Open" });
+      const started = Date.now();
+      await expect
+        .poll(() => heard.find((e) => e.event === "record" && (e.data as { id: string }).id === record.id), {
+          timeout: EVENT_TIMEOUT_MS,
+        })
+        .toMatchObject({ data: { id: record.id, version: 1, action: "create", matches: true } });
+      expect(Date.now() - started).toBeLessThan(5_000);
+
+      const tab = randomUUID();
+      await joinPresence(database.db, editor, { id: tab, recordId: record.id });
+      await expect
+        .poll(() =>
+          heard.find(
+            (e) =>
+              e.event === "presence" &&
+              (e.data as { recordId: string; users: unknown[] }).recordId === record.id &&
+              (e.data as { users: unknown[] }).users.length === 1,
+          ),
+        )
+        .toMatchObject({ data: { recordId: record.id, users: [{ id: editor.id, name: "Edith" }] } });
+      await leavePresence(database.db, { id: tab });
+    } finally {
+      child.kill("SIGKILL");
     }
   });
 });

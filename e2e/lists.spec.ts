@@ -74,17 +74,58 @@ test("Alice filters her open tickets and shares the view; Bob opens it by URL; B
     ),
   ).toEqual(new Set(order));
 
+  // Bob opens the first listed record's page on the other instance: Alice's row shows it live.
+  const first = order[0] ?? "";
+  const target = order[1] ?? "";
+  const bobRecord = await bob.newPage();
+  await bobRecord.goto(`${SECOND_URL}/records/${first}`);
+  await expect(bobRecord.getByLabel("Title")).toBeVisible();
+  const firstRow = page.locator(`[data-record-id="${first}"]`);
+  await expect(firstRow.getByTestId("row-presence")).toHaveText("Bob viewing", { timeout: 5_000 });
+  // Bob starts typing (unsaved edits): the row says so.
+  await bobRecord.getByLabel("Title").fill(`${prefix} printer (draft)`);
+  await expect(firstRow.getByTestId("row-presence")).toHaveText("Bob editing", { timeout: 5_000 });
+  await page.screenshot({ path: shot("presence"), fullPage: true });
+  await bobRecord.close();
+  await expect(firstRow.getByTestId("row-presence")).toHaveCount(0, { timeout: 5_000 });
+
   // Bob edits the second listed record through the other instance: Alice's row is marked, nothing moves.
   const bobApi = await apiAs("bob@example.com", SECOND_URL);
-  const target = order[1] ?? "";
   const current = await bobApi.getRecord(target);
   const response = await bobApi.patchRecord(target, current.version, { priority: "Urgent" });
   expect(response.status()).toBe(200);
   const marked = page.locator(`[data-record-id="${target}"]`).getByTestId("row-changed");
   await expect(marked).toContainText("Changed by Bob", { timeout: 5_000 });
   expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-record-id")))).toEqual(order);
-  await expect(page.getByText("1 change since you loaded")).toBeVisible();
+  // Changed in place and still matching: marked, not counted as a change of the list.
+  await expect(page.getByTestId("live-banner")).toHaveCount(0);
+
+  // A new matching record, and one that leaves the list: counted apart; still nothing moves.
+  const added = await bobApi.createRecord("tickets", { title: `${prefix} toner`, status: "Open", assignee: aliceId });
+  await expect(page.getByTestId("live-banner")).toHaveText("1 change since you loaded: 1 new match — Show", {
+    timeout: 5_000,
+  });
+  const firstNow = await bobApi.getRecord(first);
+  expect((await bobApi.patchRecord(first, firstNow.version, { status: "Closed" })).status()).toBe(200);
+  await expect(page.getByTestId("live-banner")).toHaveText(
+    "2 changes since you loaded: 1 new match, 1 no longer matches or deleted — Show",
+    { timeout: 5_000 },
+  );
+  await expect(firstRow.getByTestId("row-changed")).toContainText("No longer matches: changed by Bob");
+  expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-record-id")))).toEqual(order);
   await page.screenshot({ path: shot("marked"), fullPage: true });
+
+  // Show: the list again, with the same view (and so its filter and sort).
+  const before = page.url();
+  await page.getByRole("button", { name: "Show" }).click();
+  await expect(page.getByTestId("live-banner")).toHaveCount(0);
+  await expect(rows).toHaveCount(2);
+  expect(new Set(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-record-id"))))).toEqual(
+    new Set([target, added.id]),
+  );
+  expect(page.url()).toBe(before);
+  await expect(page.getByRole("heading", { name: `Tickets: ${viewName}` })).toBeVisible();
+  await expect(page.getByTestId("row-changed")).toHaveCount(0);
 
   await bobApi.dispose();
   await api.dispose();
@@ -184,16 +225,18 @@ test("each person chooses the table's columns (which, order, width) and they are
   await panel.getByRole("button", { name: "Hide Venue" }).click();
   await panel.getByRole("button", { name: "Move Capacity left" }).click();
   await panel.getByRole("button", { name: "+ Created by" }).click();
-  await panel.getByLabel("Width of Name").selectOption({ label: "Wide" });
+  await panel.getByLabel("Width of Name in pixels").fill("360");
   await page.screenshot({ path: shot("columns"), fullPage: true });
   await panel.getByRole("button", { name: "Save columns" }).click();
   await expect(headers).toHaveText(
     ["Name", "Capacity", "Date", "Updated", "Created by"].map((h) => new RegExp(`^${h}`)),
   );
+  await expect(page.getByRole("separator", { name: "Resize Name column" })).toHaveAttribute("aria-valuenow", "360");
   await page.reload();
   await expect(headers).toHaveText(
     ["Name", "Capacity", "Date", "Updated", "Created by"].map((h) => new RegExp(`^${h}`)),
   );
+  await expect(page.getByRole("separator", { name: "Resize Name column" })).toHaveAttribute("aria-valuenow", "360");
   // Someone else's table is untouched.
   const other = await page.context().browser()?.newContext();
   if (!other) throw new Error("no browser");
@@ -204,4 +247,125 @@ test("each person chooses the table's columns (which, order, width) and they are
     ["Name", "Date", "Venue", "Capacity", "Updated"].map((h) => new RegExp(`^${h}`)),
   );
   await other.close();
+});
+
+test("a column's edge drags to resize it, the arrow keys do too, and the widths are remembered", async ({ page }) => {
+  await signIn(page, "bob@example.com");
+  await page.goto("/collections/events");
+  const name = page.getByRole("columnheader", { name: /^Name/ });
+  const handle = page.getByRole("separator", { name: "Resize Name column" });
+  await expect(handle).toBeVisible();
+  const start = (await name.boundingBox())?.width ?? 0;
+  const box = await handle.boundingBox();
+  if (!box) throw new Error("the resize handle has no box");
+  const saved = () =>
+    page.waitForResponse((r) => r.request().method() === "POST" && r.url().includes("/collections/events"));
+  const dragged = saved();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2 + 60, box.y + box.height / 2, { steps: 4 });
+  await page.mouse.move(box.x + box.width / 2 + 120, box.y + box.height / 2, { steps: 4 });
+  await page.mouse.up();
+  await dragged;
+  const widened = Number(await handle.getAttribute("aria-valuenow"));
+  expect(widened).toBeGreaterThan(start + 100);
+  expect(widened).toBeLessThan(start + 140);
+  await expect.poll(async () => (await name.boundingBox())?.width ?? 0).toBeGreaterThan(start + 60);
+
+  // The keyboard: focus the Date column's edge and press → three times (10 px each).
+  const date = page.getByRole("separator", { name: "Resize Date column" });
+  await date.focus();
+  await date.press("ArrowRight");
+  const dateStart = Number(await date.getAttribute("aria-valuenow"));
+  // The save after the keys pause carries the last width.
+  const keyed = page.waitForResponse(
+    (r) => r.request().method() === "POST" && (r.request().postData() ?? "").includes(`"width":${dateStart + 20}`),
+  );
+  await date.press("ArrowRight");
+  await date.press("ArrowRight");
+  await expect(date).toHaveAttribute("aria-valuenow", String(dateStart + 20));
+  await keyed;
+  await page.screenshot({ path: shot("resized"), fullPage: true });
+
+  await page.reload();
+  await expect(handle).toHaveAttribute("aria-valuenow", String(widened));
+  await expect(date).toHaveAttribute("aria-valuenow", String(dateStart + 20));
+});
+
+test("an OR group filters, the URL keeps it (back and forward work), and a view opens by default", async ({ page }) => {
+  const prefix = unique("OrGroup");
+  const api = await apiAs("alice@example.com");
+  const open = await api.createRecord("tickets", { title: `${prefix} open`, status: "Open", priority: "Low" });
+  const urgent = await api.createRecord("tickets", { title: `${prefix} urgent`, status: "Closed", priority: "Urgent" });
+  await api.createRecord("tickets", { title: `${prefix} neither`, status: "Closed", priority: "Low" });
+  await api.dispose();
+
+  await signIn(page, "alice@example.com");
+  await page.goto("/collections/tickets");
+  const rows = page.getByTestId("record-row");
+  await page.getByRole("button", { name: "Edit filters" }).click();
+  const filters = page.getByRole("region", { name: "Filters" });
+  const all = filters.getByRole("group", { name: "All of these" });
+  await all.getByRole("button", { name: "Add condition" }).click();
+  await all.getByLabel("Field of condition 1").selectOption({ label: "Title" });
+  await all.getByLabel("Operator of condition 1").selectOption({ label: "contains" });
+  await all.getByLabel("Value of condition 1").fill(prefix);
+  await filters.getByRole("button", { name: "Add OR group" }).click();
+  const first = filters.getByRole("group", { name: "And any one of these groups" });
+  // A new group starts with one condition.
+  await first.getByLabel("Field of condition 1").selectOption({ label: "Status" });
+  await first.getByLabel("Operator of condition 1").selectOption({ label: "is any of" });
+  await first.getByRole("checkbox", { name: "Open" }).check();
+  await filters.getByRole("button", { name: "Add OR group" }).click();
+  const second = filters.getByRole("group", { name: "or", exact: true });
+  await second.getByLabel("Field of condition 1").selectOption({ label: "Priority" });
+  await second.getByLabel("Operator of condition 1").selectOption({ label: "is any of" });
+  await second.getByRole("checkbox", { name: "Urgent" }).check();
+  await page.getByRole("button", { name: "Apply filters" }).click();
+  await expect(page).toHaveURL(/filter=.*_or/);
+  await expect(rows).toHaveCount(2);
+  const ids = async () => new Set(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-record-id"))));
+  expect(await ids()).toEqual(new Set([open.id, urgent.id]));
+  const filteredUrl = page.url();
+
+  await page.goBack();
+  await expect(page).not.toHaveURL(/filter=/);
+  await expect(page.locator(`[data-record-id="${urgent.id}"]`)).toHaveCount(1);
+  await expect.poll(() => rows.count()).toBeGreaterThan(2);
+  await page.goForward();
+  await expect(page).toHaveURL(filteredUrl);
+  await expect(rows).toHaveCount(2);
+
+  // Saved as my view and made my default: the bare list opens it.
+  const viewName = unique("Open or urgent");
+  await page.getByRole("button", { name: "Save as new view" }).click();
+  const dialog = page.getByRole("dialog", { name: "Save as a new view" });
+  await dialog.getByLabel("View name").fill(viewName);
+  await dialog.getByRole("button", { name: "Save view" }).click();
+  await expect(page).toHaveURL(/view=[0-9a-f-]{36}$/);
+  const viewUrl = page.url();
+  await page.getByRole("button", { name: "Open this view by default" }).click();
+  await expect(page.getByRole("button", { name: "Stop opening this view by default" })).toBeVisible();
+  await page.goto("/collections/tickets");
+  await expect(page).toHaveURL(viewUrl);
+  await expect(page.getByRole("heading", { name: `Tickets: ${viewName}` })).toBeVisible();
+  await expect(rows).toHaveCount(2);
+  await page.getByRole("button", { name: "Stop opening this view by default" }).click();
+  await expect(page.getByRole("button", { name: "Open this view by default" })).toBeVisible();
+  await page.goto("/collections/tickets");
+  await expect(page).toHaveURL(/\/collections\/tickets$/);
+
+  // The quick filters: "Changed by me" (Alice made all three) and "Changed today".
+  await page.getByRole("button", { name: "Changed by me" }).click();
+  await expect(page).toHaveURL(/updatedBy.*%24me/);
+  await expect(page.locator(`[data-record-id="${urgent.id}"]`)).toHaveCount(1);
+  await expect(page.getByRole("region", { name: "Filters" }).getByText(/Updated by .*\bme$/)).toBeVisible();
+  await page.getByRole("button", { name: "Changed today" }).click();
+  await expect(page).toHaveURL(/updatedAt.*_gte/);
+  await expect(page.locator(`[data-record-id="${open.id}"]`)).toHaveCount(1);
+
+  // A filter that cannot be (a hand-edited URL) says why, and lists everything instead of failing.
+  await page.goto(`/collections/tickets?filter=${encodeURIComponent('{"nope":{"_eq":1}}')}`);
+  await expect(page.getByRole("alert").filter({ hasText: 'unknown key "nope"' })).toBeVisible();
+  await expect.poll(() => rows.count()).toBeGreaterThan(2);
 });

@@ -5,18 +5,33 @@ import { listWatchers, records, revisions, users } from "@/db/schema";
 import type { LiveEvent } from "@/lib/live-events";
 import { isoString } from "@/lib/records/record-view";
 
-/** A list stream whose row was not touched for this long belongs to a process that is gone. */
-const STALE_AFTER = sql`interval '45 seconds'`;
+/**
+ * A list stream whose row was not touched for this long belongs to a process that is gone
+ * (three missed pings of 15 s). The NOTIFY triggers ignore such rows (migration 0012,
+ * `tandem_list_watched`: keep the two in step) and purgeStaleListWatchers removes them.
+ */
+export const LIST_WATCH_TTL_SECONDS = 45;
+const STALE_BEFORE = sql`now() - make_interval(secs => ${LIST_WATCH_TTL_SECONDS})`;
+
+/** Removes the rows of list streams unseen for the TTL (a crashed process's); answers how many. */
+export async function purgeStaleListWatchers(db: DbOrTx): Promise<number> {
+  const gone = await db
+    .delete(listWatchers)
+    .where(lt(listWatchers.seenAt, STALE_BEFORE))
+    .returning({ id: listWatchers.id });
+  return gone.length;
+}
 
 /**
- * An open list of a collection (one per list event stream): while its row exists, writes to
- * the collection notify (migration 0009). Joining also clears stale rows.
+ * An open list of a collection (one per list event stream): while its row is fresh, writes to
+ * the collection and presence changes on its records notify (migrations 0010, 0012). Joining
+ * also purges stale rows.
  */
 export async function joinListWatch(
   db: DbOrTx,
   watch: { id: string; collectionId: string; userId: string },
 ): Promise<void> {
-  await db.delete(listWatchers).where(lt(listWatchers.seenAt, sql`now() - ${STALE_AFTER}`));
+  await purgeStaleListWatchers(db);
   await db.insert(listWatchers).values(watch);
 }
 
@@ -26,7 +41,7 @@ export async function touchListWatch(db: DbOrTx, watch: { id: string; collection
     .insert(listWatchers)
     .values(watch)
     .onConflictDoUpdate({ target: listWatchers.id, set: { seenAt: sql`now()` } });
-  await db.delete(listWatchers).where(lt(listWatchers.seenAt, sql`now() - ${STALE_AFTER}`));
+  await purgeStaleListWatchers(db);
 }
 
 export async function leaveListWatch(db: DbOrTx, id: string): Promise<void> {

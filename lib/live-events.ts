@@ -38,6 +38,8 @@ const liveEventSchema = z.discriminatedUnion("kind", [
     recordId: z.string(),
     /** The tab (event stream) that joined, left, or started or stopped editing. */
     presenceId: z.string(),
+    /** The record's collection while a list of it is open (migration 0012): lists hear it too. */
+    collectionId: z.string().nullable().optional(),
   }),
   z.object({
     /** A collection's schema changed (lib/collections/write-collection.ts): delivered to SCHEMA_TOPIC. */
@@ -123,7 +125,7 @@ function dispatch(payload: string): void {
   if (!event) return;
   notify(hub.listeners.get(listenerKey(event)), event);
   // One notification reaches every open list of the collection in this process.
-  if (event.kind === "record" && event.collectionId)
+  if ((event.kind === "record" || event.kind === "presence") && event.collectionId)
     notify(hub.listeners.get(collectionKey(event.collectionId)), event);
 }
 
@@ -176,7 +178,7 @@ export async function subscribe(recordId: string, listener: LiveEventListener): 
   return subscribeKey(recordId, listener);
 }
 
-/** Calls `listener` with every `record` event of the collection's records (lists). */
+/** Calls `listener` with every `record` and `presence` event of the collection's records (lists). */
 export async function subscribeCollection(collectionId: string, listener: LiveEventListener): Promise<() => void> {
   return subscribeKey(collectionKey(collectionId.toLowerCase()), listener);
 }

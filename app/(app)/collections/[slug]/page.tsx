@@ -223,6 +223,8 @@ export default async function CollectionPage({
         sort={sort}
         dir={dir}
         params={effective}
+        filter={filtered ? filterText : ""}
+        q={search.q}
         people={{ ...labels, ...Object.fromEntries(people.map((p) => [p.id, p.name])) }}
         editing={Object.fromEntries(editing)}
         present={present}

@@ -4,21 +4,18 @@ import { useRouter } from "next/navigation";
 import { useId, useState, useTransition } from "react";
 import type { FieldDefinition } from "@/lib/fields";
 import { setColumnsAction } from "../actions";
+import { clearColumnWidths, MAX_WIDTH, MIN_WIDTH, useColumnWidths, widthOf } from "./column-widths";
 import { allColumns, type Column } from "./columns";
-
-const WIDTHS = [
-  { value: "", label: "Auto" },
-  { value: "120", label: "Narrow" },
-  { value: "220", label: "Medium" },
-  { value: "360", label: "Wide" },
-];
 
 /** Which columns, in what order and how wide: remembered for me (list_preferences). */
 export function ColumnsMenu(props: { slug: string; fields: FieldDefinition[]; columns: Column[] }) {
   const router = useRouter();
   const panelId = useId();
   const [open, setOpen] = useState(false);
-  const [draft, setDraft] = useState(props.columns.map(({ key, width }) => ({ key, width })));
+  const changedWidths = useColumnWidths(props.slug);
+  // Widths as shown: a header edge dragged on this page counts.
+  const shown = () => props.columns.map((c) => ({ key: c.key, width: widthOf(changedWidths, c) }));
+  const [draft, setDraft] = useState<{ key: string; width: number | undefined }[]>(shown);
   const [pending, startTransition] = useTransition();
   const available = allColumns(props.fields);
   const hidden = available.filter((a) => !draft.some((d) => d.key === a.key));
@@ -33,15 +30,29 @@ export function ColumnsMenu(props: { slug: string; fields: FieldDefinition[]; co
     startTransition(async () => {
       await setColumnsAction({
         slug: props.slug,
-        columns: columns?.map((c) => (c.width ? { key: c.key, width: c.width } : { key: c.key })) ?? null,
+        columns:
+          columns?.map((c) =>
+            c.width && Number.isFinite(c.width)
+              ? { key: c.key, width: Math.round(Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, c.width))) }
+              : { key: c.key },
+          ) ?? null,
       });
       setOpen(false);
+      clearColumnWidths();
       router.refresh();
     });
 
   return (
     <div className="columns-menu">
-      <button type="button" aria-expanded={open} aria-controls={panelId} onClick={() => setOpen(!open)}>
+      <button
+        type="button"
+        aria-expanded={open}
+        aria-controls={panelId}
+        onClick={() => {
+          if (!open) setDraft(shown());
+          setOpen(!open);
+        }}
+      >
         Columns
       </button>
       {open ? (
@@ -52,25 +63,26 @@ export function ColumnsMenu(props: { slug: string; fields: FieldDefinition[]; co
                 <span className="column-name">{label(column.key)}</span>
                 <span className="spacer" />
                 <label className="sr-only" htmlFor={`${panelId}-${column.key}-width`}>
-                  Width of {label(column.key)}
+                  Width of {label(column.key)} in pixels (empty: automatic)
                 </label>
-                <select
+                <input
                   id={`${panelId}-${column.key}-width`}
-                  value={column.width ? String(column.width) : ""}
-                  onChange={(e) =>
-                    setDraft(
-                      draft.map((d, j) =>
-                        j === i ? { key: d.key, width: e.target.value ? Number(e.target.value) : undefined } : d,
-                      ),
-                    )
-                  }
-                >
-                  {WIDTHS.map((w) => (
-                    <option key={w.value} value={w.value}>
-                      {w.label}
-                    </option>
-                  ))}
-                </select>
+                  className="width-input"
+                  type="number"
+                  inputMode="numeric"
+                  min={MIN_WIDTH}
+                  max={MAX_WIDTH}
+                  step={10}
+                  placeholder="auto"
+                  value={column.width ?? ""}
+                  onChange={(e) => {
+                    const value = e.target.value === "" ? undefined : Number(e.target.value);
+                    setDraft(draft.map((d, j) => (j === i ? { key: d.key, width: value } : d)));
+                  }}
+                />
+                <span className="muted small" aria-hidden="true">
+                  px
+                </span>
                 <button
                   type="button"
                   disabled={i === 0}

@@ -9,7 +9,14 @@ import type { UserRef } from "@/lib/records/record-view";
 import type { Column } from "./columns";
 
 /** A write to this row since the list loaded (from the collection's event stream). */
-export type RowMark = { action: string; by: string; at: string; version: number };
+export type RowMark = {
+  action: string;
+  by: string;
+  at: string;
+  version: number;
+  /** The record no longer matches the list (or was deleted): it goes at the next Show. */
+  gone: boolean;
+};
 
 /**
  * One row of the list. Kept apart from the table so other things (row selection) can mount
@@ -20,7 +27,7 @@ export function RecordRow(props: {
   columns: Column[];
   people: Record<string, string>;
   editing?: UserRef | undefined;
-  /** Others who have the record open (as of the page's load). */
+  /** Others who have the record open (live, from the list's event stream). */
   present?: RowPresence[] | undefined;
   me: string;
   mark?: RowMark | undefined;
@@ -28,7 +35,11 @@ export function RecordRow(props: {
 }) {
   const { record, mark } = props;
   return (
-    <tr data-testid="record-row" data-record-id={record.id} className={mark ? "changed-row" : undefined}>
+    <tr
+      data-testid="record-row"
+      data-record-id={record.id}
+      className={mark ? (mark.gone ? "changed-row gone-row" : "changed-row") : undefined}
+    >
       {props.before}
       {props.columns.map((column, i) => (
         <td key={column.key}>
@@ -41,13 +52,18 @@ export function RecordRow(props: {
                 </span>
               ) : null}
               {props.present?.map((p) => (
-                <span key={p.id} className="pill presence-pill" data-testid="row-presence">
+                <span
+                  key={p.id}
+                  className={p.editing ? "pill presence-pill editing" : "pill presence-pill"}
+                  data-testid="row-presence"
+                >
                   {p.name} {p.editing ? "editing" : "viewing"}
                 </span>
               ))}
               {mark ? (
                 <span className="pill changed-pill" data-testid="row-changed">
-                  {mark.action === "delete" ? "Deleted" : "Changed"} by {mark.by} · <RelativeTime iso={mark.at} />
+                  {mark.action === "delete" ? "Deleted" : mark.gone ? "No longer matches: changed" : "Changed"} by{" "}
+                  {mark.by} · <RelativeTime iso={mark.at} />
                 </span>
               ) : null}
             </>

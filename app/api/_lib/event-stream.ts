@@ -1,4 +1,7 @@
-import type { LiveEvent } from "@/lib/live-events";
+import { sql } from "drizzle-orm";
+import { type DbOrTx, queryRows } from "@/db/client";
+import { authorize } from "@/lib/auth/authorize";
+import { type LiveEvent, subscribeAccess } from "@/lib/live-events";
 import type { PresentUser } from "@/lib/presence";
 
 /** A comment line every 15 s keeps proxies and load balancers from closing an idle stream. */
@@ -64,6 +67,11 @@ export type EventStream = {
  * calls `onPing` then) and calls `onClose` exactly once: when the client goes away (the
  * request's signal aborts, or the reader cancels the stream).
  *
+ * With `access` (the session or token it was opened with), the stream outlives nothing it was
+ * opened with (guarantee 12): the same `authorize` is asked again at every ping, before
+ * `onPing`, and at once when any instance announces that the person's access changed; when it
+ * no longer passes, the stream sends `access {ended: true, reason}` and closes.
+ *
  * It keeps the Request itself, not only its signal: undici aborts a Request's signal through
  * a WeakRef to the Request's own AbortController, so once the Request is garbage collected
  * its signal never aborts, and a stream whose client went away would stay open for good.
@@ -73,9 +81,10 @@ export function eventStream(options: {
   first: string;
   onClose: () => void;
   onPing?: () => void;
+  access?: StreamAccess;
 }): EventStream {
   // Referred to by `close`, so the Request lives as long as the stream is open.
-  const { request } = options;
+  const { request, access } = options;
   const encoder = new TextEncoder();
   let controller: ReadableStreamDefaultController<Uint8Array> | null = null;
   let closed = false;
@@ -94,10 +103,12 @@ export function eventStream(options: {
       close();
     }
   };
+  let unsubscribeAccess = () => {};
   const close = () => {
     if (closed) return;
     closed = true;
     clearInterval(ping);
+    unsubscribeAccess();
     request.signal.removeEventListener("abort", close);
     try {
       controller?.close();
@@ -113,14 +124,60 @@ export function eventStream(options: {
       for (const message of pending.splice(0)) write(message);
       ping = setInterval(() => {
         write(": ping\n\n");
-        if (!closed) options.onPing?.();
+        if (closed) return;
+        if (!access) options.onPing?.();
+        else
+          void stillAllowed().then((allowed) => {
+            if (allowed && !closed) options.onPing?.();
+          });
       }, PING_INTERVAL_MS);
     },
     cancel() {
       close();
     },
   });
+  /** Whether the stream may go on; if not, it has said why and closed. */
+  const stillAllowed = async (): Promise<boolean> => {
+    if (!access || closed) return !closed;
+    const ended = await accessEnded(access);
+    if (ended === null || closed) return !closed;
+    write(sseEvent("access", { ended: true, reason: ended }));
+    close();
+    return false;
+  };
+  if (access) {
+    subscribeAccess(access.actorId, () => void stillAllowed()).then(
+      (unsubscribe) => {
+        if (closed) unsubscribe();
+        else unsubscribeAccess = unsubscribe;
+      },
+      (error: unknown) => console.error("[events] could not watch access changes:", error),
+    );
+  }
   if (request.signal.aborted) close();
   else request.signal.addEventListener("abort", close, { once: true });
   return { response: new Response(body, { headers: EVENT_STREAM_HEADERS }), send: write, close };
+}
+
+/** What a stream re-checks: the session or API token it was opened with, and whose it was. */
+export type StreamAccess = { db: DbOrTx; token: string; actorId: string };
+
+/**
+ * Null while the token still authorises its person to read; else why not (`deactivated`, or
+ * `signed_out` for a session that ended, expired or idled out, or a revoked token). A database
+ * that cannot be reached keeps the stream (its reads fail too); the next ping asks again.
+ */
+export async function accessEnded(access: StreamAccess): Promise<"signed_out" | "deactivated" | null> {
+  try {
+    const auth = await authorize(access.db, access.token, "viewer");
+    if (auth.ok && auth.actor.id === access.actorId) return null;
+    const [user] = await queryRows<{ active: boolean }>(
+      access.db,
+      sql`select active from users where id = ${access.actorId}`,
+    );
+    return user?.active === false ? "deactivated" : "signed_out";
+  } catch (error) {
+    console.error("[events] could not check access:", error);
+    return null;
+  }
 }

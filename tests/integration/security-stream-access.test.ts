@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
+import { openStreamCount, PING_INTERVAL_MS, STREAMS_PER_TAB } from "@/app/api/_lib/event-stream";
 import { GET as listEvents } from "@/app/api/collections/[slug]/events/route";
 import { GET as notificationEvents } from "@/app/api/notifications/events/route";
 import { GET as schemaEvents } from "@/app/api/schema/events/route";
@@ -8,6 +9,7 @@ import { notifyAccessChanged } from "@/lib/auth/access";
 import { createSession } from "@/lib/auth/sessions";
 import { signOut } from "@/lib/auth/sign-out";
 import type { FieldDefinition } from "@/lib/fields";
+import { subscriberCount } from "@/lib/live-events";
 import { ORIGIN } from "../support/api";
 import { setUpTestDatabase } from "../support/set-up-test-database";
 import { type SseEvent, sseReader } from "../support/sse";
@@ -17,7 +19,8 @@ import { type SseEvent, sseReader } from "../support/sse";
  * record's (tests/integration/access-streams.test.ts covers that one): a collection's list
  * stream, my notifications' stream and the schema stream. Each now re-checks its session or
  * token (app/api/_lib/event-stream.ts, `access`) at every ping and when the person's access
- * changes: before, they went on delivering after sign-out or deactivation.
+ * changes: before, they went on delivering after sign-out or deactivation. And they are capped
+ * per person on an instance (defect 3): before, anyone could open as many as they liked.
  */
 
 const FIELDS: FieldDefinition[] = [{ key: "title", label: "Title", type: "text", required: true }];
@@ -113,5 +116,60 @@ describe("streams other than a record's end with the right to read them", () => 
     );
     expect(refused.status).toBe(401);
     await queryRows(db, sql`update users set active = true where id = ${setup.users.walt.id}`);
+  });
+});
+
+describe("streams other than a record's are capped per person on an instance", () => {
+  afterEach(() => {
+    delete process.env.MAX_STREAMS_PER_USER;
+  });
+
+  it("answers 429 too_many_streams with Retry-After beyond the cap, lets nothing stay subscribed, and frees a slot when a stream closes", async () => {
+    process.env.MAX_STREAMS_PER_USER = "1";
+    const limit = STREAMS_PER_TAB;
+    const { db } = setup.database;
+    const person = await createSession(db, setup.users.walt.id);
+    const openRaw = (route: Route, path: string) => {
+      const controller = new AbortController();
+      opened.push(controller);
+      const response = route(
+        new Request(new URL(path, ORIGIN), {
+          headers: { authorization: `Bearer ${person.token}`, host: new URL(ORIGIN).host },
+          signal: controller.signal,
+        }),
+        { params: Promise.resolve({ slug: setup.collections.tickets.slug }) },
+      );
+      return { response, controller };
+    };
+    const kept = [];
+    for (let i = 0; i < limit; i++) {
+      const stream = STREAMS[i % STREAMS.length];
+      if (!stream) throw new Error("no stream");
+      const open = openRaw(stream.route, stream.path());
+      expect((await open.response).status).toBe(200);
+      kept.push(open);
+    }
+    expect(openStreamCount(setup.users.walt.id)).toBe(limit);
+    const subscribers = subscriberCount();
+    const [watchers] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from list_watchers`);
+    for (const stream of STREAMS) {
+      const refused = await openRaw(stream.route, stream.path()).response;
+      expect(refused.status, stream.name).toBe(429);
+      expect(refused.headers.get("retry-after")).toBe(String(PING_INTERVAL_MS / 1000));
+      expect(await refused.json()).toMatchObject({ error: "too_many_streams", limit, message: expect.any(String) });
+    }
+    // The refused opens let go of what they had taken.
+    expect(subscriberCount()).toBe(subscribers);
+    await expect
+      .poll(async () => (await queryRows<{ n: number }>(db, sql`select count(*)::int as n from list_watchers`))[0]?.n)
+      .toBe(watchers?.n);
+    expect(openStreamCount(setup.users.walt.id)).toBe(limit);
+    // A closed stream gives its slot back.
+    kept[0]?.controller.abort();
+    await expect.poll(() => openStreamCount(setup.users.walt.id)).toBe(limit - 1);
+    const again = STREAMS[1];
+    if (!again) throw new Error("no stream");
+    expect((await openRaw(again.route, again.path()).response).status).toBe(200);
+    for (const open of kept) open.controller.abort();
   });
 });

@@ -1,8 +1,10 @@
 import { sql } from "drizzle-orm";
 import { type DbOrTx, queryRows } from "@/db/client";
 import { authorize } from "@/lib/auth/authorize";
+import { env } from "@/lib/env";
 import { type LiveEvent, subscribeAccess } from "@/lib/live-events";
 import type { PresentUser } from "@/lib/presence";
+import { errorResponse } from "./http-errors";
 
 /** A comment line every 15 s keeps proxies and load balancers from closing an idle stream. */
 export const PING_INTERVAL_MS = 15_000;
@@ -70,7 +72,10 @@ export type EventStream = {
  * With `access` (the session or token it was opened with), the stream outlives nothing it was
  * opened with (guarantee 12): the same `authorize` is asked again at every ping, before
  * `onPing`, and at once when any instance announces that the person's access changed; when it
- * no longer passes, the stream sends `access {ended: true, reason}` and closes.
+ * no longer passes, the stream sends `access {ended: true, reason}` and closes. Such streams
+ * are also capped per person on this instance (see STREAMS_PER_TAB): beyond the cap the
+ * answer is 429 `too_many_streams` with Retry-After, and `onClose` runs at once (the route's
+ * subscriptions are let go).
  *
  * It keeps the Request itself, not only its signal: undici aborts a Request's signal through
  * a WeakRef to the Request's own AbortController, so once the Request is garbage collected
@@ -85,6 +90,16 @@ export function eventStream(options: {
 }): EventStream {
   // Referred to by `close`, so the Request lives as long as the stream is open.
   const { request, access } = options;
+  if (access && !takeStreamSlot(access.actorId)) {
+    options.onClose();
+    const limit = streamSlotLimit();
+    const { status, body, headers } = errorResponse({
+      code: "too_many_streams",
+      limit,
+      retryAfterSeconds: PING_INTERVAL_MS / 1000,
+    });
+    return { response: Response.json(body, { status, headers }), send: () => {}, close: () => {} };
+  }
   const encoder = new TextEncoder();
   let controller: ReadableStreamDefaultController<Uint8Array> | null = null;
   let closed = false;
@@ -109,6 +124,7 @@ export function eventStream(options: {
     closed = true;
     clearInterval(ping);
     unsubscribeAccess();
+    if (access) releaseStreamSlot(access.actorId);
     request.signal.removeEventListener("abort", close);
     try {
       controller?.close();
@@ -180,4 +196,38 @@ export async function accessEnded(access: StreamAccess): Promise<"signed_out" | 
     console.error("[events] could not check access:", error);
     return null;
   }
+}
+
+/**
+ * The streams that pass `access` (a list's, notifications, schema: a record's stream is capped
+ * in PostgreSQL across instances, lib/presence.ts) are capped per person on this instance,
+ * where each holds a subscription, a timer and memory (issue 10, defect 3): a tab opens at most
+ * one of each, so the cap is this many times MAX_STREAMS_PER_USER.
+ */
+export const STREAMS_PER_TAB = 3;
+
+const globalForSlots = globalThis as unknown as { tandemStreamSlots?: Map<string, number> };
+globalForSlots.tandemStreamSlots ??= new Map();
+const streamSlots = globalForSlots.tandemStreamSlots;
+
+function streamSlotLimit(): number {
+  return env().MAX_STREAMS_PER_USER * STREAMS_PER_TAB;
+}
+
+/** Streams with `access` a person has open on this instance. */
+export function openStreamCount(userId: string): number {
+  return streamSlots.get(userId) ?? 0;
+}
+
+function takeStreamSlot(userId: string): boolean {
+  const open = streamSlots.get(userId) ?? 0;
+  if (open >= streamSlotLimit()) return false;
+  streamSlots.set(userId, open + 1);
+  return true;
+}
+
+function releaseStreamSlot(userId: string): void {
+  const left = (streamSlots.get(userId) ?? 1) - 1;
+  if (left > 0) streamSlots.set(userId, left);
+  else streamSlots.delete(userId);
 }

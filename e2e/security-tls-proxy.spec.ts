@@ -17,8 +17,9 @@ import { freePort, type PostgresServer, startPostgresServer } from "../tests/sup
  * scripts/serve-app.mjs as an operator would, and adding X-Forwarded-For / -Proto / -Host as
  * nginx does. Two app instances: one with TRUSTED_PROXIES and APP_ORIGIN (the documented
  * set-up), one with TRUSTED_PROXIES only (https learnt from the proxy alone). Clients connect
- * from other loopback addresses than the proxy's (127.0.0.2, 127.0.0.3), so "the proxy" and
- * "a client" are told apart by address as they would be on a network.
+ * from other loopback addresses than the proxy's (127.0.0.2, 127.0.0.3; Linux answers on all
+ * of 127.0.0.0/8 without configuration), so "the proxy" and "a client" are told apart by
+ * address as they would be on a network.
  *
  * Not a browser test, but it needs the built app, so it runs with the browser tests (after the
  * build in `npm test`).

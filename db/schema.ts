@@ -82,9 +82,14 @@ export const apiTokens = pgTable(
     expiresAt: timestamp("expires_at", { withTimezone: true }),
     lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    /** `Idempotency-Key` of the request that made it: a repeat answers this token (without its secret). */
+    requestKey: text("request_key"),
+    /** A digest of that request's body: the same key with another body is refused. */
+    requestHash: text("request_hash"),
   },
   (t) => [
     index("api_tokens_user_idx").on(t.userId),
+    uniqueIndex("api_tokens_user_request_key_idx").on(t.userId, t.requestKey).where(sql`${t.requestKey} is not null`),
     check("api_tokens_scope_check", sql`${t.scope} in ('read', 'write')`),
   ],
 );
@@ -494,7 +499,11 @@ export const presence = pgTable(
     since: timestamp("since", { withTimezone: true }).notNull().defaultNow(),
     seenAt: timestamp("seen_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("presence_record_idx").on(t.recordId)],
+  (t) => [
+    index("presence_record_idx").on(t.recordId),
+    // A person's fresh streams, counted at every open (the MAX_STREAMS_PER_USER cap).
+    index("presence_user_seen_idx").on(t.userId, t.seenAt),
+  ],
 );
 
 /**

@@ -14,7 +14,7 @@ import { migrateDatabase } from "../db/migrate";
 import { createSession } from "../lib/auth/sessions";
 import type { FieldDefinition } from "../lib/fields";
 import { listFanoutQueries } from "../lib/list-fanout";
-import { createRecord } from "../lib/records/save-record";
+import { createRecord } from "../lib/records/create-record";
 import { startPostgresServer } from "../tests/support/postgres-server";
 
 const SIZES = (process.env.BENCH_LIST_STREAMS ?? "1,200").split(",").map(Number);

@@ -74,8 +74,25 @@ async function serveOrExplain() {
   }
 }
 
+/**
+ * When started with an IPC channel (the soak script), answers `{type: "memory"}` with this
+ * process's memory after a full collection when `--expose-gc` allows one (unless `gc: false`):
+ * the heap that is really retained, not garbage not yet collected. Nothing listens on the
+ * network for this.
+ */
+function answerMemoryProbes() {
+  if (!process.send) return;
+  process.on("message", (message) => {
+    if (message?.type !== "memory") return;
+    if (message.gc !== false) globalThis.gc?.();
+    const { rss, heapUsed, heapTotal, external, arrayBuffers } = process.memoryUsage();
+    process.send?.({ type: "memory", id: message.id, rss, heapUsed, heapTotal, external, arrayBuffers });
+  });
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const server = await serveOrExplain();
+  answerMemoryProbes();
   for (const signal of ["SIGINT", "SIGTERM"]) {
     process.on(signal, () => {
       server.close();

@@ -341,6 +341,16 @@ describe("the OpenAPI document", () => {
     const created = await call({ path: tokens, method: "post", json: { name: "Script", scope: "read" } });
     expect(created.status).toBe(201);
     await call({ path: tokens, method: "post", json: { name: "Script", scope: "all" } });
+    // Idempotency-Key: the first answer, a repeat (no secret), another body with the key.
+    const keyed = { "idempotency-key": "contract-token" };
+    expect(
+      (await call({ path: tokens, method: "post", json: { name: "K", scope: "read" }, headers: keyed })).status,
+    ).toBe(201);
+    const repeat = await call({ path: tokens, method: "post", json: { name: "K", scope: "read" }, headers: keyed });
+    expect(repeat.body).toMatchObject({ token: null, replayed: true });
+    expect(
+      (await call({ path: tokens, method: "post", json: { name: "L", scope: "read" }, headers: keyed })).status,
+    ).toBe(422);
     await call({ path: tokens, method: "get" });
     await call({ path: tokens, method: "get", query: "?all=1" });
     await call({ path: "/api/tokens/{id}", method: "delete", params: { id: created.body.id } });
@@ -462,6 +472,14 @@ describe("the OpenAPI document", () => {
     const exp = "/api/collections/{slug}/export";
     const file = await call({ path: exp, method: "get", params: { slug: tickets }, query: "?format=csv" });
     expect(file.headers.get("content-type")).toMatch(/^text\/csv/);
+    // The same view as JSON: an array of records, validated against the document's application/json schema.
+    const json = await call({ path: exp, method: "get", params: { slug: tickets }, query: "?format=json" });
+    expect(json.headers.get("content-type")).toMatch(/^application\/json/);
+    expect(Array.isArray(json.body) && json.body.length > 0).toBe(true);
+    expect(Object.keys(doc.paths[exp]?.get?.responses["200"]?.content ?? {}).sort()).toEqual([
+      "application/json",
+      "text/csv",
+    ]);
     await call({ path: exp, method: "get", params: { slug: tickets }, query: "?format=xml" });
     await call({ path: exp, method: "get", params: { slug: "nope" } });
   });

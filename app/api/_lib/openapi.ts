@@ -26,8 +26,20 @@ export type RouteDoc = {
   body?: z.ZodType;
   /** Request headers the route reads. */
   headers?: Header[];
-  /** Success answers: status → body schema (none for 204/304) and headers. */
-  responses: Record<number, { description: string; schema?: z.ZodType; headers?: ResponseHeader[]; type?: string }>;
+  /**
+   * Success answers: status → body schema (none for 204/304) and headers. `type` names the
+   * media type of `schema` (JSON by default); `content` lists several, media type → schema.
+   */
+  responses: Record<
+    number,
+    {
+      description: string;
+      schema?: z.ZodType;
+      headers?: ResponseHeader[];
+      type?: string;
+      content?: Record<string, z.ZodType>;
+    }
+  >;
   /** Error statuses beyond the ones every route of its kind can answer (401, 403, 503; 400/413/422 with a body). */
   errors?: number[];
   /** What a 412 carries as `current` (a record unless said otherwise). */
@@ -355,7 +367,14 @@ function operation(doc: RouteDoc): ZodOpenApiOperationObject {
     responses[status] = {
       description: response.description,
       ...(response.headers ? { headers: responseHeaders(response.headers) } : {}),
-      ...(response.schema ? { content: { [response.type ?? "application/json"]: { schema: response.schema } } } : {}),
+      ...(response.schema || response.content
+        ? {
+            content: {
+              ...(response.schema ? { [response.type ?? "application/json"]: { schema: response.schema } } : {}),
+              ...Object.fromEntries(Object.entries(response.content ?? {}).map(([type, schema]) => [type, { schema }])),
+            },
+          }
+        : {}),
     };
   }
   for (const status of errorStatuses(doc)) {

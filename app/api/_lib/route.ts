@@ -79,7 +79,12 @@ export async function guarded(request: Request, run: () => Promise<Response>): P
   try {
     return await run();
   } catch (error) {
-    if (isDatabaseUnavailable(error)) return fail({ code: "unavailable" });
+    if (isDatabaseUnavailable(error)) {
+      // One line, no stack: which request met a deadlock, a conflict or an unreachable database.
+      const code = findCause(error, (e) => errorCode(e) !== undefined);
+      console.warn(`[api] ${request.method} ${new URL(request.url).pathname} answered 503 (${errorCode(code) ?? "?"})`);
+      return fail({ code: "unavailable" });
+    }
     if (isUnstorableText(error)) {
       return fail({ code: "bad_request", message: "The request contains characters that cannot be stored (NUL)." });
     }

@@ -2,9 +2,10 @@ import { z } from "zod";
 import { apiTokenSchema, registerRoute } from "@/app/api/_lib/openapi";
 import { TOKEN_SCOPES } from "@/db/schema";
 import { hasRole } from "@/lib/auth/actor";
-import { createApiToken, listApiTokens, TOKEN_MAX_DAYS } from "@/lib/auth/api-tokens";
+import { listApiTokens, TOKEN_MAX_DAYS } from "@/lib/auth/api-tokens";
+import { createApiTokenOnce, REPLAY_MESSAGE } from "@/lib/tokens/create-token";
 import { nameSchema } from "../_lib/people";
-import { apiRoute, fail, readJson, readQuery } from "../_lib/route";
+import { apiRoute, fail, idempotencyKey, readJson, readQuery } from "../_lib/route";
 
 const listQuery = z.strictObject({ all: z.enum(["1"]).optional() });
 
@@ -30,12 +31,24 @@ const createBody = z.strictObject({
     .optional(),
 });
 
-/** A new token: 201 `{id, name, scope, token, expiresAt}`. The token is shown this once. */
+/**
+ * A new token: 201 `{id, name, scope, token, expiresAt}`. The token is shown this once. With an
+ * Idempotency-Key, a repeat makes no second token: 201 with the same token's fields, `token:
+ * null` (the secret is stored hashed and cannot be shown again), `replayed: true` and a message
+ * (lib/tokens/create-token.ts); the same key with another body is 422 `idempotency_mismatch`.
+ */
 export const POST = apiRoute("viewer", async ({ request, db, actor }) => {
+  const key = idempotencyKey(request);
+  if (!key.ok) return key.response;
   const body = await readJson(request, createBody);
   if (!body.ok) return body.response;
-  const created = await createApiToken(db, actor, body.value);
-  return Response.json(created, { status: 201, headers: { "Cache-Control": "no-store" } });
+  const result = await createApiTokenOnce(db, actor, body.value, key.key);
+  if (!result.ok) return fail(result.error);
+  const { replayed, ...created } = result.created;
+  return Response.json(replayed ? { ...created, replayed, message: REPLAY_MESSAGE } : created, {
+    status: 201,
+    headers: { "Cache-Control": "no-store" },
+  });
 });
 
 registerRoute({
@@ -54,16 +67,29 @@ registerRoute({
   summary: "A new API token, shown this once",
   role: "viewer",
   body: createBody,
+  headers: ["Idempotency-Key"],
   responses: {
     201: {
-      description: "Created",
-      schema: z.object({
-        id: z.string(),
-        name: z.string(),
-        scope: z.enum(["read", "write"]),
-        token: z.string(),
-        expiresAt: z.string().nullable(),
-      }),
+      description:
+        "Created. A repeat with the same Idempotency-Key makes no second token: the same token's fields, `token: null` (the secret was shown once and is stored hashed), `replayed: true` and a message.",
+      schema: z.union([
+        z.object({
+          id: z.string(),
+          name: z.string(),
+          scope: z.enum(["read", "write"]),
+          token: z.string().meta({ description: "The secret (`tdm_…`): shown this once" }),
+          expiresAt: z.string().nullable(),
+        }),
+        z.object({
+          id: z.string(),
+          name: z.string(),
+          scope: z.enum(["read", "write"]),
+          token: z.null(),
+          expiresAt: z.string().nullable(),
+          replayed: z.literal(true),
+          message: z.string(),
+        }),
+      ]),
     },
   },
 });

@@ -10,7 +10,7 @@ import { apiRoute } from "../../_lib/route";
  * notification is written for me or marked read (from PostgreSQL's NOTIFY, so any app instance's
  * writes arrive), and a `: ping` every 15 s.
  */
-export const GET = apiRoute("viewer", async ({ request, db, actor }) => {
+export const GET = apiRoute("viewer", async ({ request, db, actor, token }) => {
   let changed: () => void = () => {
     early = true;
   };
@@ -24,7 +24,12 @@ export const GET = apiRoute("viewer", async ({ request, db, actor }) => {
     unsubscribe();
     throw error;
   }
-  const stream = eventStream({ request, first: sseEvent("unread", { unread: first }), onClose: unsubscribe });
+  const stream = eventStream({
+    request,
+    first: sseEvent("unread", { unread: first }),
+    onClose: unsubscribe,
+    access: { db, token, actorId: actor.id },
+  });
   // One read at a time; a burst of changes makes at most one more read, which sees them all.
   let reading = false;
   let again = false;

@@ -11,7 +11,7 @@ import { apiRoute } from "../../_lib/route";
  * app instance: PostgreSQL's NOTIFY), and a `: ping` every 15 s. The collections list and the
  * admin pages refresh on it.
  */
-export const GET = apiRoute("viewer", async ({ request, db }) => {
+export const GET = apiRoute("viewer", async ({ request, db, actor, token }) => {
   let send: (message: string) => void = () => {};
   const early: string[] = [];
   send = (message) => early.push(message);
@@ -26,7 +26,12 @@ export const GET = apiRoute("viewer", async ({ request, db }) => {
     unsubscribe();
     throw error;
   }
-  const stream = eventStream({ request, first: sseEvent("ready", { collections: versions }), onClose: unsubscribe });
+  const stream = eventStream({
+    request,
+    first: sseEvent("ready", { collections: versions }),
+    onClose: unsubscribe,
+    access: { db, token, actorId: actor.id },
+  });
   send = stream.send;
   for (const message of early.splice(0)) send(message);
   return stream.response;

@@ -54,7 +54,7 @@ function listMessage(message: ListMessage): string {
  * With `?since=` (when the page was loaded), the writes between then and the stream's start
  * come first, from the revisions, so nothing falls between the page and its stream.
  */
-export const GET = apiRoute<Params>("viewer", async ({ request, db, actor, params }) => {
+export const GET = apiRoute<Params>("viewer", async ({ request, db, actor, params, token }) => {
   const query = readQuery(request, eventsQuery);
   if (!query.ok) return query.response;
   const collection = await findCollection(db, params.slug);
@@ -114,6 +114,7 @@ export const GET = apiRoute<Params>("viewer", async ({ request, db, actor, param
     request,
     first: sseEvent("ready", { collection: collection.slug, at: new Date().toISOString(), presence: present }),
     onPing: () => queue("touch", () => touchListWatch(db, watch)),
+    access: { db, token, actorId: actor.id },
     onClose: () => {
       unwatch();
       queue("leave", () => leaveListWatch(db, watch.id));

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { registerRoute, slugParams } from "@/app/api/_lib/openapi";
+import { recordSchema, registerRoute, slugParams } from "@/app/api/_lib/openapi";
 import { exportRecords } from "@/lib/batches/export-records";
 import { findCollection } from "@/lib/collections";
 import { apiRoute, fail, readQuery } from "../../../_lib/route";
@@ -53,6 +53,12 @@ registerRoute({
   role: "viewer",
   params: slugParams,
   query: exportQuery,
-  responses: { 200: { description: "A file (Content-Disposition: attachment)", schema: z.string(), type: "text/csv" } },
+  responses: {
+    200: {
+      description:
+        "A file (Content-Disposition: attachment): `format=csv` (the default) as text/csv, header `id,version,<field keys…>`; `format=json` as a JSON array of records",
+      content: { "text/csv": z.string(), "application/json": z.array(recordSchema) },
+    },
+  },
   errors: [404],
 });

@@ -11,7 +11,6 @@ import type { CollectionView } from "@/lib/collections";
 import type { FieldDefinition } from "@/lib/fields";
 import { listFanoutQueries, openListCount, watchList } from "@/lib/list-fanout";
 import { joinListWatch, leaveListWatch, purgeStaleListWatchers } from "@/lib/list-watchers";
-import { subscribeCollection } from "@/lib/live-events";
 import { joinPresence, leavePresence, setPresenceEditing } from "@/lib/presence";
 import { deleteRecord } from "@/lib/records/delete-record";
 import { listConditions } from "@/lib/records/list-records";

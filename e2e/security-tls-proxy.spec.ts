@@ -6,9 +6,6 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import postgres from "postgres";
-import { openPostgres } from "../db/client";
-import { migrateDatabase } from "../db/migrate";
-import { seedDemoData } from "../lib/seed";
 import { freePort, type PostgresServer, startPostgresServer } from "../tests/support/postgres-server";
 
 /**
@@ -196,13 +193,13 @@ test.beforeAll(async () => {
   cert = readFileSync(certFile);
   const key = readFileSync(keyFile);
 
-  process.env.DEMO_PASSWORD = PASSWORD;
   server = await startPostgresServer({ name: "tls", fsync: false });
   databaseUrl = server.url();
-  const database = await openPostgres(databaseUrl, { max: 2 });
-  await migrateDatabase(database);
-  await seedDemoData(database.db);
-  await database.close();
+  // The database modules are server-only: migrate and seed through the npm script, as an operator would.
+  execFileSync("npm", ["run", "--silent", "db:seed"], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, DEMO_PASSWORD: PASSWORD },
+    stdio: "ignore",
+  });
 
   for (const name of ["appA", "proxyA", "appB", "proxyB"] as const) ports[name] = await freePort();
   startApp(ports.appA, { TRUSTED_PROXIES: PROXY_ADDRESS, APP_ORIGIN: `https://localhost:${ports.proxyA}` });

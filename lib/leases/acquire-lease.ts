@@ -53,7 +53,9 @@ export type AcquireLeaseResult = Result<
 type Attempt =
   | { kind: "acquired"; lease: LeaseView; tookOver: LeaseEventView | null }
   | { kind: "refused"; error: AcquireLeaseError }
-  | { kind: "locked" };
+  | { kind: "locked" }
+  /** No lease row was seen, but one appeared before our insert: start over, lease row first. */
+  | { kind: "retry" };
 
 /**
  * Acquires or renews the actor's lease on a record. At most one person ever holds it: the
@@ -114,11 +116,13 @@ export async function acquireLease(db: DbOrTx, actor: Actor, input: AcquireLease
       // The decision, in one statement. Someone else's row is replaced only if it is still the
       // one we locked above (so the event below names the right person) and it has expired or
       // an admin takes it over. Zero rows back = somebody else holds it.
-      const [row] = await rowsOf(
-        tx,
-        sql`insert into leases (record_id, user_id, acquired_at, renewed_at, expires_at, tab)
-            values (${input.recordId}, ${actor.id}, now(), now(), now() + make_interval(secs => ${ttl}), ${tab}::uuid)
-            on conflict (record_id) do update
+      //
+      // With no lease row seen, a row committed since would have to be locked by the
+      // DO UPDATE below while this transaction already holds the record: the order a save
+      // (lease FOR SHARE, then the record) reverses, a deadlock the soak met once in ~90,000
+      // requests. So that insert does nothing on a conflict, and the attempt starts over.
+      const onConflict = seen
+        ? sql`on conflict (record_id) do update
                set user_id = excluded.user_id,
                    acquired_at = case when leases.user_id = excluded.user_id then leases.acquired_at else now() end,
                    renewed_at = now(),
@@ -129,7 +133,13 @@ export async function acquireLease(db: DbOrTx, actor: Actor, input: AcquireLease
              where (leases.user_id = excluded.user_id
                     and (${sameTab(tab)} or leases.expires_at <= now() or ${Boolean(input.takeover)}::boolean))
                 or (leases.user_id = ${other?.holder.id ?? null}::uuid
-                    and (leases.expires_at <= now() or ${adminTakeover}::boolean))
+                    and (leases.expires_at <= now() or ${adminTakeover}::boolean))`
+        : sql`on conflict (record_id) do nothing`;
+      const [row] = await rowsOf(
+        tx,
+        sql`insert into leases (record_id, user_id, acquired_at, renewed_at, expires_at, tab)
+            values (${input.recordId}, ${actor.id}, now(), now(), now() + make_interval(secs => ${ttl}), ${tab}::uuid)
+            ${onConflict}
             returning acquired_at as "acquiredAt", renewed_at as "renewedAt", expires_at as "expiresAt",
                       now() as "serverNow"`,
         // The database's clock is a timestamptz like renewed_at (set to it here): read it as one.
@@ -140,7 +150,7 @@ export async function acquireLease(db: DbOrTx, actor: Actor, input: AcquireLease
           serverNow: leases.renewedAt,
         },
       );
-      if (!row) return { kind: "locked" };
+      if (!row) return seen ? { kind: "locked" } : { kind: "retry" };
       const lease = leaseView({
         recordId: input.recordId,
         holder: { id: actor.id, name: actor.name },
@@ -184,6 +194,7 @@ export async function acquireLease(db: DbOrTx, actor: Actor, input: AcquireLease
     });
     if (outcome.kind === "acquired") return { ok: true, lease: outcome.lease, tookOver: outcome.tookOver };
     if (outcome.kind === "refused") return err(outcome.error);
+    if (outcome.kind === "retry") continue;
     // Read after the upsert's transaction: a winner that committed meanwhile is seen here.
     const current = await getLease(db, input.recordId);
     // Released, or newly taken by someone we did not lock, in between: the next try sees it.

@@ -143,6 +143,29 @@ describe("acquiring a lease under concurrency", () => {
     expect(await eventRows(record.id)).toEqual([]);
   });
 
+  it("a lease that commits while others wait to insert one leaves them locked, naming its holder, with no row changed", async () => {
+    // The contenders saw no lease row and hold the record; the lease they then meet was
+    // committed meanwhile. They must not lock it while holding the record (a save locks the
+    // lease first: that order reversed is a deadlock); they start over and are refused.
+    const record = await newCustomer();
+    const users = await Promise.all(Array.from({ length: CONTENDERS }, () => createUser(database.db)));
+    const holder = await createUser(database.db);
+    const results = await whileHeld(
+      { waiters: CONTENDERS },
+      (tx) =>
+        tx.execute(
+          sql`insert into leases (record_id, user_id, expires_at) values (${record.id}, ${holder.id}, now() + interval '1 minute')`,
+        ),
+      () =>
+        Promise.all(users.map((user, i) => acquireLease((clients[i] as Database).db, user, { recordId: record.id }))),
+    );
+    const locked = results.flatMap((r) => (!r.ok && r.error.code === "locked" ? [r.error] : []));
+    expect(locked).toHaveLength(CONTENDERS);
+    for (const error of locked) expect(error.holder.id).toBe(holder.id);
+    const lease = await getLease(database.db, record.id);
+    expect(lease?.holder.id).toBe(holder.id);
+  });
+
   it(`lets exactly one of ${CONTENDERS} users take over an expired lease, recorded once`, async () => {
     const record = await newCustomer();
     await acquired(await acquireLease(database.db, alice, { recordId: record.id }));

@@ -1,12 +1,13 @@
 import "server-only";
 import fs from "node:fs";
 import path from "node:path";
-import { Column, type ExtractTablesWithRelations, type GetColumnData, is, type SQL } from "drizzle-orm";
+import type { ExtractTablesWithRelations, SQL } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
 import type { Sql } from "postgres";
 import { env } from "@/lib/env";
 import { isAlive } from "@/lib/process-alive";
 import * as schema from "./schema";
+import { executeRows } from "./table-rows";
 
 /**
  * The one database client factory. No DATABASE_URL: an embedded PGlite in ./.data/pglite
@@ -171,50 +172,11 @@ export async function getDb(): Promise<Db> {
 }
 
 /**
- * Raw SQL rows from either driver (PGlite answers `{rows}`, postgres.js an array), cast unchecked
- * to `T`. New code types a hand-written statement's rows from the schema with `rowsOf` instead.
+ * Raw SQL rows cast unchecked to `T`: for tests and scripts that read the database directly.
+ * The app's own code (lib/, app/) types a hand-written statement's rows with db/table-rows.ts
+ * (`rowsOf`, `tableRows`) and everything else with drizzle's builder; tests/architecture.test.ts
+ * holds it to that.
  */
 export async function queryRows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
-  const result: unknown = await db.execute(query);
-  if (Array.isArray(result)) return result as T[];
-  return (result as { rows: T[] }).rows;
-}
-
-/** How `rowsOf` reads one output column: as a schema column, or with a decoder of its own. */
-type ColumnDecoder = Column | ((value: unknown) => unknown);
-type DecodedRow<S extends Record<string, ColumnDecoder>> = {
-  [K in keyof S]: S[K] extends Column ? GetColumnData<S[K]> : S[K] extends (value: unknown) => infer T ? T : never;
-};
-
-/**
- * The rows of a hand-written statement (a compare-and-set CTE, a lease upsert, a lock-taking
- * read), typed and decoded from the schema instead of restated: `shape` names each output column
- * with the schema column it comes from, and the value is read as drizzle reads that column (a
- * timestamp is a Date from either driver). Other output columns are ignored. A column a left
- * join may leave empty is wrapped in `orNull`.
- */
-export async function rowsOf<S extends Record<string, ColumnDecoder>>(
-  db: DbOrTx,
-  query: SQL,
-  shape: S,
-): Promise<DecodedRow<S>[]> {
-  const decoders = Object.entries(shape).map(([key, decoder]) => {
-    const decode = is(decoder, Column) ? (value: unknown) => decoder.mapFromDriverValue(value) : decoder;
-    return [key, decode] as const;
-  });
-  const rows = await queryRows<Record<string, unknown>>(db, query);
-  return rows.map((row) => {
-    const decoded: Record<string, unknown> = {};
-    for (const [key, decode] of decoders) {
-      const value = row[key];
-      decoded[key] = value === null || value === undefined ? null : decode(value);
-    }
-    return decoded as DecodedRow<S>;
-  });
-}
-
-/** For `rowsOf`: a schema column that a left join (or an aggregate over nothing) may leave null. */
-export function orNull<C extends Column>(column: C): (value: unknown) => GetColumnData<C, "raw"> | null {
-  return (value) =>
-    value === null || value === undefined ? null : (column.mapFromDriverValue(value) as GetColumnData<C, "raw">);
+  return (await executeRows(db, query)) as T[];
 }

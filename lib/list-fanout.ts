@@ -1,6 +1,7 @@
 import "server-only";
 import { type SQL, sql } from "drizzle-orm";
-import { type DbOrTx, queryRows } from "@/db/client";
+import type { DbOrTx } from "@/db/client";
+import { executeRows } from "@/db/table-rows";
 import { type LiveEvent, subscribeCollection } from "@/lib/live-events";
 import { type PresentUser, presentUsers } from "@/lib/presence";
 
@@ -204,7 +205,7 @@ async function matchChunk(
 ): Promise<void> {
   {
     state.queries += 1;
-    const rows = await queryRows<Record<string, unknown> & { id: string }>(
+    const rows = await executeRows(
       db,
       sql`select r.id, ${sql.join(
         chunk.map((c, i) => sql`coalesce((${sql.join(c.where, sql` and `)}), false) as ${sql.raw(`m${i}`)}`),

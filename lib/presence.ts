@@ -1,7 +1,8 @@
 import "server-only";
 import { and, asc, eq, gte, sql } from "drizzle-orm";
-import { type Db, type DbOrTx, rowsOf } from "@/db/client";
+import type { Db, DbOrTx } from "@/db/client";
 import { presence, records, users } from "@/db/schema";
+import { rowsOf } from "@/db/table-rows";
 import type { Actor } from "@/lib/auth/actor";
 import { isoString, type UserRef } from "@/lib/records/record-view";
 

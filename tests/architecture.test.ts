@@ -156,3 +156,15 @@ describe("one import direction", () => {
     expect(offence({ file: "app/page.tsx", specifier: "@/lib/fields", typeOnly: false })).toBeNull();
   });
 });
+
+describe("a typed data layer", () => {
+  it("the app's own code reads no untyped rows: no queryRows in app/, components/ or lib/", () => {
+    const untyped = FILES.filter(
+      (file) =>
+        ["app", "components", "lib"].includes(layerOf(file) ?? "") &&
+        /\bqueryRows\b/.test(fs.readFileSync(path.join(ROOT, file), "utf8")),
+    );
+    expect(FILES.length).toBeGreaterThan(100);
+    expect(untyped).toEqual([]);
+  });
+});

@@ -1,7 +1,8 @@
 import "server-only";
 import { eq, sql } from "drizzle-orm";
-import { type DbOrTx, rowsOf } from "@/db/client";
+import type { DbOrTx } from "@/db/client";
 import { leaseEvents, leases, records, users } from "@/db/schema";
+import { rowsOf } from "@/db/table-rows";
 import { type Actor, hasRole } from "@/lib/auth/actor";
 import { leaseTtlSeconds } from "@/lib/env";
 import { notifyLeaseTaken } from "@/lib/notifications";

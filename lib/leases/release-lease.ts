@@ -1,7 +1,8 @@
 import "server-only";
 import { sql } from "drizzle-orm";
-import { type DbOrTx, orNull, rowsOf } from "@/db/client";
+import type { DbOrTx } from "@/db/client";
 import { leaseEvents, leases, users } from "@/db/schema";
+import { orNull, rowsOf } from "@/db/table-rows";
 import { type Actor, hasRole } from "@/lib/auth/actor";
 import { leaseTakenRow } from "@/lib/notifications";
 import { err, type Result } from "@/lib/result";

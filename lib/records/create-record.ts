@@ -1,7 +1,8 @@
 import "server-only";
 import { eq, sql } from "drizzle-orm";
-import { type DbOrTx, rowsOf } from "@/db/client";
+import type { DbOrTx } from "@/db/client";
 import { collections, revisions } from "@/db/schema";
+import { rowsOf } from "@/db/table-rows";
 import type { Actor } from "@/lib/auth/actor";
 import { type RecordInput, searchTextOf, validateRecord } from "@/lib/fields";
 import { capacityOf } from "@/lib/reservations/seats";

@@ -1,7 +1,8 @@
 import "server-only";
 import { sql } from "drizzle-orm";
-import { type DbOrTx, rowsOf } from "@/db/client";
+import type { DbOrTx } from "@/db/client";
 import { revisions } from "@/db/schema";
+import { rowsOf } from "@/db/table-rows";
 import type { Actor } from "@/lib/auth/actor";
 import { leaseHeldCondition } from "@/lib/leases/lease-conditions";
 import type { Result } from "@/lib/result";

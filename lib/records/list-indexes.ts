@@ -1,8 +1,9 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import { sql } from "drizzle-orm";
-import { type Database, queryRows } from "@/db/client";
+import type { Database } from "@/db/client";
 import { collections } from "@/db/schema";
+import { rowsOf } from "@/db/table-rows";
 import type { FieldDefinition } from "@/lib/fields";
 import { SCHEMA_TOPIC, subscribe } from "@/lib/live-events";
 import { fieldLowerTextSql, fieldSortExpression, fieldUserIdSql, fieldValueSql, sqlLiteral } from "./list-expressions";
@@ -105,9 +106,10 @@ export type ReconcileResult = { created: string[]; dropped: string[]; failed: st
 
 /** Whether pg_trgm's operator class is installed (migration 0010 installs it where it can). */
 async function hasTrigram(database: Database): Promise<boolean> {
-  const [row] = await queryRows<{ present: boolean }>(
+  const [row] = await rowsOf(
     database.db,
     sql`select exists (select 1 from pg_opclass where opcname = 'gin_trgm_ops') as present`,
+    { present: Boolean },
   );
   return row?.present === true;
 }
@@ -158,7 +160,7 @@ async function reconcileWith(database: Database, run: Run, concurrently: boolean
   const rows = await database.db.select({ id: collections.id, fields: collections.fields }).from(collections);
   const desired = new Map(rows.flatMap((c) => desiredListIndexes(c, { trigram })).map((i) => [i.name, i]));
   const prefix = `${LIST_INDEX_PREFIX.replace("_", "\\_")}%`;
-  const existing = await queryRows<{ name: string; kind: ListIndex["kind"]; valid: boolean }>(
+  const existing = await rowsOf(
     database.db,
     sql`select c.relname as name, 'index' as kind, i.indisvalid as valid
           from pg_index i join pg_class c on c.oid = i.indexrelid
@@ -166,6 +168,7 @@ async function reconcileWith(database: Database, run: Run, concurrently: boolean
         union all
         select s.stxname, 'statistics', true from pg_statistic_ext s
          where s.stxrelid = 'records'::regclass and s.stxname like ${prefix}`,
+    { name: String, kind: (value) => value as ListIndex["kind"], valid: Boolean },
   );
   const result: ReconcileResult = { created: [], dropped: [], failed: [] };
   const keep = new Set<string>();

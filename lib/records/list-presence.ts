@@ -1,8 +1,14 @@
 import "server-only";
-import { sql } from "drizzle-orm";
-import { type DbOrTx, queryRows } from "@/db/client";
+import { and, asc, eq, gte, inArray, min, ne, sql } from "drizzle-orm";
+import type { DbOrTx } from "@/db/client";
+import { presence, records, users } from "@/db/schema";
 import { PRESENCE_TTL_SECONDS, type PresentUser } from "@/lib/presence";
 import { isoString } from "@/lib/records/record-view";
+
+/** Someone in one of the record's tabs has unsaved edits. */
+const anyEditing = sql<boolean>`bool_or(${presence.editing})`.mapWith(Boolean);
+/** Presence rows still pinged (a tab that closed without saying so drops out). */
+const live = gte(presence.seenAt, sql`now() - make_interval(secs => ${PRESENCE_TTL_SECONDS})`);
 
 export type RowPresence = { id: string; name: string; editing: boolean };
 
@@ -16,24 +22,18 @@ export async function presenceOfRecords(
   exceptUserId: string,
 ): Promise<Record<string, RowPresence[]>> {
   if (recordIds.length === 0) return {};
-  const rows = await queryRows<{ record_id: string; id: string; name: string; editing: boolean }>(
-    db,
-    sql`select p.record_id, u.id, u.name, bool_or(p.editing) as editing
-          from presence p join users u on u.id = p.user_id
-         where p.record_id in (${sql.join(
-           recordIds.map((id) => sql`${id}::uuid`),
-           sql`, `,
-         )})
-           and p.user_id <> ${exceptUserId}
-           and p.seen_at >= now() - make_interval(secs => ${PRESENCE_TTL_SECONDS})
-         group by p.record_id, u.id, u.name
-         order by u.name`,
-  );
+  const rows = await db
+    .select({ recordId: presence.recordId, id: users.id, name: users.name, editing: anyEditing })
+    .from(presence)
+    .innerJoin(users, eq(users.id, presence.userId))
+    .where(and(inArray(presence.recordId, recordIds), ne(presence.userId, exceptUserId), live))
+    .groupBy(presence.recordId, users.id, users.name)
+    .orderBy(asc(users.name));
   const out: Record<string, RowPresence[]> = {};
   for (const row of rows) {
-    const list = out[row.record_id] ?? [];
+    const list = out[row.recordId] ?? [];
     list.push({ id: row.id, name: row.name, editing: row.editing });
-    out[row.record_id] = list;
+    out[row.recordId] = list;
   }
   return out;
 }
@@ -47,23 +47,21 @@ const COLLECTION_PRESENCE_LIMIT = 2_000;
  * between its page's load and its stream (or while its stream was reconnecting).
  */
 export async function presenceOfCollection(db: DbOrTx, collectionId: string): Promise<Record<string, PresentUser[]>> {
-  const rows = await queryRows<{ record_id: string; id: string; name: string; since: string | Date; editing: boolean }>(
-    db,
-    sql`select p.record_id, u.id, u.name, min(p.since) as since, bool_or(p.editing) as editing
-          from presence p
-          join records r on r.id = p.record_id
-          join users u on u.id = p.user_id
-         where r.collection_id = ${collectionId}
-           and p.seen_at >= now() - make_interval(secs => ${PRESENCE_TTL_SECONDS})
-         group by p.record_id, u.id, u.name
-         order by p.record_id, min(p.since), u.name
-         limit ${COLLECTION_PRESENCE_LIMIT}`,
-  );
+  const since = min(presence.since);
+  const rows = await db
+    .select({ recordId: presence.recordId, id: users.id, name: users.name, since, editing: anyEditing })
+    .from(presence)
+    .innerJoin(records, eq(records.id, presence.recordId))
+    .innerJoin(users, eq(users.id, presence.userId))
+    .where(and(eq(records.collectionId, collectionId), live))
+    .groupBy(presence.recordId, users.id, users.name)
+    .orderBy(asc(presence.recordId), asc(since), asc(users.name))
+    .limit(COLLECTION_PRESENCE_LIMIT);
   const out: Record<string, PresentUser[]> = {};
   for (const row of rows) {
-    const list = out[row.record_id] ?? [];
-    list.push({ id: row.id, name: row.name, since: isoString(row.since), editing: row.editing });
-    out[row.record_id] = list;
+    const list = out[row.recordId] ?? [];
+    list.push({ id: row.id, name: row.name, since: isoString(row.since ?? new Date()), editing: row.editing });
+    out[row.recordId] = list;
   }
   return out;
 }

@@ -1,7 +1,8 @@
 import { count, inArray, type SQL, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import { type DbOrTx, queryRows } from "@/db/client";
-import { type RecordRow, records, users } from "@/db/schema";
+import type { DbOrTx } from "@/db/client";
+import { records, users } from "@/db/schema";
+import { orNull, rowsOf } from "@/db/table-rows";
 import type { CollectionView } from "@/lib/collections";
 import type { FieldDefinition } from "@/lib/fields";
 import { err, type Result } from "@/lib/result";
@@ -135,13 +136,20 @@ export function listConditions(
 }
 
 /** A page's record as the page statement reads it (timestamps as the driver gives them). */
-type Row = Pick<RecordRow, "id" | "data" | "version" | "createdBy" | "updatedBy" | "deletedBy"> & {
-  createdAt: Date | string;
-  updatedAt: Date | string;
-  deletedAt: Date | string | null;
-  /** The sort value as JSON: what the cursor carries. */
-  sortKey: unknown;
+/** A page's row: the record's columns as PAGE_COLUMNS names them, and its sort value as JSON (what the cursor carries). */
+const ROW_SHAPE = {
+  id: records.id,
+  data: records.data,
+  version: records.version,
+  createdAt: records.createdAt,
+  createdBy: records.createdBy,
+  updatedAt: records.updatedAt,
+  updatedBy: records.updatedBy,
+  deletedAt: orNull(records.deletedAt),
+  deletedBy: orNull(records.deletedBy),
+  sortKey: (value: unknown): unknown => value,
 };
+type Row = Awaited<ReturnType<typeof rowsOf<typeof ROW_SHAPE>>>[number];
 
 /**
  * One page of a collection, filtered, searched and sorted, with a keyset cursor (sort value,
@@ -259,13 +267,14 @@ async function pageRows(db: DbOrTx, page: PageQuery & { key: SortKey }): Promise
   const direction = dir === "asc" ? sql`asc` : sql`desc`;
   // Empty values last in both directions: the order the list indexes hold (`nulls last`).
   const order = key.nullable ? sql`${k} ${direction} nulls last, r.id asc` : sql`${k} ${direction}, r.id asc`;
-  return queryRows<Row>(
+  return rowsOf(
     db,
     sql`select ${PAGE_COLUMNS}, to_json(${k}) as "sortKey"
           from records r
          where ${sql.join(where, sql` and `)}
          order by ${order}
          limit ${limit + 1}`,
+    ROW_SHAPE,
   );
 }
 
@@ -314,7 +323,7 @@ async function pageByPersonName(db: DbOrTx, page: PageQuery & { person: PersonSo
            limit ${limit + 1}) r
        order by n.name_key ${direction}, r.id asc
        limit ${limit + 1}`;
-    rows.push(...(await queryRows<Row>(db, statement)));
+    rows.push(...(await rowsOf(db, statement, ROW_SHAPE)));
   }
   if (rows.length <= limit && person.nullable) {
     const tie = after && after.value === null ? sql`and r.id > ${after.id}::uuid` : sql``;
@@ -324,7 +333,7 @@ async function pageByPersonName(db: DbOrTx, page: PageQuery & { person: PersonSo
          ${tie}
        order by r.id
        limit ${limit + 1 - rows.length}`;
-    rows.push(...(await queryRows<Row>(db, statement)));
+    rows.push(...(await rowsOf(db, statement, ROW_SHAPE)));
   }
   return rows;
 }
@@ -343,10 +352,9 @@ async function countRecords(db: DbOrTx, where: SQL[]): Promise<{ total: number; 
   const exact = row?.n ?? 0;
   if (exact <= EXACT_COUNT_LIMIT) return { total: exact };
   // The planner's row estimate from the statistics (EXPLAIN is SQL of its own: no builder).
-  const [plan] = await queryRows<{ "QUERY PLAN": unknown }>(
-    db,
-    sql`explain (format json) select 1 from records r where ${condition}`,
-  );
+  const [plan] = await rowsOf(db, sql`explain (format json) select 1 from records r where ${condition}`, {
+    "QUERY PLAN": (value: unknown): unknown => value,
+  });
   const estimate = planRows(plan?.["QUERY PLAN"]);
   return { total: Math.max(EXACT_COUNT_LIMIT + 1, Math.round(estimate)), totalIsEstimate: true };
 }

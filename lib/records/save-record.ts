@@ -1,7 +1,8 @@
 import "server-only";
 import { sql } from "drizzle-orm";
-import { type DbOrTx, rowsOf } from "@/db/client";
+import type { DbOrTx } from "@/db/client";
 import { type FieldChanges, type RecordData, type RevisionAction, revisions } from "@/db/schema";
+import { rowsOf } from "@/db/table-rows";
 import type { Actor } from "@/lib/auth/actor";
 import { explainRemovedOptions } from "@/lib/collections/impact";
 import { applyMergePatch, type RecordInput, searchTextOf, validateChanges } from "@/lib/fields";

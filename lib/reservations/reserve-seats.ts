@@ -1,7 +1,8 @@
 import "server-only";
 import { and, eq, sql } from "drizzle-orm";
-import { type DbOrTx, rowsOf } from "@/db/client";
+import type { DbOrTx } from "@/db/client";
 import { collections, recordCapacity, records, reservations, users } from "@/db/schema";
+import { rowsOf } from "@/db/table-rows";
 import { type Actor, hasRole } from "@/lib/auth/actor";
 import { isConstraintViolation } from "@/lib/database-errors";
 import { err, type Result } from "@/lib/result";

@@ -161,7 +161,7 @@ describe("acquiring a lease under concurrency", () => {
     );
     const locked = results.flatMap((r) => (!r.ok && r.error.code === "locked" ? [r.error] : []));
     expect(locked).toHaveLength(CONTENDERS);
-    for (const error of locked) expect(error.holder.id).toBe(holder.id);
+    for (const error of locked) expect(error.holder?.id).toBe(holder.id);
     const lease = await getLease(database.db, record.id);
     expect(lease?.holder.id).toBe(holder.id);
   });

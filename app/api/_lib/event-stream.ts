@@ -1,5 +1,6 @@
-import { sql } from "drizzle-orm";
-import { type DbOrTx, queryRows } from "@/db/client";
+import { eq } from "drizzle-orm";
+import type { DbOrTx } from "@/db/client";
+import { users } from "@/db/schema";
 import { authorize } from "@/lib/auth/authorize";
 import { env } from "@/lib/env";
 import { type LiveEvent, subscribeAccess } from "@/lib/live-events";
@@ -187,10 +188,7 @@ export async function accessEnded(access: StreamAccess): Promise<"signed_out" | 
   try {
     const auth = await authorize(access.db, access.token, "viewer");
     if (auth.ok && auth.actor.id === access.actorId) return null;
-    const [user] = await queryRows<{ active: boolean }>(
-      access.db,
-      sql`select active from users where id = ${access.actorId}`,
-    );
+    const [user] = await access.db.select({ active: users.active }).from(users).where(eq(users.id, access.actorId));
     return user?.active === false ? "deactivated" : "signed_out";
   } catch (error) {
     console.error("[events] could not check access:", error);

@@ -5,8 +5,8 @@ import { notFound, redirect } from "next/navigation";
 import { requirePageActor } from "@/app/_lib/session";
 import { ReferenceOptionsProvider } from "@/components/reference-options";
 import { SchemaLiveRefresh } from "@/components/schema-live-refresh";
-import { queryRows } from "@/db/client";
-import { users } from "@/db/schema";
+import { records, users } from "@/db/schema";
+import { rowsOf } from "@/db/table-rows";
 import { hasRole } from "@/lib/auth/actor";
 import { MAX_BULK_ITEMS } from "@/lib/batches/batches";
 import { recordTitle } from "@/lib/batches/select-matching";
@@ -89,7 +89,7 @@ export default async function CollectionPage({
       (search.dir !== undefined && search.dir !== active.dir));
 
   // The database's clock just before the rows are read: the live stream catches up from it.
-  const [clock] = await queryRows<{ now: string | Date }>(db, sql`select now() as now`);
+  const [clock] = await rowsOf(db, sql`select now() as now`, { now: records.updatedAt });
   const loadedAt = clock ? isoString(clock.now) : new Date().toISOString();
   let result = await listRecords(
     db,

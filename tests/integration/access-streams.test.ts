@@ -126,7 +126,7 @@ async function openHere(recordId: string, token: string): Promise<Stream> {
 async function openElsewhere(recordId: string, token: string): Promise<Stream> {
   const child: ChildProcess = spawn(
     process.execPath,
-    ["--conditions=react-server", "--import", "tsx", "tests/support/stream-instance.ts", recordId, token],
+    ["--conditions=react-server", "--import", "tsx", "tests/support/stream-instance.ts", "records", recordId, token],
     { env: { ...process.env, DATABASE_URL: database.url }, stdio: ["ignore", "pipe", "inherit"] },
   );
   const { stream, push } = tracker();

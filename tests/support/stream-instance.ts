@@ -1,21 +1,26 @@
 /**
- * A second app instance for integration tests, in a process of its own: it opens the real
- * `GET /api/records/:id/events` route handler against DATABASE_URL, and reports on stdout, one
- * JSON line each: `{"open":true}` once the stream is ready, every SSE event it receives, and
+ * A second app instance for integration tests, in a process of its own: it opens a real
+ * events route handler against DATABASE_URL — a record's (`GET /api/records/:id/events`) or an
+ * open list's (`GET /api/collections/:slug/events`) — and reports on stdout, one JSON line
+ * each: `{"open":true}` once the stream is ready, every SSE event it receives, and
  * `{"closed":true}` when the server ends the stream. Run with
- * `node --conditions=react-server --import tsx tests/support/stream-instance.ts <recordId> <token>`.
+ * `node --conditions=react-server --import tsx tests/support/stream-instance.ts records <recordId> <token>`
+ * or `… stream-instance.ts collections <slug> <token> [?query]`.
  */
-import { GET as eventsRoute } from "@/app/api/records/[id]/events/route";
+import { GET as listEventsRoute } from "@/app/api/collections/[slug]/events/route";
+import { GET as recordEventsRoute } from "@/app/api/records/[id]/events/route";
 
-const [recordId, token] = process.argv.slice(2);
-if (!recordId || !token) throw new Error("usage: stream-instance.ts <recordId> <token>");
-
-const response = await eventsRoute(
-  new Request(`http://localhost:3000/api/records/${recordId}/events`, {
-    headers: { authorization: `Bearer ${token}`, host: "localhost:3000" },
-  }),
-  { params: Promise.resolve({ id: recordId }) },
-);
+const [kind, target, token, query = ""] = process.argv.slice(2);
+if ((kind !== "records" && kind !== "collections") || !target || !token) {
+  throw new Error("usage: stream-instance.ts records|collections <recordId|slug> <token> [query]");
+}
+const request = new Request(`http://localhost:3000/api/${kind}/${target}/events${query}`, {
+  headers: { authorization: `Bearer ${token}`, host: "localhost:3000" },
+});
+const response =
+  kind === "records"
+    ? await recordEventsRoute(request, { params: Promise.resolve({ id: target }) })
+    : await listEventsRoute(request, { params: Promise.resolve({ slug: target }) });
 const say = (line: unknown) => process.stdout.write(`${JSON.stringify(line)}\n`);
 if (response.status !== 200 || !response.body) {
   say({ status: response.status });

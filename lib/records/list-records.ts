@@ -5,12 +5,12 @@ import { records, users } from "@/db/schema";
 import { orNull, rowsOf } from "@/db/table-rows";
 import type { CollectionView } from "@/lib/collections";
 import type { FieldDefinition } from "@/lib/fields";
+import { isUuid } from "@/lib/ids";
 import { err, type Result } from "@/lib/result";
 import { isStorableText } from "@/lib/storable-text";
 import { EMPTY_FILTER, type Filter, isTimestamp, META_KEYS, parseFilterParam } from "./filter";
 import { containsPattern, filterSql } from "./filter-sql";
 import { fieldSortExpression, fieldUserIdSql, type SortKind, sqlLiteral } from "./list-expressions";
-import { isUuid } from "./queries";
 import { isoString, presentRecord, type RecordView, type UserRef } from "./record-view";
 
 export const BUILTIN_SORTS = ["updatedAt", "createdAt"] as const;

@@ -2,9 +2,9 @@ import "server-only";
 import { and, asc, desc, eq, gt, lt, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { DbOrTx } from "@/db/client";
+import { preparedFor } from "@/db/prepared";
 import { collections, type RecordData, records, revisions, users } from "@/db/schema";
 import type { FieldDefinition } from "@/lib/fields";
-import { isUuid } from "@/lib/ids";
 import { PG_INT_MAX } from "@/lib/pg-int";
 import {
   type DeletedInfo,
@@ -14,8 +14,6 @@ import {
   type RevisionView,
   type UserRef,
 } from "./record-view";
-
-export { isUuid };
 
 /**
  * A record with what every write needs to know about its collection, as the domain works with
@@ -104,16 +102,7 @@ function buildLoadQuery(db: DbOrTx) {
     .prepare("records_load");
 }
 
-const loadQueries = new WeakMap<DbOrTx, ReturnType<typeof buildLoadQuery>>();
-
-function loadQuery(db: DbOrTx) {
-  let query = loadQueries.get(db);
-  if (!query) {
-    query = buildLoadQuery(db);
-    loadQueries.set(db, query);
-  }
-  return query;
-}
+const loadQuery = preparedFor(buildLoadQuery);
 
 /** The record, deleted or not; null when unknown. `id` is a uuid (checked where it entered). */
 export async function loadRecord(db: DbOrTx, id: string): Promise<LoadedRecord | null> {

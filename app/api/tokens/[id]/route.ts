@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { registerRoute } from "@/app/api/_lib/openapi";
 import { revokeApiToken } from "@/lib/auth/api-tokens";
-import { isUuid } from "@/lib/records/queries";
+import { isUuid } from "@/lib/ids";
 import { apiRoute, fail, idempotencyKey } from "../../_lib/route";
 
 type Params = { id: string };

@@ -1,9 +1,10 @@
 import { z } from "zod";
+import { isUuid } from "@/lib/ids";
 import { acquireLease } from "@/lib/leases/acquire-lease";
 import { getLease } from "@/lib/leases/lease-queries";
 import type { LeaseView } from "@/lib/leases/lease-view";
 import { releaseLease } from "@/lib/leases/release-lease";
-import { isUuid, loadRecord } from "@/lib/records/queries";
+import { loadRecord } from "@/lib/records/queries";
 import { idParams, leaseSchema, registerRoute } from "../../../_lib/openapi";
 import { recordRoute } from "../../../_lib/records";
 import { fail, readJson } from "../../../_lib/route";

@@ -8,7 +8,7 @@ import { createTestDatabase, createUser, type TestDatabase, type TestUser } from
 /**
  * POST /api/tokens honours Idempotency-Key like every other creating POST (DESIGN.md: a repeat
  * of an applied request returns the first answer). The secret is stored hashed, so a repeat
- * answers the same token without it, and says so (lib/tokens/create-token.ts).
+ * answers the same token without it, and says so (lib/auth/api-tokens.ts).
  */
 
 let database: TestDatabase;

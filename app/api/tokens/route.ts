@@ -2,8 +2,7 @@ import { z } from "zod";
 import { apiTokenSchema, registerRoute } from "@/app/api/_lib/openapi";
 import { TOKEN_SCOPES } from "@/db/schema";
 import { hasRole } from "@/lib/auth/actor";
-import { listApiTokens, TOKEN_MAX_DAYS } from "@/lib/auth/api-tokens";
-import { createApiTokenOnce, REPLAY_MESSAGE } from "@/lib/tokens/create-token";
+import { createApiTokenOnce, listApiTokens, REPLAY_MESSAGE, TOKEN_MAX_DAYS } from "@/lib/auth/api-tokens";
 import { nameSchema } from "../_lib/people";
 import { apiRoute, fail, idempotencyKey, readJson, readQuery } from "../_lib/route";
 
@@ -35,7 +34,7 @@ const createBody = z.strictObject({
  * A new token: 201 `{id, name, scope, token, expiresAt}`. The token is shown this once. With an
  * Idempotency-Key, a repeat makes no second token: 201 with the same token's fields, `token:
  * null` (the secret is stored hashed and cannot be shown again), `replayed: true` and a message
- * (lib/tokens/create-token.ts); the same key with another body is 422 `idempotency_mismatch`.
+ * (lib/auth/api-tokens.ts); the same key with another body is 422 `idempotency_mismatch`.
  */
 export const POST = apiRoute("viewer", async ({ request, db, actor }) => {
   const key = idempotencyKey(request);

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requirePageActor } from "@/app/_lib/session";
+import { AdminOnly } from "@/components/admin-only";
 import { ListTable } from "@/components/page-section";
 import { RelativeTime } from "@/components/relative-time";
 import { SchemaLiveRefresh } from "@/components/schema-live-refresh";
@@ -13,16 +14,7 @@ export const metadata: Metadata = { title: "Collections setup" };
 /** Every collection with its schema version and who changed it last, and a form to create one. */
 export default async function AdminCollectionsPage() {
   const { db, actor } = await requirePageActor();
-  if (!hasRole(actor, "admin")) {
-    return (
-      <>
-        <h1>Collections setup</h1>
-        <div className="notice error" role="alert">
-          <strong>Forbidden.</strong> Only admins can change collections; you are a {actor.role}.
-        </div>
-      </>
-    );
-  }
+  if (!hasRole(actor, "admin")) return <AdminOnly title="Collections setup" actor={actor} />;
   const collections = await listCollections(db);
   const details = await Promise.all(collections.map((c) => getCollectionDetail(db, c.slug)));
   return (

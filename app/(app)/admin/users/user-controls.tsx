@@ -2,7 +2,8 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { failureMessage } from "@/app/_lib/failure-message";
+import type { failureMessage } from "@/app/_lib/failure-message";
+import { OutcomeMessage, useSubmit } from "@/app/_lib/use-submit";
 import type { Role } from "@/db/schema";
 import type { UserView } from "@/lib/users/user-view";
 import { createResetLinkAction, updateUserAction } from "./actions";
@@ -15,23 +16,12 @@ import { CopyLink } from "./copy-link";
 export function UserControls({ user, isMe }: { user: UserView; isMe: boolean }) {
   const router = useRouter();
   const [role, setRole] = useState<Role>(user.role);
-  const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<{ kind: "error" | "ok"; text: string } | null>(null);
+  const { busy, outcome, submit } = useSubmit();
   const [resetUrl, setResetUrl] = useState<string | null>(null);
 
+  // Refreshed after any answer, refusals too: a stale version shows the current values.
   async function run(what: () => Promise<{ ok: boolean; error?: Parameters<typeof failureMessage>[0] }>, done: string) {
-    setBusy(true);
-    setMessage(null);
-    try {
-      const result = await what();
-      if (result.ok) setMessage({ kind: "ok", text: done });
-      else if (result.error) setMessage({ kind: "error", text: failureMessage(result.error) });
-      router.refresh();
-    } catch {
-      setMessage({ kind: "error", text: "The server could not be reached. Try again." });
-    } finally {
-      setBusy(false);
-    }
+    if (await submit(what, () => done)) router.refresh();
   }
 
   const update = (patch: { role?: Role; active?: boolean }, done: string) =>
@@ -94,14 +84,7 @@ export function UserControls({ user, isMe }: { user: UserView; isMe: boolean }) 
           Create reset link
         </button>
       </div>
-      {message ? (
-        <p
-          role={message.kind === "error" ? "alert" : "status"}
-          className={message.kind === "error" ? "field-error" : "small"}
-        >
-          {message.text}
-        </p>
-      ) : null}
+      <OutcomeMessage outcome={outcome} />
       {resetUrl ? <CopyLink label={`Reset link for ${user.name} (valid 7 days, works once)`} url={resetUrl} /> : null}
     </div>
   );

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requirePageActor } from "@/app/_lib/session";
+import { AdminOnly } from "@/components/admin-only";
 import { hasRole } from "@/lib/auth/actor";
 import { getCollectionDetail, listCollections } from "@/lib/collections";
 import { SchemaEditor } from "./schema-editor";
@@ -13,16 +14,7 @@ export async function generateMetadata({ params }: { params: Promise<{ slug: str
 /** The schema editor of one collection (admins). */
 export default async function CollectionSchemaPage({ params }: { params: Promise<{ slug: string }> }) {
   const { db, actor } = await requirePageActor();
-  if (!hasRole(actor, "admin")) {
-    return (
-      <>
-        <h1>Collection schema</h1>
-        <div className="notice error" role="alert">
-          <strong>Forbidden.</strong> Only admins can change collections; you are a {actor.role}.
-        </div>
-      </>
-    );
-  }
+  if (!hasRole(actor, "admin")) return <AdminOnly title="Collection schema" actor={actor} />;
   const collection = await getCollectionDetail(db, (await params).slug);
   if (!collection) notFound();
   const slugs = (await listCollections(db)).map((c) => ({ slug: c.slug, name: c.name }));

@@ -21,7 +21,9 @@ export function action<S extends z.ZodType, R extends { ok: boolean }>(
 ): (input: z.input<S>) => Promise<R | ActionFailed> {
   return async (input) => {
     try {
-      const { db, auth } = await authorizeFromCookies(options.role);
+      // Every server action may write: a read-only API token (sent as the cookie) is refused
+      // whatever role the action needs, as on the HTTP API.
+      const { db, auth } = await authorizeFromCookies(options.role, { write: true });
       if (!auth.ok) {
         return {
           ok: false,

@@ -9,10 +9,13 @@ import { type AuthResult, authorize } from "@/lib/auth/authorize";
 import { SESSION_COOKIE } from "@/lib/auth/sessions";
 
 /** The signed-in actor for pages and actions, checked through the one `authorize` helper. */
-export async function authorizeFromCookies(needed: Role): Promise<{ db: Db; auth: AuthResult }> {
+export async function authorizeFromCookies(
+  needed: Role,
+  options: { write?: boolean } = {},
+): Promise<{ db: Db; auth: AuthResult }> {
   const db = await getDb();
   const token = (await cookies()).get(SESSION_COOKIE)?.value;
-  return { db, auth: await authorize(db, token, needed) };
+  return { db, auth: await authorize(db, token, needed, options) };
 }
 
 /** For server-rendered pages: the actor, or a redirect to the sign-in page. One lookup per request. */

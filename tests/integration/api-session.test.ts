@@ -353,6 +353,19 @@ describe("DELETE /api/session", () => {
     expect(response.status).toBe(204);
     expectError(await collections({ token: body.token }), 401, "unauthenticated");
   });
+
+  it("refuses to end every session for a read-only API token (403), and ends none", async () => {
+    const { createApiToken } = await import("@/lib/auth/api-tokens");
+    const { body } = await login({ email: bob.email, password: PASSWORD }, newAddress());
+    const read = await createApiToken(database.db, bob, { name: "Dashboard", scope: "read" });
+    const response = await callRoute(signOut, {
+      method: "DELETE",
+      path: "/api/session?everywhere=1",
+      token: read.token,
+    });
+    expectError(response, 403, "forbidden");
+    expect((await collections({ token: body.token })).status).toBe(200);
+  });
 });
 
 describe("GET /api/health", () => {

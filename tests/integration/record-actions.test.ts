@@ -72,3 +72,31 @@ describe("record actions", () => {
     expect((await storedRevisions(database.db, record.id)).map((r) => r.version)).toEqual([1]);
   });
 });
+
+describe("a read-only API token sent as the session cookie", () => {
+  it("is refused by every server action, whatever role it needs, and writes nothing", async () => {
+    const { createApiToken, listApiTokens } = await import("@/lib/auth/api-tokens");
+    const { createTokenAction } = await import("@/app/(app)/settings/actions");
+    const record = await createTestRecord(database.db, editor, { slug }, { title: "Printer jams" });
+    const read = await createApiToken(database.db, editor, { name: "Dashboard", scope: "read" });
+    const before = await listApiTokens(database.db, { userId: editor.id });
+    session.token = read.token;
+    try {
+      const saved = await saveRecordAction({
+        recordId: record.id,
+        baseVersion: 1,
+        values: { title: "Mine" },
+        action: "update",
+        saveId: randomUUID(),
+      });
+      expect(saved).toMatchObject({ ok: false, error: { code: "forbidden" } });
+      // A viewer-role action: before, a read token could mint itself a write token here.
+      const minted = await createTokenAction({ name: "Escalate", scope: "write", expiresInDays: null });
+      expect(minted).toMatchObject({ ok: false, error: { code: "forbidden" } });
+    } finally {
+      session.token = editor.token;
+    }
+    expect((await storedRevisions(database.db, record.id)).map((r) => r.version)).toEqual([1]);
+    expect(await listApiTokens(database.db, { userId: editor.id })).toHaveLength(before.length);
+  });
+});

@@ -50,7 +50,7 @@ export function DELETE(request: Request): Promise<Response> {
     if (!query.ok) return query.response;
     const db = await getDb();
     if (query.value.everywhere === "1") {
-      const auth = await authorize(db, token, "viewer");
+      const auth = await authorize(db, token, "viewer", { write: true });
       if (!auth.ok) return fail(auth.error);
       await signOutEverywhere(db, auth.actor.id);
     } else if (token) {

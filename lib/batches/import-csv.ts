@@ -1,5 +1,5 @@
 import "server-only";
-import { parse } from "csv-parse";
+import { CsvError, parse } from "csv-parse";
 import { sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/db/client";
 import { type RecordData, revisions } from "@/db/schema";
@@ -99,6 +99,9 @@ async function readRows(bytes: Uint8Array): Promise<Result<{ header: string[]; r
       }
     }
   } catch (error) {
+    // Only the parser's own diagnostics describe the file; anything else is ours, and is logged
+    // and answered as an internal error by the caller, its text never shown.
+    if (!(error instanceof CsvError)) throw error;
     const lines = (error as { lines?: unknown }).lines;
     const at = typeof lines === "number" ? lines : undefined;
     return err(

@@ -14,7 +14,7 @@ import { type PresentUser, presentUsers } from "@/lib/presence";
  * - a write (`record`): one query per burst of writes answers, for every distinct list
  *   condition (filter + search) open in this process, whether each written record matches it
  *   now. Lists with the same condition share one column; the per-list work is only the send.
- * - a presence change (`presence`, migration 0012): one read of who has the record open
+ * - a presence change (`presence`, migration 0014): one read of who has the record open
  *   (lib/presence.ts), sent to every open list of the collection (the browser shows it on the
  *   row if the record is on its page).
  *

@@ -7,31 +7,40 @@ import { isoString } from "@/lib/records/record-view";
 
 /**
  * A list stream whose row was not touched for this long belongs to a process that is gone
- * (three missed pings of 15 s). The NOTIFY triggers ignore such rows (migration 0012,
+ * (three missed pings of 15 s). The NOTIFY triggers ignore such rows (migration 0014,
  * `tandem_list_watched`: keep the two in step) and purgeStaleListWatchers removes them.
  */
 export const LIST_WATCH_TTL_SECONDS = 45;
 const STALE_BEFORE = sql`now() - make_interval(secs => ${LIST_WATCH_TTL_SECONDS})`;
 
-/** Removes the rows of list streams unseen for the TTL (a crashed process's); answers how many. */
-export async function purgeStaleListWatchers(db: DbOrTx): Promise<number> {
+/**
+ * Removes the rows of list streams unseen for the TTL (a crashed process's), of one collection
+ * (through its index: what a join or a ping of that collection's lists sweeps) or of all;
+ * answers how many.
+ */
+export async function purgeStaleListWatchers(db: DbOrTx, collectionId?: string): Promise<number> {
   const gone = await db
     .delete(listWatchers)
-    .where(lt(listWatchers.seenAt, STALE_BEFORE))
+    .where(
+      and(
+        collectionId === undefined ? undefined : eq(listWatchers.collectionId, collectionId),
+        lt(listWatchers.seenAt, STALE_BEFORE),
+      ),
+    )
     .returning({ id: listWatchers.id });
   return gone.length;
 }
 
 /**
  * An open list of a collection (one per list event stream): while its row is fresh, writes to
- * the collection and presence changes on its records notify (migrations 0010, 0012). Joining
- * also purges stale rows.
+ * the collection and presence changes on its records notify (migrations 0010, 0014). Joining
+ * and each ping also purge the collection's stale rows.
  */
 export async function joinListWatch(
   db: DbOrTx,
   watch: { id: string; collectionId: string; userId: string },
 ): Promise<void> {
-  await purgeStaleListWatchers(db);
+  await purgeStaleListWatchers(db, watch.collectionId);
   await db.insert(listWatchers).values(watch);
 }
 
@@ -41,7 +50,7 @@ export async function touchListWatch(db: DbOrTx, watch: { id: string; collection
     .insert(listWatchers)
     .values(watch)
     .onConflictDoUpdate({ target: listWatchers.id, set: { seenAt: sql`now()` } });
-  await purgeStaleListWatchers(db);
+  await purgeStaleListWatchers(db, watch.collectionId);
 }
 
 export async function leaveListWatch(db: DbOrTx, id: string): Promise<void> {

@@ -38,7 +38,7 @@ const liveEventSchema = z.discriminatedUnion("kind", [
     recordId: z.string(),
     /** The tab (event stream) that joined, left, or started or stopped editing. */
     presenceId: z.string(),
-    /** The record's collection while a list of it is open (migration 0012): lists hear it too. */
+    /** The record's collection while a list of it is open (migration 0014): lists hear it too. */
     collectionId: z.string().nullable().optional(),
   }),
   z.object({

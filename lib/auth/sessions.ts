@@ -84,7 +84,11 @@ export async function actorForSession(db: DbOrTx, token: string): Promise<Actor 
     await bestEffort("mark a session as seen", async () => {
       await db.execute(
         sql`with touched as (
-              update sessions set last_seen_at = now() where id = ${id} returning user_id
+              -- Concurrent requests all read it stale; the first marks it, the rest (re-checked
+              -- after the first commits) write nothing.
+              update sessions set last_seen_at = now()
+               where id = ${id} and last_seen_at < now() - interval '1 minute'
+               returning user_id
             )
             update users set last_seen_at = now() where id in (select user_id from touched)`,
       );

@@ -5,6 +5,7 @@ import type { Database } from "@/db/client";
 import { collections } from "@/db/schema";
 import { rowsOf } from "@/db/table-rows";
 import type { FieldDefinition } from "@/lib/fields";
+import { isUuid } from "@/lib/ids";
 import { SCHEMA_TOPIC, subscribe } from "@/lib/live-events";
 import { fieldLowerTextSql, fieldSortExpression, fieldUserIdSql, fieldValueSql, sqlLiteral } from "./list-expressions";
 
@@ -52,7 +53,7 @@ function objectName(kind: string, key: string, definition: string): string {
 
 /** The indexes and statistics a collection's fields want. */
 export function desiredListIndexes(collection: CollectionFields, options: { trigram: boolean }): ListIndex[] {
-  if (!/^[0-9a-f-]{36}$/i.test(collection.id)) throw new Error(`not a collection id: ${collection.id}`);
+  if (!isUuid(collection.id)) throw new Error(`not a collection id: ${collection.id}`);
   const where = `where collection_id = ${sqlLiteral(collection.id)}::uuid and deleted_at is null`;
   const wanted: ListIndex[] = [];
   const index = (kind: string, key: string, body: string) => {

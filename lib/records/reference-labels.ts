@@ -3,6 +3,7 @@ import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { collections, records, users } from "@/db/schema";
 import type { FieldDefinition } from "@/lib/fields";
+import { isUuid } from "@/lib/ids";
 
 /**
  * How user and link values read to a person: a user by name, a linked record by its title (its
@@ -45,30 +46,20 @@ export async function referenceOptions(db: DbOrTx, fields: readonly FieldDefinit
   return options;
 }
 
-/** Names and titles of the user and link values in `rows`: id → label. */
+/**
+ * Titles of the linked records that `rows` name: id → label. (People's names come from the
+ * page's one read of all people.)
+ */
 export async function referenceLabels(
   db: DbOrTx,
   fields: readonly FieldDefinition[],
   rows: readonly Record<string, unknown>[],
 ): Promise<Record<string, string>> {
   const labels: Record<string, string> = {};
-  const ids = (type: string) => [
-    ...new Set(
-      fields
-        .filter((f) => f.type === type)
-        .flatMap((f) => rows.map((r) => r[f.key]))
-        .filter((v): v is string => typeof v === "string" && /^[0-9a-f-]{36}$/i.test(v)),
-    ),
-  ];
-  const userIds = ids("user");
-  if (userIds.length > 0) {
-    const people = await db.select({ id: users.id, label: users.name }).from(users).where(inArray(users.id, userIds));
-    for (const p of people) labels[p.id] = p.label;
-  }
   for (const field of fields.filter((f) => f.type === "link" && f.collection)) {
     const linkIds = [
       ...new Set(rows.map((r) => r[field.key]).filter((v): v is string => typeof v === "string")),
-    ].filter((v) => /^[0-9a-f-]{36}$/i.test(v));
+    ].filter(isUuid);
     if (linkIds.length === 0) continue;
     const titles = await db
       .select({ id: records.id, label: titleSql(field.collection ?? "") })
